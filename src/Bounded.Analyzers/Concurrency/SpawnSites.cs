@@ -1,0 +1,377 @@
+using System;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+using Microsoft.CodeAnalysis.Operations;
+
+namespace Bounded.Analyzers.Concurrency;
+
+/// <summary>
+/// The precision checks shared by the BND1xxx rules: when is work started per item actually bounded,
+/// sequential or gated.
+/// </summary>
+internal static class SpawnSites
+{
+    private static readonly string[] PoolSizeWords = { "worker", "consumer", "producer", "thread", "concurren", "parallel", "degree", "pool", "reader", "writer" };
+
+    /// <summary>True when the repetition is known to run few times: a small constant count or a worker pool.</summary>
+    public static bool IsBoundedRepetition(Repetition repetition, int smallLoopLimit, WellKnownTypes types)
+    {
+        if (repetition.Loop is IForLoopOperation forLoop)
+        {
+            return IsBoundedForLoop(forLoop, smallLoopLimit, types);
+        }
+
+        if (repetition.Loop is IForEachLoopOperation forEach)
+        {
+            return IsBoundedSource(forEach.Collection, smallLoopLimit, types, depth: 0);
+        }
+
+        if (repetition.PerElementCall is { } call)
+        {
+            var source = call.Instance ?? (call.Arguments.Length > 0 ? call.Arguments[0].Value : null);
+            return source is not null && IsBoundedSource(source, smallLoopLimit, types, depth: 0);
+        }
+
+        return false;
+    }
+
+    private static bool IsBoundedForLoop(IForLoopOperation loop, int limit, WellKnownTypes types)
+    {
+        if (loop.Condition?.WithoutConversions() is not IBinaryOperation condition)
+        {
+            return false;
+        }
+
+        IOperation bound;
+        var inclusive = false;
+        switch (condition.OperatorKind)
+        {
+            case BinaryOperatorKind.LessThan:
+                bound = condition.RightOperand;
+                break;
+            case BinaryOperatorKind.LessThanOrEqual:
+                bound = condition.RightOperand;
+                inclusive = true;
+                break;
+            case BinaryOperatorKind.GreaterThan:
+                bound = condition.LeftOperand;
+                break;
+            case BinaryOperatorKind.GreaterThanOrEqual:
+                bound = condition.LeftOperand;
+                inclusive = true;
+                break;
+            default:
+                return false;
+        }
+
+        return IsBoundedCount(bound, inclusive ? limit - 1 : limit, types, allowPoolNames: true);
+    }
+
+    /// <summary>A count that is a small constant, the processor count, or (for pool sizes) named like one.</summary>
+    private static bool IsBoundedCount(IOperation count, int limit, WellKnownTypes types, bool allowPoolNames)
+    {
+        count = count.WithoutConversions();
+        if (count.ConstantValue is { HasValue: true, Value: int value })
+        {
+            return value <= limit;
+        }
+
+        if (IsProcessorCount(count, types))
+        {
+            return true;
+        }
+
+        if (count is IBinaryOperation arithmetic)
+        {
+            // Environment.ProcessorCount * 2 and similar stay a worker pool.
+            return (IsProcessorCount(arithmetic.LeftOperand.WithoutConversions(), types) && arithmetic.RightOperand.ConstantValue.HasValue)
+                || (IsProcessorCount(arithmetic.RightOperand.WithoutConversions(), types) && arithmetic.LeftOperand.ConstantValue.HasValue);
+        }
+
+        if (!allowPoolNames)
+        {
+            return false;
+        }
+
+        var name = count switch
+        {
+            ILocalReferenceOperation local => local.Local.Name,
+            IParameterReferenceOperation parameter => parameter.Parameter.Name,
+            IFieldReferenceOperation field => field.Field.Name,
+            IPropertyReferenceOperation property => property.Property.Name,
+            _ => null,
+        };
+
+        if (name is null || name is "Length" or "Count" or "LongLength")
+        {
+            return false;
+        }
+
+        foreach (var word in PoolSizeWords)
+        {
+            if (name.IndexOf(word, StringComparison.OrdinalIgnoreCase) >= 0)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private static bool IsProcessorCount(IOperation operation, WellKnownTypes types) =>
+        operation is IPropertyReferenceOperation { Property.Name: "ProcessorCount" } property
+        && SymbolEqualityComparer.Default.Equals(property.Property.ContainingType, types.Environment);
+
+    /// <summary>A sequence of known small length: a short array, collection expression, Range/Repeat or Chunk.</summary>
+    public static bool IsBoundedSource(IOperation source, int limit, WellKnownTypes types, int depth)
+    {
+        source = source.WithoutConversions();
+        switch (source)
+        {
+            case IArrayCreationOperation array:
+                if (array.Initializer is { } initializer)
+                {
+                    return initializer.ElementValues.Length <= limit;
+                }
+
+                return array.DimensionSizes.Length == 1
+                    && array.DimensionSizes[0].ConstantValue is { HasValue: true, Value: int size }
+                    && size <= limit;
+
+            case IInvocationOperation call
+                when SymbolEqualityComparer.Default.Equals(call.TargetMethod.ContainingType, types.Enumerable)
+                    && call.TargetMethod.Name is "Range" or "Repeat"
+                    && call.Arguments.Length == 2:
+                return IsBoundedCount(call.Arguments[1].Value, limit, types, allowPoolNames: false);
+
+            case ILocalReferenceOperation local when depth < 2:
+                return IsBoundedLocal(local, limit, types, depth);
+        }
+
+        return source.Syntax is CollectionExpressionSyntax collection && IsSmallCollectionExpression(collection, limit);
+    }
+
+    private static bool IsSmallCollectionExpression(CollectionExpressionSyntax collection, int limit)
+    {
+        if (collection.Elements.Count > limit)
+        {
+            return false;
+        }
+
+        foreach (var element in collection.Elements)
+        {
+            if (element is SpreadElementSyntax)
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    /// <summary>A local initialised with a small sequence, or the chunk variable of <c>foreach (var c in x.Chunk(n))</c>.</summary>
+    private static bool IsBoundedLocal(ILocalReferenceOperation reference, int limit, WellKnownTypes types, int depth)
+    {
+        var local = reference.Local;
+        if (local.DeclaringSyntaxReferences.Length != 1 || reference.SemanticModel is not { } model)
+        {
+            return false;
+        }
+
+        var declaration = local.DeclaringSyntaxReferences[0].GetSyntax();
+        if (declaration is VariableDeclaratorSyntax { Initializer.Value: { } value })
+        {
+            return model.GetOperation(value) is { } initial && IsBoundedSource(initial, limit, types, depth + 1);
+        }
+
+        if (declaration is ForEachStatementSyntax outer
+            && model.GetOperation(outer) is IForEachLoopOperation { Collection: var collection }
+            && collection.WithoutConversions() is IInvocationOperation { TargetMethod.Name: "Chunk" } chunk
+            && SymbolEqualityComparer.Default.Equals(chunk.TargetMethod.ContainingType, types.Enumerable))
+        {
+            return true;
+        }
+
+        return false;
+    }
+
+    /// <summary>The task is awaited or waited for within the same iteration, so the loop is sequential.</summary>
+    public static bool IsObservedInSameIteration(IOperation spawn, IOperation region)
+    {
+        var parent = spawn.ParentSkippingConversions();
+        if (parent is IInvocationOperation { TargetMethod.Name: "ConfigureAwait" } configure && ReferenceEquals(configure.Instance?.WithoutConversions(), spawn))
+        {
+            parent = configure.ParentSkippingConversions();
+        }
+
+        switch (parent)
+        {
+            case IAwaitOperation:
+            case IPropertyReferenceOperation { Property.Name: "Result" }:
+            case IInvocationOperation { TargetMethod.Name: "Wait" or "GetAwaiter" }:
+                return true;
+        }
+
+        var holder = StoredInto(spawn);
+        return holder is not null && IsDeclaredWithin(holder, region.Syntax) && IsAwaitedWithin(holder, region);
+    }
+
+    /// <summary>The local that holds the task: <c>var t = Spawn()</c>, <c>t = Spawn()</c> or <c>tasks.Add(Spawn())</c>.</summary>
+    public static ILocalSymbol? StoredInto(IOperation spawn)
+    {
+        var parent = spawn.ParentSkippingConversions();
+        switch (parent)
+        {
+            case IVariableInitializerOperation { Parent: IVariableDeclaratorOperation declarator }:
+                return declarator.Symbol;
+            case ISimpleAssignmentOperation { Target: ILocalReferenceOperation target }:
+                return target.Local;
+            case ISimpleAssignmentOperation { Target: IArrayElementReferenceOperation { ArrayReference: ILocalReferenceOperation array } }:
+                return array.Local;
+            case IArgumentOperation { Parent: IInvocationOperation { TargetMethod.Name: "Add" or "Enqueue" or "Push", Instance: ILocalReferenceOperation collection } }:
+                return collection.Local;
+        }
+
+        return null;
+    }
+
+    private static bool IsDeclaredWithin(ISymbol symbol, SyntaxNode region)
+    {
+        foreach (var reference in symbol.DeclaringSyntaxReferences)
+        {
+            if (region.Span.Contains(reference.Span) && reference.SyntaxTree == region.SyntaxTree)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private static bool IsAwaitedWithin(ILocalSymbol local, IOperation region)
+    {
+        foreach (var operation in region.Descendants())
+        {
+            var observed = operation switch
+            {
+                IAwaitOperation awaited => awaited.Operation,
+                IInvocationOperation { TargetMethod.Name: "Wait" or "GetAwaiter" } wait => wait.Instance,
+                IInvocationOperation { TargetMethod.Name: "WaitAll" or "WhenAll" } all => all,
+                IPropertyReferenceOperation { Property.Name: "Result" } result => result.Instance,
+                _ => null,
+            };
+
+            if (observed is not null && References(observed, local))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private static bool References(IOperation operation, ILocalSymbol local)
+    {
+        if (operation is ILocalReferenceOperation reference && SymbolEqualityComparer.Default.Equals(reference.Local, local))
+        {
+            return true;
+        }
+
+        foreach (var descendant in operation.Descendants())
+        {
+            if (descendant is ILocalReferenceOperation inner && SymbolEqualityComparer.Default.Equals(inner.Local, local))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>
+    /// A limiter is taken in the repeated region or inside the work itself: a semaphore wait, a rate-limiter
+    /// lease, a bounded channel write, or a <c>WhenAny</c> window.
+    /// </summary>
+    public static bool IsGated(IOperation region, IOperation? work, WellKnownTypes types) =>
+        ContainsLimiter(region, types) || (work is not null && ContainsLimiter(work, types));
+
+    private static bool ContainsLimiter(IOperation root, WellKnownTypes types)
+    {
+        foreach (var operation in root.DescendantsAndSelf())
+        {
+            if (operation is IInvocationOperation invocation && IsLimiterCall(invocation.TargetMethod, types))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private static bool IsLimiterCall(IMethodSymbol method, WellKnownTypes types)
+    {
+        var type = method.ContainingType?.OriginalDefinition;
+        if (type is null)
+        {
+            return false;
+        }
+
+        switch (method.Name)
+        {
+            case "Wait":
+            case "WaitAsync":
+                return SymbolEqualityComparer.Default.Equals(type, types.SemaphoreSlim);
+            case "AcquireAsync":
+            case "AttemptAcquire":
+                return InheritsFrom(type, types.RateLimiter);
+            case "WriteAsync":
+            case "WaitToWriteAsync":
+                return SymbolEqualityComparer.Default.Equals(type, types.ChannelWriter);
+            case "WhenAny":
+            case "WaitAny":
+                return SymbolEqualityComparer.Default.Equals(type, types.Task);
+            default:
+                return false;
+        }
+    }
+
+    private static bool InheritsFrom(INamedTypeSymbol type, INamedTypeSymbol? baseType)
+    {
+        for (INamedTypeSymbol? current = type; current is not null; current = current.BaseType)
+        {
+            if (SymbolEqualityComparer.Default.Equals(current, baseType))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>The loop stops after the spawn: it is returned, or a break/return/throw follows in the same block.</summary>
+    public static bool ExitsAfter(SyntaxNode spawn, SyntaxNode loopBody)
+    {
+        for (var node = spawn; node is not null && node != loopBody; node = node.Parent)
+        {
+            if (node is ReturnStatementSyntax or ThrowStatementSyntax or YieldStatementSyntax { RawKind: (int)SyntaxKind.YieldBreakStatement })
+            {
+                return true;
+            }
+
+            if (node is StatementSyntax statement && statement.Parent is BlockSyntax block)
+            {
+                var index = block.Statements.IndexOf(statement);
+                for (var i = index + 1; i < block.Statements.Count; i++)
+                {
+                    if (block.Statements[i] is BreakStatementSyntax or ReturnStatementSyntax or ThrowStatementSyntax)
+                    {
+                        return true;
+                    }
+                }
+            }
+        }
+
+        return false;
+    }
+}

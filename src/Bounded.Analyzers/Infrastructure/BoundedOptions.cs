@@ -1,0 +1,84 @@
+using System;
+using System.Collections.Immutable;
+using System.Globalization;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.Diagnostics;
+
+namespace Bounded.Analyzers;
+
+/// <summary>
+/// Reads options from .editorconfig / .globalconfig. <c>bounded.&lt;id&gt;.&lt;name&gt;</c> (lower-case id) wins over
+/// <c>bounded.&lt;name&gt;</c>. Values that do not parse fall back to the default.
+/// </summary>
+public static class BoundedOptions
+{
+    public const string MaxConcurrency = "max_concurrency";
+    public const string SmallLoopLimit = "small_loop_limit";
+
+    public static bool TryGetRaw(AnalyzerConfigOptionsProvider provider, SyntaxTree tree, string ruleId, string name, out string value)
+    {
+        var options = provider.GetOptions(tree);
+        if (options.TryGetValue("bounded." + ruleId.ToLowerInvariant() + "." + name, out var perRule) && !string.IsNullOrWhiteSpace(perRule))
+        {
+            value = perRule.Trim();
+            return true;
+        }
+
+        if (options.TryGetValue("bounded." + name, out var shared) && !string.IsNullOrWhiteSpace(shared))
+        {
+            value = shared.Trim();
+            return true;
+        }
+
+        value = "";
+        return false;
+    }
+
+    /// <summary>A whole number in [min, max], else <paramref name="defaultValue"/>.</summary>
+    public static int GetInt(AnalyzerConfigOptionsProvider provider, SyntaxTree tree, string ruleId, string name, int defaultValue, int min = 1, int max = int.MaxValue)
+    {
+        if (TryGetRaw(provider, tree, ruleId, name, out var raw)
+            && int.TryParse(raw, NumberStyles.Integer, CultureInfo.InvariantCulture, out var parsed)
+            && parsed >= min && parsed <= max)
+        {
+            return parsed;
+        }
+
+        return defaultValue;
+    }
+
+    /// <summary>A positive whole number, or null when unset or invalid.</summary>
+    public static int? GetOptionalPositiveInt(AnalyzerConfigOptionsProvider provider, SyntaxTree tree, string ruleId, string name)
+    {
+        var value = GetInt(provider, tree, ruleId, name, defaultValue: 0, min: 1);
+        return value > 0 ? value : null;
+    }
+
+    /// <summary><c>true</c>/<c>false</c> (any case), else <paramref name="defaultValue"/>.</summary>
+    public static bool GetBool(AnalyzerConfigOptionsProvider provider, SyntaxTree tree, string ruleId, string name, bool defaultValue)
+    {
+        if (TryGetRaw(provider, tree, ruleId, name, out var raw) && bool.TryParse(raw, out var parsed))
+        {
+            return parsed;
+        }
+
+        return defaultValue;
+    }
+
+    /// <summary>A comma- or space-separated list; empty entries are dropped.</summary>
+    public static ImmutableArray<string> GetList(AnalyzerConfigOptionsProvider provider, SyntaxTree tree, string ruleId, string name, ImmutableArray<string> defaultValue)
+    {
+        if (!TryGetRaw(provider, tree, ruleId, name, out var raw))
+        {
+            return defaultValue;
+        }
+
+        var builder = ImmutableArray.CreateBuilder<string>();
+        foreach (var part in raw.Split(new[] { ',', ' ', ';' }, StringSplitOptions.RemoveEmptyEntries))
+        {
+            builder.Add(part.Trim());
+        }
+
+        return builder.ToImmutable();
+    }
+}

@@ -1,0 +1,187 @@
+using System;
+using System.Collections.Generic;
+using System.Collections.Immutable;
+using System.Linq;
+using System.Threading;
+using System.Threading.Tasks;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CodeActions;
+using Microsoft.CodeAnalysis.CodeFixes;
+using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.Editing;
+using Microsoft.CodeAnalysis.Formatting;
+using Microsoft.CodeAnalysis.Simplification;
+
+namespace Bounded.CodeFixes;
+
+/// <summary>One way to fix one diagnostic: a title, a stable equivalence key and the edit.</summary>
+internal sealed class PlannedFix
+{
+    public PlannedFix(string title, string equivalenceKey, Action<SyntaxEditor> apply)
+    {
+        Title = title;
+        EquivalenceKey = equivalenceKey;
+        Apply = apply;
+    }
+
+    public string Title { get; }
+
+    /// <summary><c>Bounded.&lt;ID&gt;[.&lt;variant&gt;]</c>.</summary>
+    public string EquivalenceKey { get; }
+
+    /// <summary>Registers the edit on the document's editor. Edits use callbacks on original nodes, so fixes compose.</summary>
+    public Action<SyntaxEditor> Apply { get; }
+
+    /// <summary>Fixes that change a signature are offered one at a time, never in FixAll.</summary>
+    public bool ExcludeFromFixAll { get; set; }
+}
+
+/// <summary>What a fix planner sees: the original document, its semantic model and the names taken so far.</summary>
+internal sealed class FixContext
+{
+    public FixContext(Document document, SyntaxNode root, SemanticModel model, NameAllocator names, CancellationToken cancellationToken)
+    {
+        Document = document;
+        Root = root;
+        Model = model;
+        Names = names;
+        CancellationToken = cancellationToken;
+    }
+
+    public Document Document { get; }
+    public SyntaxNode Root { get; }
+    public SemanticModel Model { get; }
+    public NameAllocator Names { get; }
+    public CancellationToken CancellationToken { get; }
+}
+
+/// <summary>
+/// Base for every Bounded fixer. A fixer plans edits against the original document; a single fix and FixAll
+/// run the same plans through one <see cref="SyntaxEditor"/> per document, innermost diagnostic first, with one
+/// <see cref="NameAllocator"/> per document so two fixes never introduce the same name.
+/// </summary>
+public abstract class BoundedCodeFixProvider : CodeFixProvider
+{
+    private protected abstract void Plan(Diagnostic diagnostic, FixContext context, List<PlannedFix> fixes);
+
+    public sealed override FixAllProvider GetFixAllProvider() => FixAllProvider.Create(
+        async (fixAllContext, document, diagnostics) =>
+        {
+            var key = fixAllContext.CodeActionEquivalenceKey;
+            if (key is null || diagnostics.IsDefaultOrEmpty)
+            {
+                return document;
+            }
+
+            return await ApplyAsync(document, diagnostics, key, forFixAll: true, fixAllContext.CancellationToken).ConfigureAwait(false);
+        });
+
+    public sealed override async Task RegisterCodeFixesAsync(CodeFixContext context)
+    {
+        var document = context.Document;
+        var root = await document.GetSyntaxRootAsync(context.CancellationToken).ConfigureAwait(false);
+        var model = await document.GetSemanticModelAsync(context.CancellationToken).ConfigureAwait(false);
+        if (root is null || model is null)
+        {
+            return;
+        }
+
+        foreach (var diagnostic in context.Diagnostics)
+        {
+            var fixes = new List<PlannedFix>();
+            PlanSafely(diagnostic, new FixContext(document, root, model, new NameAllocator(model), context.CancellationToken), fixes);
+            foreach (var fix in fixes)
+            {
+                var key = fix.EquivalenceKey;
+                context.RegisterCodeFix(
+                    CodeAction.Create(
+                        fix.Title,
+                        ct => ApplyAsync(document, ImmutableArray.Create(diagnostic), key, forFixAll: false, ct),
+                        key),
+                    diagnostic);
+            }
+        }
+    }
+
+    private async Task<Document> ApplyAsync(Document document, ImmutableArray<Diagnostic> diagnostics, string equivalenceKey, bool forFixAll, CancellationToken cancellationToken)
+    {
+        var root = await document.GetSyntaxRootAsync(cancellationToken).ConfigureAwait(false);
+        var model = await document.GetSemanticModelAsync(cancellationToken).ConfigureAwait(false);
+        if (root is null || model is null)
+        {
+            return document;
+        }
+
+        var editor = new SyntaxEditor(root, document.Project.Solution.Services);
+        var names = new NameAllocator(model);
+        var applied = false;
+
+        // Innermost first: later starts first, and of two spans starting together the shorter one.
+        foreach (var diagnostic in diagnostics.OrderByDescending(d => d.Location.SourceSpan.Start).ThenBy(d => d.Location.SourceSpan.Length))
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            var fixes = new List<PlannedFix>();
+            PlanSafely(diagnostic, new FixContext(document, root, model, names, cancellationToken), fixes);
+            foreach (var fix in fixes)
+            {
+                if (fix.EquivalenceKey == equivalenceKey && !(forFixAll && fix.ExcludeFromFixAll))
+                {
+                    fix.Apply(editor);
+                    applied = true;
+                    break;
+                }
+            }
+        }
+
+        if (!applied)
+        {
+            return document;
+        }
+
+        var changed = document.WithSyntaxRoot(editor.GetChangedRoot());
+        changed = await ImportAdder.AddImportsAsync(changed, Simplifier.AddImportsAnnotation, cancellationToken: cancellationToken).ConfigureAwait(false);
+        changed = await Simplifier.ReduceAsync(changed, Simplifier.Annotation, cancellationToken: cancellationToken).ConfigureAwait(false);
+        changed = await Formatter.FormatAsync(changed, Formatter.Annotation, cancellationToken: cancellationToken).ConfigureAwait(false);
+        return await UseDocumentNewLinesAsync(changed, DocumentNewLine(root), cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>The line break the document already uses.</summary>
+    private static string DocumentNewLine(SyntaxNode root)
+    {
+        foreach (var trivia in root.DescendantTrivia())
+        {
+            if (trivia.IsKind(SyntaxKind.EndOfLineTrivia))
+            {
+                return trivia.ToString();
+            }
+        }
+
+        return "\n";
+    }
+
+    /// <summary>Generated line breaks (elastic trivia the formatter kept) take the document's own line break.</summary>
+    private static async Task<Document> UseDocumentNewLinesAsync(Document document, string newLine, CancellationToken cancellationToken)
+    {
+        var root = await document.GetSyntaxRootAsync(cancellationToken).ConfigureAwait(false);
+        if (root is null)
+        {
+            return document;
+        }
+
+        var replacement = SyntaxFactory.EndOfLine(newLine);
+        var rewritten = root.ReplaceTrivia(
+            root.DescendantTrivia().Where(t => t.IsKind(SyntaxKind.EndOfLineTrivia) && t.ToString() != newLine && t.HasAnnotation(SyntaxAnnotation.ElasticAnnotation)),
+            (_, _) => replacement);
+        return rewritten == root ? document : document.WithSyntaxRoot(rewritten);
+    }
+
+    private void PlanSafely(Diagnostic diagnostic, FixContext context, List<PlannedFix> fixes)
+    {
+        if (!FixableDiagnosticIds.Contains(diagnostic.Id) || diagnostic.Location.SourceTree != context.Root.SyntaxTree)
+        {
+            return;
+        }
+
+        Plan(diagnostic, context, fixes);
+    }
+}

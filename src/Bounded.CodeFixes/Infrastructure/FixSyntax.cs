@@ -1,0 +1,142 @@
+using System.Threading;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+using Microsoft.CodeAnalysis.Formatting;
+using Microsoft.CodeAnalysis.Simplification;
+
+namespace Bounded.CodeFixes;
+
+/// <summary>Small syntax helpers shared by the fixers.</summary>
+internal static class FixSyntax
+{
+    /// <summary>A fully qualified type or member name that the cleanup turns into a short name plus a using directive.</summary>
+    public static ExpressionSyntax QualifiedName(string fullName) =>
+        SyntaxFactory.ParseExpression("global::" + fullName)
+            .WithAdditionalAnnotations(Simplifier.Annotation, Simplifier.AddImportsAnnotation);
+
+    public static TypeSyntax QualifiedType(string fullName) =>
+        SyntaxFactory.ParseTypeName("global::" + fullName)
+            .WithAdditionalAnnotations(Simplifier.Annotation, Simplifier.AddImportsAnnotation);
+
+    /// <summary>Parses a statement written in source form and marks it for formatting.</summary>
+    public static StatementSyntax Statement(string text) =>
+        SyntaxFactory.ParseStatement(text)
+            .WithTrailingTrivia(SyntaxFactory.ElasticCarriageReturnLineFeed)
+            .WithAdditionalAnnotations(Formatter.Annotation);
+
+    /// <summary>A block laid out on several lines (the formatter keeps blocks it sees on one line as they are).</summary>
+    public static BlockSyntax MultiLineBlock(params StatementSyntax[] statements)
+    {
+        var list = new StatementSyntax[statements.Length];
+        for (var i = 0; i < statements.Length; i++)
+        {
+            var statement = statements[i];
+            list[i] = statement.GetTrailingTrivia().Any(SyntaxKind.EndOfLineTrivia)
+                ? statement
+                : statement.WithTrailingTrivia(statement.GetTrailingTrivia().Add(SyntaxFactory.ElasticCarriageReturnLineFeed));
+        }
+
+        return SyntaxFactory.Block(
+            SyntaxFactory.Token(SyntaxKind.OpenBraceToken).WithTrailingTrivia(SyntaxFactory.ElasticCarriageReturnLineFeed),
+            SyntaxFactory.List(list),
+            SyntaxFactory.Token(SyntaxKind.CloseBraceToken));
+    }
+
+    /// <summary>An existing block with its braces on their own lines.</summary>
+    public static BlockSyntax AsMultiLine(BlockSyntax block) =>
+        block.Statements.Count == 0 ? MultiLineBlock() : MultiLineBlock(System.Linq.Enumerable.ToArray(block.Statements));
+
+    public static T Formatted<T>(this T node)
+        where T : SyntaxNode => node.WithAdditionalAnnotations(Formatter.Annotation);
+
+    /// <summary>Whether <c>await</c> may be written at <paramref name="node"/>: inside an async function and not in a lock.</summary>
+    public static bool CanAwaitAt(SyntaxNode node)
+    {
+        for (var current = node.Parent; current is not null; current = current.Parent)
+        {
+            switch (current)
+            {
+                case LockStatementSyntax:
+                case UnsafeStatementSyntax:
+                    return false;
+                case AnonymousFunctionExpressionSyntax lambda:
+                    return lambda.AsyncKeyword.IsKind(SyntaxKind.AsyncKeyword);
+                case LocalFunctionStatementSyntax localFunction:
+                    return localFunction.Modifiers.Any(SyntaxKind.AsyncKeyword);
+                case MethodDeclarationSyntax method:
+                    return method.Modifiers.Any(SyntaxKind.AsyncKeyword);
+                case MemberDeclarationSyntax:
+                    return false;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>The statement holding <paramref name="node"/> that sits directly in a block, searched up to <paramref name="stop"/>.</summary>
+    public static StatementSyntax? StatementInBlock(SyntaxNode node, SyntaxNode? stop = null)
+    {
+        for (var current = node; current is not null && current != stop; current = current.Parent)
+        {
+            if (current is StatementSyntax statement && statement.Parent is BlockSyntax)
+            {
+                return statement;
+            }
+
+            if (current is AnonymousFunctionExpressionSyntax or LocalFunctionStatementSyntax or MemberDeclarationSyntax)
+            {
+                return null;
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>Whether using declarations (C# 8) are available.</summary>
+    public static bool SupportsUsingDeclarations(SyntaxNode node) =>
+        node.SyntaxTree.Options is CSharpParseOptions { LanguageVersion: >= LanguageVersion.CSharp8 };
+
+    /// <summary>The single CancellationToken parameter of the nearest enclosing function that has exactly one.</summary>
+    public static string? TokenInScope(SemanticModel model, SyntaxNode node, CancellationToken cancellationToken)
+    {
+        var tokenType = model.Compilation.GetTypeByMetadataName("System.Threading.CancellationToken");
+        if (tokenType is null)
+        {
+            return null;
+        }
+
+        for (var current = node.Parent; current is not null; current = current.Parent)
+        {
+            if (current is AnonymousFunctionExpressionSyntax or LocalFunctionStatementSyntax or BaseMethodDeclarationSyntax)
+            {
+                if (model.GetSymbolInfo(current, cancellationToken).Symbol is IMethodSymbol function
+                    || model.GetDeclaredSymbol(current, cancellationToken) is IMethodSymbol declared && (function = declared) is not null)
+                {
+                    string? found = null;
+                    var count = 0;
+                    foreach (var parameter in function.Parameters)
+                    {
+                        if (SymbolEqualityComparer.Default.Equals(parameter.Type, tokenType))
+                        {
+                            found = parameter.Name;
+                            count++;
+                        }
+                    }
+
+                    if (count == 1)
+                    {
+                        return found;
+                    }
+                }
+
+                if (current is BaseMethodDeclarationSyntax)
+                {
+                    return null;
+                }
+            }
+        }
+
+        return null;
+    }
+}

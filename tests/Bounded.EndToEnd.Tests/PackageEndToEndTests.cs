@@ -1,0 +1,214 @@
+using System;
+using System.Collections.Generic;
+using System.IO;
+using System.Linq;
+using System.Reflection;
+using System.Text.RegularExpressions;
+using Xunit;
+using Xunit.Abstractions;
+
+namespace Bounded.EndToEnd.Tests;
+
+/// <summary>
+/// Packs the real package, installs it into a fresh consumer project from a private feed and cache, and drives
+/// the real SDK: build (warnings), dotnet format analyzers (rewrites), rebuild (clean), and the "none" preset.
+/// Consumer sources live in Consumer/: a line ending in <c>// expect BNDxxxx</c> must get that warning, and
+/// <c>X.cs.fixed</c> is what <c>X.cs</c> must look like after <c>dotnet format</c>.
+/// </summary>
+[Trait("Category", "E2E")]
+public sealed class PackageEndToEndTests : IDisposable
+{
+    private static readonly TimeSpan StepTimeout = TimeSpan.FromMinutes(5);
+    private static readonly Regex WarningLine = new(@"(?<file>[^\s(]+\.cs)\((?<line>\d+),\d+\): (?<kind>warning|error) (?<id>[A-Z]+\d+)", RegexOptions.Compiled);
+    private static readonly Regex ExpectMarker = new(@"// expect (?<ids>BND\d{4}(?:,\s*BND\d{4})*)\s*$", RegexOptions.Compiled);
+
+    private readonly ITestOutputHelper _output;
+    private readonly string _root = Path.Combine(Path.GetTempPath(), "bounded-e2e-" + Guid.NewGuid().ToString("N")[..8]);
+    private bool _passed;
+
+    public PackageEndToEndTests(ITestOutputHelper output) => _output = output;
+
+    private static string RepoRoot => typeof(PackageEndToEndTests).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>().Single(a => a.Key == "RepoRoot").Value!;
+
+    private static string Configuration => typeof(PackageEndToEndTests).Assembly.GetCustomAttribute<AssemblyConfigurationAttribute>()?.Configuration ?? "Release";
+
+    [Fact]
+    public void PackageReportsFixesAndCanBeSilenced()
+    {
+        var version = "0.0.0-e2e." + DateTime.UtcNow.ToString("yyyyMMddHHmmss") + "." + Guid.NewGuid().ToString("N")[..6];
+        var feed = Path.Combine(_root, "feed");
+        var consumer = Path.Combine(_root, "consumer");
+        var cache = Path.Combine(_root, "nuget-packages");
+
+        var pack = Step(RepoRoot, "pack", Path.Combine(RepoRoot, "src", "Bounded.Package", "Bounded.Package.csproj"), "-c", Configuration, "-o", feed, "-p:PackageVersion=" + version, "--no-build", "--no-restore", "-nodeReuse:false");
+        Assert.True(pack.ExitCode == 0, pack.ToString());
+        var nupkg = Path.Combine(feed, $"Bounded.Analyzers.{version}.nupkg");
+        Assert.True(File.Exists(nupkg), "package not produced");
+        AssertPackageLayout(nupkg);
+
+        var sources = WriteConsumer(consumer, feed, cache, version);
+        var project = Path.Combine(consumer, "Consumer.csproj");
+
+        var restore = Step(consumer, "restore", project, "-p:RestorePackagesPath=" + cache);
+        Assert.True(restore.ExitCode == 0, restore.ToString());
+
+        // The "none" preset silences every rule.
+        var silenced = Step(consumer, "build", project, "--no-restore", "--no-incremental", "-p:BoundedAnalysisMode=none");
+        Assert.True(silenced.ExitCode == 0, silenced.ToString());
+        Assert.DoesNotContain(Findings(silenced.Output), f => f.Id.StartsWith("BND", StringComparison.Ordinal));
+
+        // The default build reports exactly the marked lines.
+        var build = Step(consumer, "build", project, "--no-restore", "--no-incremental");
+        Assert.True(build.ExitCode == 0, build.ToString());
+        var expected = ExpectedFindings(sources);
+        Assert.NotEmpty(expected);
+        var actual = Findings(build.Output).Where(f => f.Id.StartsWith("BND", StringComparison.Ordinal)).ToHashSet();
+        Assert.Equal(expected.OrderBy(f => f.ToString()), actual.OrderBy(f => f.ToString()));
+        Assert.DoesNotContain(Findings(build.Output), f => f.Kind == "error");
+
+        // dotnet format applies every fix through FixAll.
+        var ids = expected.Select(f => f.Id).Distinct().OrderBy(i => i).ToArray();
+        var format = Step(consumer, new[] { "format", "analyzers", project, "--no-restore", "--severity", "info", "--diagnostics" }.Concat(ids).ToArray());
+        Assert.True(format.ExitCode == 0, format.ToString());
+        foreach (var source in sources)
+        {
+            var fixedPath = Path.Combine(ConsumerTemplate, source + ".fixed");
+            var expectedText = File.Exists(fixedPath) ? File.ReadAllText(fixedPath) : File.ReadAllText(Path.Combine(ConsumerTemplate, source));
+            Assert.Equal(Normalize(expectedText), Normalize(File.ReadAllText(Path.Combine(consumer, source))));
+        }
+
+        // The fixed project builds clean.
+        var rebuild = Step(consumer, "build", project, "--no-restore", "--no-incremental");
+        Assert.True(rebuild.ExitCode == 0, rebuild.ToString());
+        Assert.DoesNotContain(Findings(rebuild.Output), f => f.Id.StartsWith("BND", StringComparison.Ordinal) || f.Kind == "error");
+        _passed = true;
+    }
+
+    private static string ConsumerTemplate => Path.Combine(AppContext.BaseDirectory, "Consumer");
+
+    private static string Normalize(string text) => text.Replace("\r\n", "\n").TrimEnd();
+
+    private static void AssertPackageLayout(string nupkg)
+    {
+        using var archive = System.IO.Compression.ZipFile.OpenRead(nupkg);
+        var entries = archive.Entries.Select(e => e.FullName).ToArray();
+        Assert.Contains("analyzers/dotnet/roslyn4.8/cs/Bounded.Analyzers.dll", entries);
+        Assert.Contains("analyzers/dotnet/roslyn4.8/cs/Bounded.CodeFixes.dll", entries);
+        Assert.Contains("buildTransitive/Bounded.Analyzers.props", entries);
+        Assert.Contains("config/bounded-none.globalconfig", entries);
+        Assert.Contains("README.md", entries);
+        Assert.DoesNotContain(entries, e => e.StartsWith("lib/", StringComparison.Ordinal));
+        using var nuspec = new StreamReader(archive.Entries.Single(e => e.FullName.EndsWith(".nuspec", StringComparison.Ordinal)).Open());
+        var text = nuspec.ReadToEnd();
+        Assert.Contains("<developmentDependency>true</developmentDependency>", text);
+        Assert.Contains("<license type=\"expression\">MIT</license>", text);
+        Assert.DoesNotContain("<dependencies>", text);
+    }
+
+    private IReadOnlyList<string> WriteConsumer(string consumer, string feed, string cache, string version)
+    {
+        Directory.CreateDirectory(consumer);
+        File.WriteAllText(Path.Combine(consumer, "Directory.Build.props"), "<Project />");
+        File.WriteAllText(Path.Combine(consumer, "Directory.Build.targets"), "<Project />");
+        File.WriteAllText(Path.Combine(consumer, "Directory.Packages.props"), "<Project />");
+        File.WriteAllText(Path.Combine(consumer, "nuget.config"), $"""
+            <?xml version="1.0" encoding="utf-8"?>
+            <configuration>
+              <packageSources>
+                <clear />
+                <add key="e2e" value="{feed}" />
+              </packageSources>
+              <config>
+                <add key="globalPackagesFolder" value="{cache}" />
+              </config>
+            </configuration>
+            """);
+        File.WriteAllText(Path.Combine(consumer, "Consumer.csproj"), $"""
+            <Project Sdk="Microsoft.NET.Sdk">
+              <PropertyGroup>
+                <TargetFramework>net10.0</TargetFramework>
+                <OutputType>Library</OutputType>
+                <Nullable>enable</Nullable>
+                <ImplicitUsings>disable</ImplicitUsings>
+                <TreatWarningsAsErrors>false</TreatWarningsAsErrors>
+                <ManagePackageVersionsCentrally>false</ManagePackageVersionsCentrally>
+              </PropertyGroup>
+              <ItemGroup>
+                <PackageReference Include="Bounded.Analyzers" Version="{version}" PrivateAssets="all" />
+              </ItemGroup>
+            </Project>
+            """);
+
+        var sources = new List<string>();
+        foreach (var file in Directory.GetFiles(ConsumerTemplate))
+        {
+            var name = Path.GetFileName(file);
+            if (name.EndsWith(".fixed", StringComparison.Ordinal))
+            {
+                continue;
+            }
+
+            File.Copy(file, Path.Combine(consumer, name));
+            if (name.EndsWith(".cs", StringComparison.Ordinal))
+            {
+                sources.Add(name);
+            }
+        }
+
+        return sources;
+    }
+
+    private sealed record Finding(string File, int Line, string Id, string Kind)
+    {
+        public override string ToString() => $"{File}({Line}): {Kind} {Id}";
+    }
+
+    private static HashSet<Finding> ExpectedFindings(IReadOnlyList<string> sources)
+    {
+        var expected = new HashSet<Finding>();
+        foreach (var source in sources)
+        {
+            var lines = File.ReadAllLines(Path.Combine(ConsumerTemplate, source));
+            for (var i = 0; i < lines.Length; i++)
+            {
+                var match = ExpectMarker.Match(lines[i]);
+                if (match.Success)
+                {
+                    foreach (var id in match.Groups["ids"].Value.Split(',', StringSplitOptions.TrimEntries))
+                    {
+                        expected.Add(new Finding(source, i + 1, id, "warning"));
+                    }
+                }
+            }
+        }
+
+        return expected;
+    }
+
+    private static HashSet<Finding> Findings(string output)
+    {
+        var findings = new HashSet<Finding>();
+        foreach (Match match in WarningLine.Matches(output))
+        {
+            findings.Add(new Finding(Path.GetFileName(match.Groups["file"].Value), int.Parse(match.Groups["line"].Value), match.Groups["id"].Value, match.Groups["kind"].Value));
+        }
+
+        return findings;
+    }
+
+    private DotnetProcess.Result Step(string directory, params string[] arguments)
+    {
+        var started = DateTime.UtcNow;
+        var result = DotnetProcess.Run(directory, StepTimeout, arguments);
+        _output.WriteLine($"dotnet {string.Join(' ', arguments)} -> exit {result.ExitCode} in {(DateTime.UtcNow - started).TotalSeconds:F1}s");
+        return result;
+    }
+
+    public void Dispose()
+    {
+        if (_passed && Directory.Exists(_root))
+        {
+            Directory.Delete(_root, recursive: true);
+        }
+    }
+}
