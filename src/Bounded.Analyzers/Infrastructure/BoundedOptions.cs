@@ -65,6 +65,27 @@ public static class BoundedOptions
         return defaultValue;
     }
 
+    /// <summary>
+    /// Test projects opt out of a rule with the MSBuild property <c>BoundedExcludeTestProjects=true</c> (all rules that
+    /// honour it) or <c>bounded.exclude_test_projects = true</c> / <c>bounded.&lt;id&gt;.exclude_test_projects = true</c>.
+    /// A project is a test project when MSBuild's <c>IsTestProject</c> is true.
+    /// </summary>
+    public static bool IsExcludedTestProject(AnalyzerConfigOptionsProvider provider, SyntaxTree tree, string ruleId)
+    {
+        var global = provider.GlobalOptions;
+        if (!global.TryGetValue("build_property.IsTestProject", out var isTest) || !string.Equals(isTest.Trim(), "true", StringComparison.OrdinalIgnoreCase))
+        {
+            return false;
+        }
+
+        if (global.TryGetValue("build_property.BoundedExcludeTestProjects", out var excluded) && string.Equals(excluded.Trim(), "true", StringComparison.OrdinalIgnoreCase))
+        {
+            return true;
+        }
+
+        return GetBool(provider, tree, ruleId, "exclude_test_projects", defaultValue: false);
+    }
+
     /// <summary>A comma- or space-separated list; empty entries are dropped.</summary>
     public static ImmutableArray<string> GetList(AnalyzerConfigOptionsProvider provider, SyntaxTree tree, string ruleId, string name, ImmutableArray<string> defaultValue)
     {
