@@ -2,6 +2,7 @@ using System;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
+using Microsoft.CodeAnalysis.Diagnostics;
 using Microsoft.CodeAnalysis.Operations;
 
 namespace Bounded.Analyzers.Concurrency;
@@ -13,6 +14,26 @@ namespace Bounded.Analyzers.Concurrency;
 internal static class SpawnSites
 {
     private static readonly string[] PoolSizeWords = { "worker", "consumer", "producer", "thread", "concurren", "parallel", "degree", "pool", "reader", "writer" };
+
+    /// <summary>
+    /// The combined precision test of the BND1xxx rules: work started at <paramref name="spawn"/> once per
+    /// <paramref name="repetition"/> is unbounded unless the repetition is small, the work is awaited in the same
+    /// iteration, a limiter gates it, or the loop ends after it.
+    /// </summary>
+    public static bool IsUnbounded(IOperation spawn, Repetition repetition, IOperation? work, string ruleId, AnalyzerOptions options, WellKnownTypes types)
+    {
+        var region = (IOperation?)repetition.Loop?.Body ?? repetition.PerElementLambda?.Body;
+        if (region is null)
+        {
+            return false;
+        }
+
+        var limit = BoundedOptions.GetInt(options.AnalyzerConfigOptionsProvider, spawn.Syntax.SyntaxTree, ruleId, BoundedOptions.SmallLoopLimit, defaultValue: 16, min: 0);
+        return !(IsBoundedRepetition(repetition, limit, types)
+            || IsObservedInSameIteration(spawn, region)
+            || IsGated(region, work, types)
+            || (repetition.Loop is not null && ExitsAfter(spawn.Syntax, region.Syntax)));
+    }
 
     /// <summary>True when the repetition is known to run few times: a small constant count or a worker pool.</summary>
     public static bool IsBoundedRepetition(Repetition repetition, int smallLoopLimit, WellKnownTypes types)
@@ -145,6 +166,13 @@ internal static class SpawnSites
                     && call.Arguments.Length == 2:
                 return IsBoundedCount(call.Arguments[1].Value, limit, types, allowPoolNames: false);
 
+            case IInvocationOperation take
+                when take.TargetMethod.Name == "Take"
+                    && take.Arguments.Length == 2
+                    && SymbolEqualityComparer.Default.Equals(take.TargetMethod.ContainingType, types.Enumerable)
+                    && take.Arguments[1].Value.Type?.SpecialType == SpecialType.System_Int32:
+                return IsBoundedCount(take.Arguments[1].Value, limit, types, allowPoolNames: false);
+
             case ILocalReferenceOperation local when depth < 2:
                 return IsBoundedLocal(local, limit, types, depth);
         }
@@ -209,7 +237,7 @@ internal static class SpawnSites
         {
             case IAwaitOperation:
             case IPropertyReferenceOperation { Property.Name: "Result" }:
-            case IInvocationOperation { TargetMethod.Name: "Wait" or "GetAwaiter" }:
+            case IInvocationOperation { TargetMethod.Name: "Wait" or "GetAwaiter" or "Join" }:
                 return true;
         }
 
@@ -256,7 +284,7 @@ internal static class SpawnSites
             var observed = operation switch
             {
                 IAwaitOperation awaited => awaited.Operation,
-                IInvocationOperation { TargetMethod.Name: "Wait" or "GetAwaiter" } wait => wait.Instance,
+                IInvocationOperation { TargetMethod.Name: "Wait" or "GetAwaiter" or "Join" } wait => wait.Instance,
                 IInvocationOperation { TargetMethod.Name: "WaitAll" or "WhenAll" } all => all,
                 IPropertyReferenceOperation { Property.Name: "Result" } result => result.Instance,
                 _ => null,

@@ -56,12 +56,7 @@ public sealed class UnboundedTaskSpawnAnalyzer : DiagnosticAnalyzer
             return;
         }
 
-        var region = (IOperation?)repetition.Loop?.Body ?? repetition.PerElementLambda!.Body;
-        var limit = BoundedOptions.GetInt(context.Options.AnalyzerConfigOptionsProvider, invocation.Syntax.SyntaxTree, RuleIds.UnboundedTaskSpawn, BoundedOptions.SmallLoopLimit, defaultValue: 16, min: 0);
-        if (SpawnSites.IsBoundedRepetition(repetition, limit, types)
-            || SpawnSites.IsObservedInSameIteration(invocation, region)
-            || SpawnSites.IsGated(region, work, types)
-            || (repetition.Loop is not null && SpawnSites.ExitsAfter(invocation.Syntax, region.Syntax)))
+        if (!SpawnSites.IsUnbounded(invocation, repetition, work, RuleIds.UnboundedTaskSpawn, context.Options, types))
         {
             return;
         }
@@ -154,12 +149,12 @@ public sealed class UnboundedTaskSpawnAnalyzer : DiagnosticAnalyzer
         return false;
     }
 
-    /// <summary><c>Task.Run</c> for static calls, the method name for instance calls.</summary>
+    /// <summary><c>Task.Run</c>, <c>Task.Factory.StartNew</c>; only <c>Start</c> for <c>task.Start()</c>.</summary>
     internal static Location SquiggleLocation(IInvocationOperation invocation)
     {
         if (invocation.Syntax is InvocationExpressionSyntax { Expression: MemberAccessExpressionSyntax access })
         {
-            return invocation.TargetMethod.IsStatic ? access.GetLocation() : access.Name.GetLocation();
+            return invocation.TargetMethod.Name == "Start" ? access.Name.GetLocation() : access.GetLocation();
         }
 
         return invocation.Syntax.GetLocation();

@@ -4,4 +4,6 @@ namespace Bounded.Analyzers;
 public static class RuleIds
 {
     public const string UnboundedTaskSpawn = "BND1001";
+    public const string UnboundedAsyncFanOut = "BND1002";
+    public const string ThreadPerItem = "BND1003";
 }

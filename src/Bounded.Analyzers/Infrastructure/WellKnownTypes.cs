@@ -12,6 +12,7 @@ internal sealed class WellKnownTypes
         TaskFactory = compilation.GetTypeByMetadataName("System.Threading.Tasks.TaskFactory");
         GenericTaskFactory = compilation.GetTypeByMetadataName("System.Threading.Tasks.TaskFactory`1");
         TaskCreationOptions = compilation.GetTypeByMetadataName("System.Threading.Tasks.TaskCreationOptions");
+        Thread = compilation.GetTypeByMetadataName("System.Threading.Thread");
         ThreadPool = compilation.GetTypeByMetadataName("System.Threading.ThreadPool");
         SemaphoreSlim = compilation.GetTypeByMetadataName("System.Threading.SemaphoreSlim");
         CancellationToken = compilation.GetTypeByMetadataName("System.Threading.CancellationToken");
@@ -30,6 +31,7 @@ internal sealed class WellKnownTypes
     public INamedTypeSymbol? TaskFactory { get; }
     public INamedTypeSymbol? GenericTaskFactory { get; }
     public INamedTypeSymbol? TaskCreationOptions { get; }
+    public INamedTypeSymbol? Thread { get; }
     public INamedTypeSymbol? ThreadPool { get; }
     public INamedTypeSymbol? SemaphoreSlim { get; }
     public INamedTypeSymbol? CancellationToken { get; }

@@ -10,45 +10,85 @@ using Microsoft.CodeAnalysis.Operations;
 
 namespace Bounded.CodeFixes.Concurrency;
 
-/// <summary>BND1001: limit the per-item work with a SemaphoreSlim.</summary>
+/// <summary>BND1001 and BND1003: limit the per-item work (tasks, work items, threads) with a SemaphoreSlim.</summary>
 [ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(UnboundedTaskSpawnCodeFixProvider)), Shared]
 public sealed class UnboundedTaskSpawnCodeFixProvider : BoundedCodeFixProvider
 {
     public const string SemaphoreKey = "Bounded." + RuleIds.UnboundedTaskSpawn + ".SemaphoreSlim";
+    public const string ThreadSemaphoreKey = "Bounded." + RuleIds.ThreadPerItem + ".SemaphoreSlim";
 
-    public override ImmutableArray<string> FixableDiagnosticIds => ImmutableArray.Create(RuleIds.UnboundedTaskSpawn);
+    public override ImmutableArray<string> FixableDiagnosticIds => ImmutableArray.Create(RuleIds.UnboundedTaskSpawn, RuleIds.ThreadPerItem);
 
     private protected override void Plan(Diagnostic diagnostic, FixContext context, List<PlannedFix> fixes)
     {
-        var node = context.Root.FindNode(diagnostic.Location.SourceSpan, getInnermostNodeForTie: true);
-        if (node.FirstAncestorOrSelf<InvocationExpressionSyntax>() is not { } invocationSyntax
-            || context.Model.GetOperation(invocationSyntax, context.CancellationToken) is not IInvocationOperation invocation)
-        {
-            return;
-        }
-
         var types = WellKnownTypes.From(context.Model.Compilation);
-        if (types.SemaphoreSlim is null
-            || !UnboundedTaskSpawnAnalyzer.TrySpawnKind(invocation, types, out var spawnName, out var work)
+        if (types.SemaphoreSlim is null || !TryResolveSpawn(diagnostic, context, types, out var spawn, out var kind, out var work)
             || work.AsLambda() is not { } lambda
             || lambda.Syntax is not AnonymousFunctionExpressionSyntax lambdaSyntax)
         {
             return;
         }
 
-        var repetition = Repetition.Find(invocation, types);
-        if (!repetition.Exists)
-        {
-            return;
-        }
-
+        var repetition = Repetition.Find(spawn, types);
+        var key = diagnostic.Id == RuleIds.ThreadPerItem ? ThreadSemaphoreKey : SemaphoreKey;
         if (repetition.Loop is { } loop)
         {
-            PlanForLoop(context, invocation, spawnName, lambda, lambdaSyntax, loop, fixes);
+            PlanForLoop(context, spawn, kind, lambda, lambdaSyntax, loop, key, fixes);
         }
-        else if (repetition.PerElementCall is { } call && spawnName == "Task.Run")
+        else if (repetition.PerElementCall is { } call && kind == SpawnKind.TaskRun)
         {
-            PlanForElements(context, invocation, lambda, lambdaSyntax, call, fixes);
+            PlanForElements(context, lambda, lambdaSyntax, call, key, fixes);
+        }
+    }
+
+    private enum SpawnKind
+    {
+        TaskRun,
+        OtherTask,
+        StartNew,
+        WorkItem,
+        Thread,
+    }
+
+    /// <summary>The operation that starts the work, what kind it is, and the work delegate.</summary>
+    private static bool TryResolveSpawn(Diagnostic diagnostic, FixContext context, WellKnownTypes types, out IOperation spawn, out SpawnKind kind, out IOperation? work)
+    {
+        spawn = null!;
+        kind = default;
+        work = null;
+        var node = context.Root.FindNode(diagnostic.Location.SourceSpan, getInnermostNodeForTie: true);
+        if (node.FirstAncestorOrSelf<SyntaxNode>(n => n is InvocationExpressionSyntax or ObjectCreationExpressionSyntax) is not { } syntax
+            || context.Model.GetOperation(syntax, context.CancellationToken) is not { } operation)
+        {
+            return false;
+        }
+
+        spawn = operation;
+        switch (operation)
+        {
+            case IObjectCreationOperation creation when SymbolEqualityComparer.Default.Equals(creation.Type, types.Thread):
+                kind = SpawnKind.Thread;
+                work = creation.Arguments.Length > 0 ? creation.Arguments[0].Value : null;
+                return true;
+            case IInvocationOperation invocation when UnboundedTaskSpawnAnalyzer.IsLongRunning(invocation, types):
+                kind = SpawnKind.StartNew;
+                work = invocation.Arguments.Length > 0 ? invocation.Arguments[0].Value : null;
+                return true;
+            case IInvocationOperation invocation when invocation.Instance?.WithoutConversions() is IObjectCreationOperation task && UnboundedTaskSpawnAnalyzer.IsLongRunning(task, types):
+                kind = SpawnKind.OtherTask;
+                work = task.Arguments.Length > 0 ? task.Arguments[0].Value : null;
+                return true;
+            case IInvocationOperation invocation when UnboundedTaskSpawnAnalyzer.TrySpawnKind(invocation, types, out var name, out work):
+                kind = name switch
+                {
+                    "Task.Run" => SpawnKind.TaskRun,
+                    "Task.Factory.StartNew" => SpawnKind.StartNew,
+                    "Task.Start" => SpawnKind.OtherTask,
+                    _ => SpawnKind.WorkItem,
+                };
+                return true;
+            default:
+                return false;
         }
     }
 
@@ -56,32 +96,32 @@ public sealed class UnboundedTaskSpawnCodeFixProvider : BoundedCodeFixProvider
     /// In an async function the loop waits for a slot before it spawns, so at most N tasks exist; the task releases
     /// the slot in <c>finally</c>. In a sync function a Task.Run lambda becomes async and waits inside the task.
     /// </summary>
-    private static void PlanForLoop(FixContext context, IInvocationOperation invocation, string spawnName, IAnonymousFunctionOperation lambda, AnonymousFunctionExpressionSyntax lambdaSyntax, ILoopOperation loop, List<PlannedFix> fixes)
+    private static void PlanForLoop(FixContext context, IOperation spawn, SpawnKind kind, IAnonymousFunctionOperation lambda, AnonymousFunctionExpressionSyntax lambdaSyntax, ILoopOperation loop, string key, List<PlannedFix> fixes)
     {
         if (loop.Syntax is not StatementSyntax loopStatement || loopStatement.Parent is not BlockSyntax)
         {
             return;
         }
 
-        var gateBefore = FixSyntax.CanAwaitAt(loopStatement) ? FixSyntax.StatementInBlock(invocation.Syntax, loopStatement) : null;
-        var gateInside = gateBefore is null && spawnName == "Task.Run";
+        var gateBefore = FixSyntax.CanAwaitAt(loopStatement) ? FixSyntax.StatementInBlock(spawn.Syntax, loopStatement) : null;
+        var gateInside = gateBefore is null && kind == SpawnKind.TaskRun;
         if (gateBefore is null && !gateInside)
         {
             return;
         }
 
-        var rewrite = WorkRewrite.Analyze(context.Model, lambda, lambdaSyntax, gateInside, allowTaskUnwrap: spawnName != "Task.Factory.StartNew");
+        var rewrite = WorkRewrite.Analyze(context.Model, lambda, lambdaSyntax, gateInside, allowTaskUnwrap: kind == SpawnKind.TaskRun);
         if (rewrite is null)
         {
             return;
         }
 
-        var disposeAtEnd = FixSyntax.SupportsUsingDeclarations(loopStatement) && IsObservedAfter(invocation, loopStatement);
-        AddFix(context, loopStatement, gateBefore, lambdaSyntax, rewrite, disposeAtEnd, fixes);
+        var disposeAtEnd = FixSyntax.SupportsUsingDeclarations(loopStatement) && SpawnSites.StoredInto(spawn) is { } holder && FixSyntax.IsAwaitedAllAfter(loopStatement, holder.Name);
+        AddFix(context, loopStatement, gateBefore, lambdaSyntax, rewrite, disposeAtEnd, key, fixes);
     }
 
     /// <summary><c>source.Select(x => Task.Run(...))</c>: each task waits for a slot inside itself.</summary>
-    private static void PlanForElements(FixContext context, IInvocationOperation invocation, IAnonymousFunctionOperation lambda, AnonymousFunctionExpressionSyntax lambdaSyntax, IInvocationOperation perElementCall, List<PlannedFix> fixes)
+    private static void PlanForElements(FixContext context, IAnonymousFunctionOperation lambda, AnonymousFunctionExpressionSyntax lambdaSyntax, IInvocationOperation perElementCall, string key, List<PlannedFix> fixes)
     {
         if (FixSyntax.StatementInBlock(perElementCall.Syntax) is not { } statement)
         {
@@ -94,11 +134,11 @@ public sealed class UnboundedTaskSpawnCodeFixProvider : BoundedCodeFixProvider
             return;
         }
 
-        var disposeAtEnd = FixSyntax.SupportsUsingDeclarations(statement) && AwaitsAll(statement);
-        AddFix(context, statement, gateBefore: null, lambdaSyntax, rewrite, disposeAtEnd, fixes);
+        var disposeAtEnd = FixSyntax.SupportsUsingDeclarations(statement) && FixSyntax.AwaitsAll(statement);
+        AddFix(context, statement, gateBefore: null, lambdaSyntax, rewrite, disposeAtEnd, key, fixes);
     }
 
-    private static void AddFix(FixContext context, StatementSyntax anchor, StatementSyntax? gateBefore, AnonymousFunctionExpressionSyntax lambdaSyntax, WorkRewrite rewrite, bool disposeAtEnd, List<PlannedFix> fixes)
+    private static void AddFix(FixContext context, StatementSyntax anchor, StatementSyntax? gateBefore, AnonymousFunctionExpressionSyntax lambdaSyntax, WorkRewrite rewrite, bool disposeAtEnd, string key, List<PlannedFix> fixes)
     {
         var limitName = context.Names.Allocate(anchor, "maxConcurrency");
         var throttleName = context.Names.Allocate(anchor, "throttle");
@@ -108,7 +148,7 @@ public sealed class UnboundedTaskSpawnCodeFixProvider : BoundedCodeFixProvider
 
         fixes.Add(new PlannedFix(
             "Limit concurrency with SemaphoreSlim",
-            SemaphoreKey,
+            key,
             editor =>
             {
                 editor.InsertBefore(anchor, ConcurrencyLimit.Declarations(limitName, limit, throttleName, disposeAtEnd, anchor));
@@ -119,53 +159,5 @@ public sealed class UnboundedTaskSpawnCodeFixProvider : BoundedCodeFixProvider
 
                 editor.ReplaceNode(lambdaSyntax, (current, _) => rewrite.Apply((AnonymousFunctionExpressionSyntax)current, throttleName, gateBefore is null ? waitCall : null));
             }));
-    }
-
-    /// <summary>The tasks are collected into a local that a statement after the loop awaits or waits for.</summary>
-    private static bool IsObservedAfter(IInvocationOperation spawn, StatementSyntax loopStatement)
-    {
-        if (SpawnSites.StoredInto(spawn) is not { } holder || loopStatement.Parent is not BlockSyntax block)
-        {
-            return false;
-        }
-
-        var index = block.Statements.IndexOf(loopStatement);
-        for (var i = index + 1; i < block.Statements.Count; i++)
-        {
-            if (AwaitsAll(block.Statements[i]) && Mentions(block.Statements[i], holder.Name))
-            {
-                return true;
-            }
-        }
-
-        return false;
-    }
-
-    /// <summary><c>await Task.WhenAll(…)</c> or <c>Task.WaitAll(…)</c> as the statement's outermost work.</summary>
-    private static bool AwaitsAll(StatementSyntax statement)
-    {
-        foreach (var node in statement.DescendantNodes(n => n is not AnonymousFunctionExpressionSyntax))
-        {
-            if (node is InvocationExpressionSyntax { Expression: MemberAccessExpressionSyntax { Name.Identifier.ValueText: var name } } call
-                && (name == "WaitAll" || (name == "WhenAll" && call.Parent is AwaitExpressionSyntax or MemberAccessExpressionSyntax { Name.Identifier.ValueText: "ConfigureAwait" })))
-            {
-                return true;
-            }
-        }
-
-        return false;
-    }
-
-    private static bool Mentions(SyntaxNode node, string name)
-    {
-        foreach (var identifier in node.DescendantNodes())
-        {
-            if (identifier is IdentifierNameSyntax id && id.Identifier.ValueText == name)
-            {
-                return true;
-            }
-        }
-
-        return false;
     }
 }

@@ -11,6 +11,7 @@ using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.Editing;
 using Microsoft.CodeAnalysis.Formatting;
 using Microsoft.CodeAnalysis.Simplification;
+using Microsoft.CodeAnalysis.Text;
 
 namespace Bounded.CodeFixes;
 
@@ -112,12 +113,10 @@ public abstract class BoundedCodeFixProvider : CodeFixProvider
             return document;
         }
 
-        var editor = new SyntaxEditor(root, document.Project.Solution.Services);
+        // Plan in document order, so generated names match what fixing one diagnostic at a time gives.
         var names = new NameAllocator(model);
-        var applied = false;
-
-        // Innermost first: later starts first, and of two spans starting together the shorter one.
-        foreach (var diagnostic in diagnostics.OrderByDescending(d => d.Location.SourceSpan.Start).ThenBy(d => d.Location.SourceSpan.Length))
+        var chosen = new List<(TextSpan Span, PlannedFix Fix)>();
+        foreach (var diagnostic in diagnostics.OrderBy(d => d.Location.SourceSpan.Start).ThenByDescending(d => d.Location.SourceSpan.Length))
         {
             cancellationToken.ThrowIfCancellationRequested();
             var fixes = new List<PlannedFix>();
@@ -126,16 +125,22 @@ public abstract class BoundedCodeFixProvider : CodeFixProvider
             {
                 if (fix.EquivalenceKey == equivalenceKey && !(forFixAll && fix.ExcludeFromFixAll))
                 {
-                    fix.Apply(editor);
-                    applied = true;
+                    chosen.Add((diagnostic.Location.SourceSpan, fix));
                     break;
                 }
             }
         }
 
-        if (!applied)
+        if (chosen.Count == 0)
         {
             return document;
+        }
+
+        // Apply innermost first: later starts first, and of two spans starting together the shorter one.
+        var editor = new SyntaxEditor(root, document.Project.Solution.Services);
+        foreach (var (_, fix) in chosen.OrderByDescending(c => c.Span.Start).ThenBy(c => c.Span.Length))
+        {
+            fix.Apply(editor);
         }
 
         var changed = document.WithSyntaxRoot(editor.GetChangedRoot());

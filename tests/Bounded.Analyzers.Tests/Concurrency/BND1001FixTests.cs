@@ -1,21 +1,32 @@
 using System.Threading.Tasks;
 using Bounded.Analyzers.Concurrency;
 using Bounded.CodeFixes.Concurrency;
+using Microsoft.CodeAnalysis.CSharp;
 using Xunit;
 
 namespace Bounded.Analyzers.Tests.Concurrency;
 
+/// <summary>Exact output of the SemaphoreSlim fix for BND1001; each test also runs FixAll and checks the result compiles.</summary>
 public class BND1001FixTests
 {
     private const string Key = UnboundedTaskSpawnCodeFixProvider.SemaphoreKey;
 
-    [Fact]
-    public Task AsyncLoopWaitsBeforeSpawning() => Verify.FixAsync<UnboundedTaskSpawnAnalyzer, UnboundedTaskSpawnCodeFixProvider>("""
+    private const string Usings = """
+        using System;
         using System.Collections.Generic;
+        using System.IO;
+        using System.Linq;
         using System.Net.Http;
         using System.Threading;
         using System.Threading.Tasks;
 
+        """;
+
+    private static Task Fix(string source, string fixedSource, string? editorConfig = null, LanguageVersion languageVersion = LanguageVersion.CSharp12) =>
+        Verify.FixAsync<UnboundedTaskSpawnAnalyzer, UnboundedTaskSpawnCodeFixProvider>(Usings + source, Usings + fixedSource, Key, editorConfig, languageVersion);
+
+    [Fact]
+    public Task AsyncLoopWaitsBeforeSpawning() => Fix("""
         class Crawler
         {
             private readonly HttpClient _http = new HttpClient();
@@ -32,12 +43,6 @@ public class BND1001FixTests
             }
         }
         """, """
-        using System;
-        using System.Collections.Generic;
-        using System.Net.Http;
-        using System.Threading;
-        using System.Threading.Tasks;
-
         class Crawler
         {
             private readonly HttpClient _http = new HttpClient();
@@ -66,5 +71,520 @@ public class BND1001FixTests
                 return await Task.WhenAll(tasks);
             }
         }
-        """, Key);
+        """);
+
+    [Fact]
+    public Task LimitComesFromEditorConfig() => Fix("""
+        class Indexer
+        {
+            private void Index(string path) { }
+
+            public async Task IndexAllAsync(IEnumerable<string> paths)
+            {
+                var pending = new List<Task>();
+                foreach (var path in paths)
+                {
+                    pending.Add({|BND1001:Task.Run|}(() => Index(path)));
+                }
+
+                await Task.WhenAll(pending);
+            }
+        }
+        """, """
+        class Indexer
+        {
+            private void Index(string path) { }
+
+            public async Task IndexAllAsync(IEnumerable<string> paths)
+            {
+                var pending = new List<Task>();
+                var maxConcurrency = 8;
+                using var throttle = new SemaphoreSlim(maxConcurrency);
+                foreach (var path in paths)
+                {
+                    await throttle.WaitAsync();
+                    pending.Add(Task.Run(() =>
+                    {
+                        try
+                        {
+                            Index(path);
+                        }
+                        finally
+                        {
+                            throttle.Release();
+                        }
+                    }));
+                }
+
+                await Task.WhenAll(pending);
+            }
+        }
+        """, editorConfig: "bounded.max_concurrency = 8");
+
+    [Fact]
+    public Task PerRuleLimitWinsOverSharedLimit() => Fix("""
+        class Indexer
+        {
+            private void Index(string path) { }
+
+            public async Task IndexAllAsync(IEnumerable<string> paths)
+            {
+                foreach (var path in paths)
+                {
+                    _ = {|BND1001:Task.Run|}(() => Index(path));
+                }
+            }
+        }
+        """, """
+        class Indexer
+        {
+            private void Index(string path) { }
+
+            public async Task IndexAllAsync(IEnumerable<string> paths)
+            {
+                var maxConcurrency = 3;
+                var throttle = new SemaphoreSlim(maxConcurrency);
+                foreach (var path in paths)
+                {
+                    await throttle.WaitAsync();
+                    _ = Task.Run(() =>
+                    {
+                        try
+                        {
+                            Index(path);
+                        }
+                        finally
+                        {
+                            throttle.Release();
+                        }
+                    });
+                }
+            }
+        }
+        """, editorConfig: "bounded.max_concurrency = 8\nbounded.bnd1001.max_concurrency = 3");
+
+    [Fact]
+    public Task InvalidLimitFallsBackToProcessorCount() => Fix("""
+        class Indexer
+        {
+            private void Index(string path) { }
+
+            public async Task IndexAllAsync(string[] paths)
+            {
+                var pending = new List<Task>();
+                for (var i = 0; i < paths.Length; i++)
+                {
+                    var path = paths[i];
+                    pending.Add({|BND1001:Task.Run|}(() => Index(path)));
+                }
+
+                Task.WaitAll(pending.ToArray());
+            }
+        }
+        """, """
+        class Indexer
+        {
+            private void Index(string path) { }
+
+            public async Task IndexAllAsync(string[] paths)
+            {
+                var pending = new List<Task>();
+                var maxConcurrency = Environment.ProcessorCount;
+                using var throttle = new SemaphoreSlim(maxConcurrency);
+                for (var i = 0; i < paths.Length; i++)
+                {
+                    var path = paths[i];
+                    await throttle.WaitAsync();
+                    pending.Add(Task.Run(() =>
+                    {
+                        try
+                        {
+                            Index(path);
+                        }
+                        finally
+                        {
+                            throttle.Release();
+                        }
+                    }));
+                }
+
+                Task.WaitAll(pending.ToArray());
+            }
+        }
+        """, editorConfig: "bounded.max_concurrency = lots");
+
+    [Fact]
+    public Task SyncMethodWaitsInsideTheTask() => Fix("""
+        class Indexer
+        {
+            private int Index(string path) => path.Length;
+
+            public Task<int[]> IndexAll(IEnumerable<string> paths)
+            {
+                var pending = new List<Task<int>>();
+                foreach (var path in paths)
+                {
+                    pending.Add({|BND1001:Task.Run|}(() => Index(path)));
+                }
+
+                return Task.WhenAll(pending);
+            }
+        }
+        """, """
+        class Indexer
+        {
+            private int Index(string path) => path.Length;
+
+            public Task<int[]> IndexAll(IEnumerable<string> paths)
+            {
+                var pending = new List<Task<int>>();
+                var maxConcurrency = Environment.ProcessorCount;
+                var throttle = new SemaphoreSlim(maxConcurrency);
+                foreach (var path in paths)
+                {
+                    pending.Add(Task.Run(async () =>
+                    {
+                        await throttle.WaitAsync();
+                        try
+                        {
+                            return Index(path);
+                        }
+                        finally
+                        {
+                            throttle.Release();
+                        }
+                    }));
+                }
+
+                return Task.WhenAll(pending);
+            }
+        }
+        """);
+
+    [Fact]
+    public Task SelectOfTaskRunWaitsInsideEachTask() => Fix("""
+        class Scorer
+        {
+            private static int Score(string line) => line.Length;
+
+            public async Task<int> TotalAsync(IEnumerable<string> lines, CancellationToken cancellationToken)
+            {
+                var scores = await Task.WhenAll(lines.Select(line => {|BND1001:Task.Run|}(() => Score(line))));
+                return scores.Sum();
+            }
+        }
+        """, """
+        class Scorer
+        {
+            private static int Score(string line) => line.Length;
+
+            public async Task<int> TotalAsync(IEnumerable<string> lines, CancellationToken cancellationToken)
+            {
+                var maxConcurrency = Environment.ProcessorCount;
+                using var throttle = new SemaphoreSlim(maxConcurrency);
+                var scores = await Task.WhenAll(lines.Select(line => Task.Run(async () =>
+                {
+                    await throttle.WaitAsync(cancellationToken);
+                    try
+                    {
+                        return Score(line);
+                    }
+                    finally
+                    {
+                        throttle.Release();
+                    }
+                })));
+                return scores.Sum();
+            }
+        }
+        """);
+
+    [Fact]
+    public Task BlockLambdaKeepsItsStatementsAndComments() => Fix("""
+        class Importer
+        {
+            private Task SaveAsync(string line) => Task.CompletedTask;
+
+            public async Task ImportAsync(TextReader reader)
+            {
+                string? line;
+                var saves = new List<Task>();
+                while ((line = await reader.ReadLineAsync()) != null)
+                {
+                    var captured = line;
+                    saves.Add({|BND1001:Task.Run|}(async () =>
+                    {
+                        // normalise first
+                        var normalised = captured.Trim();
+                        await SaveAsync(normalised);
+                    }));
+                }
+
+                await Task.WhenAll(saves);
+            }
+        }
+        """, """
+        class Importer
+        {
+            private Task SaveAsync(string line) => Task.CompletedTask;
+
+            public async Task ImportAsync(TextReader reader)
+            {
+                string? line;
+                var saves = new List<Task>();
+                var maxConcurrency = Environment.ProcessorCount;
+                using var throttle = new SemaphoreSlim(maxConcurrency);
+                while ((line = await reader.ReadLineAsync()) != null)
+                {
+                    var captured = line;
+                    await throttle.WaitAsync();
+                    saves.Add(Task.Run(async () =>
+                    {
+                        try
+                        {
+                            // normalise first
+                            var normalised = captured.Trim();
+                            await SaveAsync(normalised);
+                        }
+                        finally
+                        {
+                            throttle.Release();
+                        }
+                    }));
+                }
+
+                await Task.WhenAll(saves);
+            }
+        }
+        """);
+
+    [Fact]
+    public Task QueueUserWorkItemInAsyncLoop() => Fix("""
+        class Dispatcher
+        {
+            private void Handle(string id) { }
+
+            public async Task DispatchAsync(IAsyncEnumerable<string> ids, CancellationToken cancellationToken)
+            {
+                await foreach (var id in ids)
+                {
+                    {|BND1001:ThreadPool.QueueUserWorkItem|}(_ => Handle(id));
+                }
+            }
+        }
+        """, """
+        class Dispatcher
+        {
+            private void Handle(string id) { }
+
+            public async Task DispatchAsync(IAsyncEnumerable<string> ids, CancellationToken cancellationToken)
+            {
+                var maxConcurrency = Environment.ProcessorCount;
+                var throttle = new SemaphoreSlim(maxConcurrency);
+                await foreach (var id in ids)
+                {
+                    await throttle.WaitAsync(cancellationToken);
+                    ThreadPool.QueueUserWorkItem(_ =>
+                    {
+                        try
+                        {
+                            Handle(id);
+                        }
+                        finally
+                        {
+                            throttle.Release();
+                        }
+                    });
+                }
+            }
+        }
+        """);
+
+    [Fact]
+    public Task TwoLoopsInOneMethodGetDistinctNames() => Fix("""
+        class Mirror
+        {
+            private void Copy(string path) { }
+
+            public async Task MirrorAsync(IEnumerable<string> images, IEnumerable<string> videos)
+            {
+                var copies = new List<Task>();
+                foreach (var image in images)
+                {
+                    copies.Add({|BND1001:Task.Run|}(() => Copy(image)));
+                }
+
+                foreach (var video in videos)
+                {
+                    copies.Add({|BND1001:Task.Run|}(() => Copy(video)));
+                }
+
+                await Task.WhenAll(copies);
+            }
+        }
+        """, """
+        class Mirror
+        {
+            private void Copy(string path) { }
+
+            public async Task MirrorAsync(IEnumerable<string> images, IEnumerable<string> videos)
+            {
+                var copies = new List<Task>();
+                var maxConcurrency = Environment.ProcessorCount;
+                using var throttle = new SemaphoreSlim(maxConcurrency);
+                foreach (var image in images)
+                {
+                    await throttle.WaitAsync();
+                    copies.Add(Task.Run(() =>
+                    {
+                        try
+                        {
+                            Copy(image);
+                        }
+                        finally
+                        {
+                            throttle.Release();
+                        }
+                    }));
+                }
+
+                var maxConcurrency2 = Environment.ProcessorCount;
+                using var throttle2 = new SemaphoreSlim(maxConcurrency2);
+                foreach (var video in videos)
+                {
+                    await throttle2.WaitAsync();
+                    copies.Add(Task.Run(() =>
+                    {
+                        try
+                        {
+                            Copy(video);
+                        }
+                        finally
+                        {
+                            throttle2.Release();
+                        }
+                    }));
+                }
+
+                await Task.WhenAll(copies);
+            }
+        }
+        """);
+
+    [Fact]
+    public Task CSharp7KeepsAPlainDeclaration() => Fix("""
+        class Indexer
+        {
+            private void Index(string path) { }
+
+            public async Task IndexAllAsync(IEnumerable<string> paths)
+            {
+                var pending = new List<Task>();
+                foreach (var path in paths)
+                {
+                    pending.Add({|BND1001:Task.Run|}(() => Index(path)));
+                }
+
+                await Task.WhenAll(pending);
+            }
+        }
+        """, """
+        class Indexer
+        {
+            private void Index(string path) { }
+
+            public async Task IndexAllAsync(IEnumerable<string> paths)
+            {
+                var pending = new List<Task>();
+                var maxConcurrency = Environment.ProcessorCount;
+                var throttle = new SemaphoreSlim(maxConcurrency);
+                foreach (var path in paths)
+                {
+                    await throttle.WaitAsync();
+                    pending.Add(Task.Run(() =>
+                    {
+                        try
+                        {
+                            Index(path);
+                        }
+                        finally
+                        {
+                            throttle.Release();
+                        }
+                    }));
+                }
+
+                await Task.WhenAll(pending);
+            }
+        }
+        """.Replace("string? ", "string "), languageVersion: LanguageVersion.CSharp7_3);
+
+    [Fact]
+    public Task NoFixForMethodGroupWork() => Verify.NoFixAsync<UnboundedTaskSpawnAnalyzer, UnboundedTaskSpawnCodeFixProvider>(Usings + """
+        class Batches
+        {
+            private void ProcessAll() { }
+
+            public async Task RunAsync(int batchCount)
+            {
+                for (var i = 0; i < batchCount; i++)
+                {
+                    _ = {|BND1001:Task.Run|}(ProcessAll);
+                }
+            }
+        }
+        """);
+
+    [Fact]
+    public Task NoFixForStartNewInSyncMethod() => Verify.NoFixAsync<UnboundedTaskSpawnAnalyzer, UnboundedTaskSpawnCodeFixProvider>(Usings + """
+        class Batches
+        {
+            private void Index(string path) { }
+
+            public void Run(IEnumerable<string> paths)
+            {
+                foreach (var path in paths)
+                {
+                    {|BND1001:Task.Factory.StartNew|}(() => Index(path));
+                }
+            }
+        }
+        """);
+
+    [Fact]
+    public Task NoFixForStaticLambda() => Verify.NoFixAsync<UnboundedTaskSpawnAnalyzer, UnboundedTaskSpawnCodeFixProvider>(Usings + """
+        class Batches
+        {
+            private static void Index(string path) { }
+
+            public async Task RunAsync(IEnumerable<string> paths)
+            {
+                foreach (var path in paths)
+                {
+                    _ = {|BND1001:Task.Run|}(static () => Index("x"));
+                }
+            }
+        }
+        """);
+
+    [Fact]
+    public Task NoFixWhenSpawnIsInsideLock() => Verify.NoFixAsync<UnboundedTaskSpawnAnalyzer, UnboundedTaskSpawnCodeFixProvider>(Usings + """
+        class Batches
+        {
+            private readonly object _sync = new object();
+            private void Index(string path) { }
+
+            public async Task RunAsync(IEnumerable<string> paths)
+            {
+                await Task.Yield();
+                lock (_sync)
+                {
+                    foreach (var path in paths)
+                    {
+                        _ = {|BND1001:Task.Factory.StartNew|}(() => Index(path));
+                    }
+                }
+            }
+        }
+        """);
 }

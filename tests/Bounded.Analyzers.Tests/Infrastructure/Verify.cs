@@ -1,3 +1,4 @@
+using System.Collections.Generic;
 using System.Threading;
 using System.Threading.Tasks;
 using Microsoft.CodeAnalysis;
@@ -46,8 +47,48 @@ public sealed class FixTest<TAnalyzer, TFix> : CSharpCodeFixTest<TAnalyzer, TFix
     protected override ParseOptions CreateParseOptions() => ((CSharpParseOptions)base.CreateParseOptions()).WithLanguageVersion(LanguageVersion);
 }
 
+/// <summary>Runs several analyzers at once, so negative tests prove that no rule of a family fires.</summary>
+public sealed class AnalyzerSetTest : CSharpAnalyzerTest<Bounded.Analyzers.Concurrency.UnboundedTaskSpawnAnalyzer, DefaultVerifier>
+{
+    private readonly DiagnosticAnalyzer[] _analyzers;
+
+    public AnalyzerSetTest(params DiagnosticAnalyzer[] analyzers)
+    {
+        _analyzers = analyzers;
+        ReferenceAssemblies = TestEnvironment.ReferenceAssemblies;
+        TestState.AdditionalReferences.AddRange(TestEnvironment.NetReferences);
+        TestState.OutputKind = OutputKind.DynamicallyLinkedLibrary;
+    }
+
+    protected override IEnumerable<DiagnosticAnalyzer> GetDiagnosticAnalyzers() => _analyzers;
+
+    protected override ParseOptions CreateParseOptions() => ((CSharpParseOptions)base.CreateParseOptions()).WithLanguageVersion(LanguageVersion.CSharp12);
+}
+
 public static class Verify
 {
+    /// <summary>Runs every analyzer of <paramref name="analyzers"/> and expects exactly <paramref name="expected"/>.</summary>
+    public static Task AnalyzersAsync(DiagnosticAnalyzer[] analyzers, string source, string? editorConfig, params DiagnosticResult[] expected) =>
+        AnalyzersAsync(analyzers, source, editorConfig, ignoreCompilerDiagnostics: false, expected);
+
+    /// <param name="ignoreCompilerDiagnostics">For half-typed code: compiler errors are expected and not listed.</param>
+    public static Task AnalyzersAsync(DiagnosticAnalyzer[] analyzers, string source, string? editorConfig, bool ignoreCompilerDiagnostics, params DiagnosticResult[] expected)
+    {
+        var test = new AnalyzerSetTest(analyzers) { TestCode = source };
+        if (ignoreCompilerDiagnostics)
+        {
+            test.CompilerDiagnostics = CompilerDiagnostics.None;
+        }
+
+        if (editorConfig is not null)
+        {
+            test.TestState.AnalyzerConfigFiles.Add(("/.editorconfig", "root = true\n[*.cs]\n" + editorConfig));
+        }
+
+        test.ExpectedDiagnostics.AddRange(expected);
+        return test.RunAsync(CancellationToken.None);
+    }
+
     public static Task AnalyzerAsync<TAnalyzer>(string source, params DiagnosticResult[] expected)
         where TAnalyzer : DiagnosticAnalyzer, new() => AnalyzerAsync<TAnalyzer>(source, editorConfig: null, expected);
 

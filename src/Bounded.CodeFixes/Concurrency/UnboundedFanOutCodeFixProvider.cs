@@ -1,0 +1,180 @@
+using System.Collections.Generic;
+using System.Collections.Immutable;
+using System.Composition;
+using Bounded.Analyzers;
+using Bounded.Analyzers.Concurrency;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CodeFixes;
+using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+using Microsoft.CodeAnalysis.Formatting;
+using Microsoft.CodeAnalysis.Operations;
+using static Microsoft.CodeAnalysis.CSharp.SyntaxFactory;
+
+namespace Bounded.CodeFixes.Concurrency;
+
+/// <summary>BND1002: limit async fan-out with a SemaphoreSlim.</summary>
+[ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(UnboundedFanOutCodeFixProvider)), Shared]
+public sealed class UnboundedFanOutCodeFixProvider : BoundedCodeFixProvider
+{
+    public const string SemaphoreKey = "Bounded." + RuleIds.UnboundedAsyncFanOut + ".SemaphoreSlim";
+
+    public override ImmutableArray<string> FixableDiagnosticIds => ImmutableArray.Create(RuleIds.UnboundedAsyncFanOut);
+
+    private protected override void Plan(Diagnostic diagnostic, FixContext context, List<PlannedFix> fixes)
+    {
+        var node = context.Root.FindNode(diagnostic.Location.SourceSpan, getInnermostNodeForTie: true);
+        if (context.Model.Compilation.GetTypeByMetadataName("System.Threading.SemaphoreSlim") is null
+            || node.FirstAncestorOrSelf<InvocationExpressionSyntax>() is not { } invocationSyntax
+            || context.Model.GetOperation(invocationSyntax, context.CancellationToken) is not IInvocationOperation invocation)
+        {
+            return;
+        }
+
+        diagnostic.Properties.TryGetValue(UnboundedFanOutAnalyzer.ShapeProperty, out var shape);
+        if (shape == UnboundedFanOutAnalyzer.SelectShape)
+        {
+            PlanForSelect(context, invocation, fixes);
+        }
+        else if (shape == UnboundedFanOutAnalyzer.LoopShape)
+        {
+            PlanForLoop(context, invocation, fixes);
+        }
+    }
+
+    /// <summary><c>items.Select(x => FooAsync(x))</c>: each operation waits for a slot inside its own async lambda.</summary>
+    private static void PlanForSelect(FixContext context, IInvocationOperation select, List<PlannedFix> fixes)
+    {
+        if (select.Arguments.Length != 2 || FixSyntax.StatementInBlock(select.Syntax) is not { } statement)
+        {
+            return;
+        }
+
+        var selector = select.Arguments[1].Value;
+        AnonymousFunctionExpressionSyntax? lambdaSyntax = null;
+        WorkRewrite? rewrite = null;
+        IMethodSymbol? methodGroup = null;
+        ExpressionSyntax? methodGroupSyntax = null;
+        if (selector.AsLambda() is { Syntax: AnonymousFunctionExpressionSyntax syntax } lambda)
+        {
+            lambdaSyntax = syntax;
+            rewrite = WorkRewrite.Analyze(context.Model, lambda, syntax, gateInside: true, allowTaskUnwrap: true);
+        }
+        else if (selector.WithoutConversions() is IDelegateCreationOperation { Target: IMethodReferenceOperation reference }
+            && reference.Method.Parameters.Length == 1
+            && reference.Method.ReturnType is INamedTypeSymbol returned
+            && returned.Name == "Task"
+            && reference.Syntax is ExpressionSyntax referenceSyntax)
+        {
+            methodGroup = reference.Method;
+            methodGroupSyntax = referenceSyntax;
+        }
+
+        if (rewrite is null && methodGroup is null)
+        {
+            return;
+        }
+
+        var limitName = context.Names.Allocate(statement, "maxConcurrency");
+        var throttleName = context.Names.Allocate(statement, "throttle");
+        var itemName = methodGroup is null ? null : context.Names.Allocate(statement, "item");
+        var token = FixSyntax.TokenInScope(context.Model, select.Syntax, context.CancellationToken);
+        var limit = ConcurrencyLimit.Expression(context.Document, statement.SyntaxTree, RuleIds.UnboundedAsyncFanOut);
+        var disposeAtEnd = FixSyntax.SupportsUsingDeclarations(statement) && FixSyntax.AwaitsAll(statement);
+        var waitCall = throttleName + ".WaitAsync(" + token + ")";
+        var returnsValue = methodGroup is { ReturnType: INamedTypeSymbol { IsGenericType: true } };
+
+        fixes.Add(new PlannedFix(
+            "Limit concurrency with SemaphoreSlim",
+            SemaphoreKey,
+            editor =>
+            {
+                editor.InsertBefore(statement, ConcurrencyLimit.Declarations(limitName, limit, throttleName, disposeAtEnd, statement));
+                if (lambdaSyntax is not null)
+                {
+                    editor.ReplaceNode(lambdaSyntax, (current, _) => rewrite!.Apply((AnonymousFunctionExpressionSyntax)current, throttleName, waitCall));
+                }
+                else
+                {
+                    editor.ReplaceNode(methodGroupSyntax!, (current, _) => ThrottledMethodGroup((ExpressionSyntax)current, itemName!, throttleName, waitCall, returnsValue));
+                }
+            }));
+    }
+
+    /// <summary><c>FooAsync</c> as a method group becomes <c>async item => { await wait; try { return await FooAsync(item); } finally { Release } }</c>.</summary>
+    private static ExpressionSyntax ThrottledMethodGroup(ExpressionSyntax method, string itemName, string throttleName, string waitCall, bool returnsValue)
+    {
+        var call = AwaitExpression(InvocationExpression(method.WithoutTrivia(), ArgumentList(SingletonSeparatedList(Argument(IdentifierName(itemName))))));
+        StatementSyntax work = returnsValue ? ReturnStatement(call) : ExpressionStatement(call);
+        var body = FixSyntax.MultiLineBlock(
+            ExpressionStatement(AwaitExpression(ParseExpression(waitCall))),
+            TryStatement(FixSyntax.MultiLineBlock(work), default, FinallyClause(FixSyntax.MultiLineBlock(ExpressionStatement(ParseExpression(throttleName + ".Release()"))))));
+        return SimpleLambdaExpression(Parameter(Identifier(itemName)))
+            .WithAsyncKeyword(Token(SyntaxKind.AsyncKeyword).WithTrailingTrivia(Space))
+            .WithArrowToken(Token(SyntaxKind.EqualsGreaterThanToken).WithLeadingTrivia(Space).WithTrailingTrivia(ElasticSpace))
+            .WithBlock(body)
+            .WithTriviaFrom(method)
+            .WithAdditionalAnnotations(Formatter.Annotation);
+    }
+
+    /// <summary>
+    /// <c>tasks.Add(FooAsync(x))</c> in an async loop: wait for a slot before the call, and release it when the task ends
+    /// through a local function declared next to the semaphore.
+    /// </summary>
+    private static void PlanForLoop(FixContext context, IInvocationOperation call, List<PlannedFix> fixes)
+    {
+        var types = WellKnownTypes.From(context.Model.Compilation);
+        if (Repetition.Find(call, types).Loop is not { Syntax: StatementSyntax { Parent: BlockSyntax } loopStatement }
+            || !FixSyntax.CanAwaitAt(loopStatement)
+            || FixSyntax.StatementInBlock(call.Syntax, loopStatement) is not { } gate
+            || IsInsideTry(gate, loopStatement)
+            || call.Syntax is not InvocationExpressionSyntax callSyntax
+            || call.TargetMethod.ReturnType is not INamedTypeSymbol { Name: "Task" } taskType
+            || !types.IsTaskType(taskType))
+        {
+            return;
+        }
+
+        var limitName = context.Names.Allocate(loopStatement, "maxConcurrency");
+        var throttleName = context.Names.Allocate(loopStatement, "throttle");
+        var helperName = context.Names.Allocate(loopStatement, "ReleaseWhenDoneAsync");
+        var token = FixSyntax.TokenInScope(context.Model, gate, context.CancellationToken);
+        var limit = ConcurrencyLimit.Expression(context.Document, loopStatement.SyntaxTree, RuleIds.UnboundedAsyncFanOut);
+        var holder = SpawnSites.StoredInto(call);
+        var disposeAtEnd = FixSyntax.SupportsUsingDeclarations(loopStatement) && holder is not null && FixSyntax.IsAwaitedAllAfter(loopStatement, holder.Name);
+        var taskText = taskType.ToMinimalDisplayString(context.Model, loopStatement.SpanStart);
+        var returnsValue = taskType.IsGenericType;
+        var helper = FixSyntax.Statement(
+            "async " + taskText + " " + helperName + "(" + taskText + " task)\n{\n    try\n    {\n        "
+            + (returnsValue ? "return await task;" : "await task;")
+            + "\n    }\n    finally\n    {\n        " + throttleName + ".Release();\n    }\n}\n")
+            .WithLeadingTrivia(loopStatement.GetLeadingTrivia());
+
+        fixes.Add(new PlannedFix(
+            "Limit concurrency with SemaphoreSlim",
+            SemaphoreKey,
+            editor =>
+            {
+                var declarations = ConcurrencyLimit.Declarations(limitName, limit, throttleName, disposeAtEnd, loopStatement);
+                editor.InsertBefore(loopStatement, new SyntaxNode[] { declarations[0], declarations[1], helper });
+                editor.InsertBefore(gate, FixSyntax.Statement("await " + throttleName + ".WaitAsync(" + token + ");").WithLeadingTrivia(gate.GetLeadingTrivia()));
+                editor.ReplaceNode(callSyntax, (current, _) =>
+                    InvocationExpression(IdentifierName(helperName), ArgumentList(SingletonSeparatedList(Argument(((ExpressionSyntax)current).WithoutTrivia()))))
+                        .WithTriviaFrom(current));
+            }));
+    }
+
+    /// <summary>A synchronous throw from the call must leave the loop, not be caught inside it with the slot still held.</summary>
+    private static bool IsInsideTry(SyntaxNode node, SyntaxNode loop)
+    {
+        for (var current = node.Parent; current is not null && current != loop; current = current.Parent)
+        {
+            if (current is TryStatementSyntax { Catches.Count: > 0 })
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+}
