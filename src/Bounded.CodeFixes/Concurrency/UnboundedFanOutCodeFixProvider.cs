@@ -18,6 +18,7 @@ namespace Bounded.CodeFixes.Concurrency;
 public sealed class UnboundedFanOutCodeFixProvider : BoundedCodeFixProvider
 {
     public const string SemaphoreKey = "Bounded." + RuleIds.UnboundedAsyncFanOut + ".SemaphoreSlim";
+    public const string ParallelForEachAsyncKey = "Bounded." + RuleIds.UnboundedAsyncFanOut + ".ParallelForEachAsync";
 
     public override ImmutableArray<string> FixableDiagnosticIds => ImmutableArray.Create(RuleIds.UnboundedAsyncFanOut);
 
@@ -39,6 +40,14 @@ public sealed class UnboundedFanOutCodeFixProvider : BoundedCodeFixProvider
         else if (shape == UnboundedFanOutAnalyzer.LoopShape)
         {
             PlanForLoop(context, invocation, fixes);
+            var types = WellKnownTypes.From(context.Model.Compilation);
+            if (Repetition.Find(invocation, types).Loop is { } loop
+                && PerItemLoop.Match(context.Model, invocation.Syntax, loop.Syntax) is { } perItem
+                && invocation.Syntax is ExpressionSyntax call
+                && LoopRewrites.ParallelForEachAsync(context, perItem, new List<StatementSyntax> { PerItemLoop.AsStatement(call.WithoutTrivia(), await: true) }, RuleIds.UnboundedAsyncFanOut, ParallelForEachAsyncKey) is { } parallel)
+            {
+                fixes.Add(parallel);
+            }
         }
     }
 
@@ -75,30 +84,48 @@ public sealed class UnboundedFanOutCodeFixProvider : BoundedCodeFixProvider
             return;
         }
 
-        var limitName = context.Names.Allocate(statement, "maxConcurrency");
-        var throttleName = context.Names.Allocate(statement, "throttle");
-        var itemName = methodGroup is null ? null : context.Names.Allocate(statement, "item");
-        var token = FixSyntax.TokenInScope(context.Model, select.Syntax, context.CancellationToken);
-        var limit = ConcurrencyLimit.Expression(context.Document, statement.SyntaxTree, RuleIds.UnboundedAsyncFanOut);
-        var disposeAtEnd = FixSyntax.SupportsUsingDeclarations(statement) && FixSyntax.AwaitsAll(statement);
-        var waitCall = throttleName + ".WaitAsync(" + token + ")";
-        var returnsValue = methodGroup is { ReturnType: INamedTypeSymbol { IsGenericType: true } };
-
         fixes.Add(new PlannedFix(
             "Limit concurrency with SemaphoreSlim",
             SemaphoreKey,
-            editor =>
+            () =>
             {
-                editor.InsertBefore(statement, ConcurrencyLimit.Declarations(limitName, limit, throttleName, disposeAtEnd, statement));
-                if (lambdaSyntax is not null)
-                {
-                    editor.ReplaceNode(lambdaSyntax, (current, _) => rewrite!.Apply((AnonymousFunctionExpressionSyntax)current, throttleName, waitCall));
-                }
-                else
-                {
-                    editor.ReplaceNode(methodGroupSyntax!, (current, _) => ThrottledMethodGroup((ExpressionSyntax)current, itemName!, throttleName, waitCall, returnsValue));
-                }
+                var limitName = context.Names.Allocate(statement, "maxConcurrency");
+                var throttleName = context.Names.Allocate(statement, "throttle");
+                var itemName = methodGroup is null ? null : context.Names.Allocate(statement, "item");
+                var token = FixSyntax.TokenInScope(context.Model, select.Syntax, context.CancellationToken);
+                var limit = ConcurrencyLimit.Expression(context.Document, statement.SyntaxTree, RuleIds.UnboundedAsyncFanOut);
+                var disposeAtEnd = FixSyntax.SupportsUsingDeclarations(statement) && FixSyntax.AwaitsAll(statement);
+                var waitCall = throttleName + ".WaitAsync(" + token + ")";
+                var returnsValue = methodGroup is { ReturnType: INamedTypeSymbol { IsGenericType: true } };
+                return editor => ThrottleSelect(editor, statement, lambdaSyntax, rewrite, methodGroupSyntax, limitName, limit, throttleName, itemName, waitCall, returnsValue, disposeAtEnd);
             }));
+    }
+
+    private static void ThrottleSelect(
+        Microsoft.CodeAnalysis.Editing.SyntaxEditor editor,
+        StatementSyntax statement,
+        AnonymousFunctionExpressionSyntax? lambdaSyntax,
+        WorkRewrite? rewrite,
+        ExpressionSyntax? methodGroupSyntax,
+        string limitName,
+        ExpressionSyntax limit,
+        string throttleName,
+        string? itemName,
+        string waitCall,
+        bool returnsValue,
+        bool disposeAtEnd)
+    {
+        {
+            editor.InsertBefore(statement, ConcurrencyLimit.Declarations(limitName, limit, throttleName, disposeAtEnd, statement));
+            if (lambdaSyntax is not null)
+            {
+                editor.ReplaceNode(lambdaSyntax, (current, _) => rewrite!.Apply((AnonymousFunctionExpressionSyntax)current, throttleName, waitCall));
+            }
+            else
+            {
+                editor.ReplaceNode(methodGroupSyntax!, (current, _) => ThrottledMethodGroup((ExpressionSyntax)current, itemName!, throttleName, waitCall, returnsValue));
+            }
+        }
     }
 
     /// <summary><c>FooAsync</c> as a method group becomes <c>async item => { await wait; try { return await FooAsync(item); } finally { Release } }</c>.</summary>
@@ -135,32 +162,35 @@ public sealed class UnboundedFanOutCodeFixProvider : BoundedCodeFixProvider
             return;
         }
 
-        var limitName = context.Names.Allocate(loopStatement, "maxConcurrency");
-        var throttleName = context.Names.Allocate(loopStatement, "throttle");
-        var helperName = context.Names.Allocate(loopStatement, "ReleaseWhenDoneAsync");
-        var token = FixSyntax.TokenInScope(context.Model, gate, context.CancellationToken);
-        var limit = ConcurrencyLimit.Expression(context.Document, loopStatement.SyntaxTree, RuleIds.UnboundedAsyncFanOut);
-        var holder = SpawnSites.StoredInto(call);
-        var disposeAtEnd = FixSyntax.SupportsUsingDeclarations(loopStatement) && holder is not null && FixSyntax.IsAwaitedAllAfter(loopStatement, holder.Name);
-        var taskText = taskType.ToMinimalDisplayString(context.Model, loopStatement.SpanStart);
-        var returnsValue = taskType.IsGenericType;
-        var helper = FixSyntax.Statement(
-            "async " + taskText + " " + helperName + "(" + taskText + " task)\n{\n    try\n    {\n        "
-            + (returnsValue ? "return await task;" : "await task;")
-            + "\n    }\n    finally\n    {\n        " + throttleName + ".Release();\n    }\n}\n")
-            .WithLeadingTrivia(loopStatement.GetLeadingTrivia());
-
         fixes.Add(new PlannedFix(
             "Limit concurrency with SemaphoreSlim",
             SemaphoreKey,
-            editor =>
+            () =>
             {
-                var declarations = ConcurrencyLimit.Declarations(limitName, limit, throttleName, disposeAtEnd, loopStatement);
-                editor.InsertBefore(loopStatement, new SyntaxNode[] { declarations[0], declarations[1], helper });
-                editor.InsertBefore(gate, FixSyntax.Statement("await " + throttleName + ".WaitAsync(" + token + ");").WithLeadingTrivia(gate.GetLeadingTrivia()));
-                editor.ReplaceNode(callSyntax, (current, _) =>
-                    InvocationExpression(IdentifierName(helperName), ArgumentList(SingletonSeparatedList(Argument(((ExpressionSyntax)current).WithoutTrivia()))))
-                        .WithTriviaFrom(current));
+                var limitName = context.Names.Allocate(loopStatement, "maxConcurrency");
+                var throttleName = context.Names.Allocate(loopStatement, "throttle");
+                var helperName = context.Names.Allocate(loopStatement, "ReleaseWhenDoneAsync");
+                var token = FixSyntax.TokenInScope(context.Model, gate, context.CancellationToken);
+                var limit = ConcurrencyLimit.Expression(context.Document, loopStatement.SyntaxTree, RuleIds.UnboundedAsyncFanOut);
+                var holder = SpawnSites.StoredInto(call);
+                var disposeAtEnd = FixSyntax.SupportsUsingDeclarations(loopStatement) && holder is not null && FixSyntax.IsAwaitedAllAfter(loopStatement, holder.Name);
+                var taskText = taskType.ToMinimalDisplayString(context.Model, loopStatement.SpanStart);
+                var returnsValue = taskType.IsGenericType;
+                var helper = FixSyntax.Statement(
+                    "async " + taskText + " " + helperName + "(" + taskText + " task)\n{\n    try\n    {\n        "
+                    + (returnsValue ? "return await task;" : "await task;")
+                    + "\n    }\n    finally\n    {\n        " + throttleName + ".Release();\n    }\n}\n")
+                    .WithLeadingTrivia(loopStatement.GetLeadingTrivia());
+
+                return editor =>
+                    {
+                        var declarations = ConcurrencyLimit.Declarations(limitName, limit, throttleName, disposeAtEnd, loopStatement);
+                        editor.InsertBefore(loopStatement, new SyntaxNode[] { declarations[0], declarations[1], helper });
+                        editor.InsertBefore(gate, FixSyntax.Statement("await " + throttleName + ".WaitAsync(" + token + ");").WithLeadingTrivia(gate.GetLeadingTrivia()));
+                        editor.ReplaceNode(callSyntax, (current, _) =>
+                            InvocationExpression(IdentifierName(helperName), ArgumentList(SingletonSeparatedList(Argument(((ExpressionSyntax)current).WithoutTrivia()))))
+                                .WithTriviaFrom(current));
+                    };
             }));
     }
 

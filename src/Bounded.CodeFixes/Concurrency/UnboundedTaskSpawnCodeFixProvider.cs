@@ -16,6 +16,8 @@ public sealed class UnboundedTaskSpawnCodeFixProvider : BoundedCodeFixProvider
 {
     public const string SemaphoreKey = "Bounded." + RuleIds.UnboundedTaskSpawn + ".SemaphoreSlim";
     public const string ThreadSemaphoreKey = "Bounded." + RuleIds.ThreadPerItem + ".SemaphoreSlim";
+    public const string ParallelForEachAsyncKey = "Bounded." + RuleIds.UnboundedTaskSpawn + ".ParallelForEachAsync";
+    public const string BoundedChannelKey = "Bounded." + RuleIds.UnboundedTaskSpawn + ".BoundedChannel";
 
     public override ImmutableArray<string> FixableDiagnosticIds => ImmutableArray.Create(RuleIds.UnboundedTaskSpawn, RuleIds.ThreadPerItem);
 
@@ -34,6 +36,10 @@ public sealed class UnboundedTaskSpawnCodeFixProvider : BoundedCodeFixProvider
         if (repetition.Loop is { } loop)
         {
             PlanForLoop(context, spawn, kind, lambda, lambdaSyntax, loop, key, fixes);
+            if (diagnostic.Id == RuleIds.UnboundedTaskSpawn && kind == SpawnKind.TaskRun)
+            {
+                PlanLoopRewrites(context, spawn, lambda, lambdaSyntax, loop, fixes);
+            }
         }
         else if (repetition.PerElementCall is { } call && kind == SpawnKind.TaskRun)
         {
@@ -48,6 +54,41 @@ public sealed class UnboundedTaskSpawnCodeFixProvider : BoundedCodeFixProvider
         StartNew,
         WorkItem,
         Thread,
+    }
+
+    /// <summary>Parallel.ForEachAsync for collected-and-awaited work, a bounded channel for fire-and-forget work.</summary>
+    private static void PlanLoopRewrites(FixContext context, IOperation spawn, IAnonymousFunctionOperation lambda, AnonymousFunctionExpressionSyntax lambdaSyntax, ILoopOperation loop, List<PlannedFix> fixes)
+    {
+        if (spawn is not IInvocationOperation invocation
+            || !OnlyWorkOrScopeToken(invocation, context)
+            || PerItemLoop.Match(context.Model, spawn.Syntax, loop.Syntax) is not { } shape
+            || PerItemLoop.WorkStatements(lambda.Symbol, lambdaSyntax, context.Model) is not { } work)
+        {
+            return;
+        }
+
+        if (LoopRewrites.ParallelForEachAsync(context, shape, work, RuleIds.UnboundedTaskSpawn, ParallelForEachAsyncKey) is { } parallel)
+        {
+            fixes.Add(parallel);
+        }
+
+        if (LoopRewrites.BoundedChannel(context, shape, work, RuleIds.UnboundedTaskSpawn, BoundedChannelKey) is { } channel)
+        {
+            fixes.Add(channel);
+        }
+    }
+
+    /// <summary><c>Task.Run(work)</c>, or <c>Task.Run(work, token)</c> with the token the rewrite passes on anyway.</summary>
+    private static bool OnlyWorkOrScopeToken(IInvocationOperation invocation, FixContext context)
+    {
+        if (invocation.Arguments.Length == 1)
+        {
+            return true;
+        }
+
+        return invocation.Arguments.Length == 2
+            && invocation.Arguments[1].Value.Syntax is IdentifierNameSyntax token
+            && token.Identifier.ValueText == FixSyntax.TokenInScope(context.Model, invocation.Syntax, context.CancellationToken);
     }
 
     /// <summary>The operation that starts the work, what kind it is, and the work delegate.</summary>
@@ -140,24 +181,26 @@ public sealed class UnboundedTaskSpawnCodeFixProvider : BoundedCodeFixProvider
 
     private static void AddFix(FixContext context, StatementSyntax anchor, StatementSyntax? gateBefore, AnonymousFunctionExpressionSyntax lambdaSyntax, WorkRewrite rewrite, bool disposeAtEnd, string key, List<PlannedFix> fixes)
     {
-        var limitName = context.Names.Allocate(anchor, "maxConcurrency");
-        var throttleName = context.Names.Allocate(anchor, "throttle");
-        var token = FixSyntax.TokenInScope(context.Model, gateBefore ?? (SyntaxNode)lambdaSyntax, context.CancellationToken);
-        var limit = ConcurrencyLimit.Expression(context.Document, anchor.SyntaxTree, RuleIds.UnboundedTaskSpawn);
-        var waitCall = throttleName + ".WaitAsync(" + token + ")";
-
         fixes.Add(new PlannedFix(
             "Limit concurrency with SemaphoreSlim",
             key,
-            editor =>
+            () =>
             {
-                editor.InsertBefore(anchor, ConcurrencyLimit.Declarations(limitName, limit, throttleName, disposeAtEnd, anchor));
-                if (gateBefore is not null)
+                var limitName = context.Names.Allocate(anchor, "maxConcurrency");
+                var throttleName = context.Names.Allocate(anchor, "throttle");
+                var token = FixSyntax.TokenInScope(context.Model, gateBefore ?? (SyntaxNode)lambdaSyntax, context.CancellationToken);
+                var limit = ConcurrencyLimit.Expression(context.Document, anchor.SyntaxTree, RuleIds.UnboundedTaskSpawn);
+                var waitCall = throttleName + ".WaitAsync(" + token + ")";
+                return editor =>
                 {
-                    editor.InsertBefore(gateBefore, FixSyntax.Statement("await " + waitCall + ";").WithLeadingTrivia(gateBefore.GetLeadingTrivia()));
-                }
+                    editor.InsertBefore(anchor, ConcurrencyLimit.Declarations(limitName, limit, throttleName, disposeAtEnd, anchor));
+                    if (gateBefore is not null)
+                    {
+                        editor.InsertBefore(gateBefore, FixSyntax.Statement("await " + waitCall + ";").WithLeadingTrivia(gateBefore.GetLeadingTrivia()));
+                    }
 
-                editor.ReplaceNode(lambdaSyntax, (current, _) => rewrite.Apply((AnonymousFunctionExpressionSyntax)current, throttleName, gateBefore is null ? waitCall : null));
+                    editor.ReplaceNode(lambdaSyntax, (current, _) => rewrite.Apply((AnonymousFunctionExpressionSyntax)current, throttleName, gateBefore is null ? waitCall : null));
+                };
             }));
     }
 }

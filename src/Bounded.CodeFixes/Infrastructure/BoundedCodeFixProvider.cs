@@ -19,10 +19,19 @@ namespace Bounded.CodeFixes;
 internal sealed class PlannedFix
 {
     public PlannedFix(string title, string equivalenceKey, Action<SyntaxEditor> apply)
+        : this(title, equivalenceKey, () => apply)
+    {
+    }
+
+    /// <param name="build">
+    /// Runs only for the fix that is chosen: allocate names from <see cref="FixContext.Names"/> here, so a
+    /// variant that is not applied takes no names from the one that is.
+    /// </param>
+    public PlannedFix(string title, string equivalenceKey, Func<Action<SyntaxEditor>> build)
     {
         Title = title;
         EquivalenceKey = equivalenceKey;
-        Apply = apply;
+        Build = build;
     }
 
     public string Title { get; }
@@ -30,8 +39,8 @@ internal sealed class PlannedFix
     /// <summary><c>Bounded.&lt;ID&gt;[.&lt;variant&gt;]</c>.</summary>
     public string EquivalenceKey { get; }
 
-    /// <summary>Registers the edit on the document's editor. Edits use callbacks on original nodes, so fixes compose.</summary>
-    public Action<SyntaxEditor> Apply { get; }
+    /// <summary>Makes the edit, which registers changes on the document's editor through callbacks on original nodes, so fixes compose.</summary>
+    public Func<Action<SyntaxEditor>> Build { get; }
 
     /// <summary>Fixes that change a signature are offered one at a time, never in FixAll.</summary>
     public bool ExcludeFromFixAll { get; set; }
@@ -115,7 +124,7 @@ public abstract class BoundedCodeFixProvider : CodeFixProvider
 
         // Plan in document order, so generated names match what fixing one diagnostic at a time gives.
         var names = new NameAllocator(model);
-        var chosen = new List<(TextSpan Span, PlannedFix Fix)>();
+        var chosen = new List<(TextSpan Span, Action<SyntaxEditor> Edit)>();
         foreach (var diagnostic in diagnostics.OrderBy(d => d.Location.SourceSpan.Start).ThenByDescending(d => d.Location.SourceSpan.Length))
         {
             cancellationToken.ThrowIfCancellationRequested();
@@ -125,7 +134,7 @@ public abstract class BoundedCodeFixProvider : CodeFixProvider
             {
                 if (fix.EquivalenceKey == equivalenceKey && !(forFixAll && fix.ExcludeFromFixAll))
                 {
-                    chosen.Add((diagnostic.Location.SourceSpan, fix));
+                    chosen.Add((diagnostic.Location.SourceSpan, fix.Build()));
                     break;
                 }
             }
@@ -138,9 +147,9 @@ public abstract class BoundedCodeFixProvider : CodeFixProvider
 
         // Apply innermost first: later starts first, and of two spans starting together the shorter one.
         var editor = new SyntaxEditor(root, document.Project.Solution.Services);
-        foreach (var (_, fix) in chosen.OrderByDescending(c => c.Span.Start).ThenBy(c => c.Span.Length))
+        foreach (var (_, edit) in chosen.OrderByDescending(c => c.Span.Start).ThenBy(c => c.Span.Length))
         {
-            fix.Apply(editor);
+            edit(editor);
         }
 
         var changed = document.WithSyntaxRoot(editor.GetChangedRoot());

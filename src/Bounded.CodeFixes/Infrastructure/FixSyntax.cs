@@ -1,3 +1,4 @@
+using System.Linq;
 using System.Threading;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
@@ -24,6 +25,35 @@ internal static class FixSyntax
         SyntaxFactory.ParseStatement(text)
             .WithTrailingTrivia(SyntaxFactory.ElasticCarriageReturnLineFeed)
             .WithAdditionalAnnotations(Formatter.Annotation);
+
+    /// <summary>
+    /// Parses a statement written with <c>global::</c>-qualified names; those names are reduced and their
+    /// namespaces imported by the cleanup.
+    /// </summary>
+    public static StatementSyntax StatementWithImports(string text) =>
+        WithImports(SyntaxFactory.ParseStatement(text))
+            .WithTrailingTrivia(SyntaxFactory.ElasticCarriageReturnLineFeed)
+            .WithAdditionalAnnotations(Formatter.Annotation);
+
+    /// <summary>Marks every <c>global::</c>-qualified name in <paramref name="node"/> for simplification and import.</summary>
+    public static T WithImports<T>(T node)
+        where T : SyntaxNode
+    {
+        var qualified = new System.Collections.Generic.List<SyntaxNode>();
+        foreach (var alias in node.DescendantNodes().OfType<AliasQualifiedNameSyntax>())
+        {
+            SyntaxNode top = alias;
+            while (top.Parent is QualifiedNameSyntax q && q.Left == top
+                || top.Parent is MemberAccessExpressionSyntax m && m.Expression == top)
+            {
+                top = top.Parent;
+            }
+
+            qualified.Add(top);
+        }
+
+        return node.ReplaceNodes(qualified, (_, rewritten) => rewritten.WithAdditionalAnnotations(Simplifier.Annotation, Simplifier.AddImportsAnnotation));
+    }
 
     /// <summary>A block laid out on several lines (the formatter keeps blocks it sees on one line as they are).</summary>
     public static BlockSyntax MultiLineBlock(params StatementSyntax[] statements)

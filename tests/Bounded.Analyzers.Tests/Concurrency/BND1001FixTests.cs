@@ -565,7 +565,7 @@ public class BND1001FixTests
                 }
             }
         }
-        """);
+        """, Key);
 
     [Fact]
     public Task NoFixWhenSpawnIsInsideLock() => Verify.NoFixAsync<UnboundedTaskSpawnAnalyzer, UnboundedTaskSpawnCodeFixProvider>(Usings + """

@@ -128,8 +128,8 @@ public static class Verify
         return test.RunAsync(CancellationToken.None);
     }
 
-    /// <summary>The source has diagnostics, but the fixer offers nothing for them.</summary>
-    public static Task NoFixAsync<TAnalyzer, TFix>(string source)
+    /// <summary>The source has diagnostics, but the fixer offers nothing for them (or no action with <paramref name="equivalenceKey"/>).</summary>
+    public static Task NoFixAsync<TAnalyzer, TFix>(string source, string? equivalenceKey = null)
         where TAnalyzer : DiagnosticAnalyzer, new()
         where TFix : CodeFixProvider, new()
     {
@@ -137,6 +137,7 @@ public static class Verify
         {
             TestCode = source,
             FixedCode = source,
+            CodeActionEquivalenceKey = equivalenceKey,
         };
         return test.RunAsync(CancellationToken.None);
     }
