@@ -20,7 +20,7 @@ public sealed class PackageEndToEndTests : IDisposable
 {
     private static readonly TimeSpan StepTimeout = TimeSpan.FromMinutes(5);
     private static readonly Regex WarningLine = new(@"(?<file>[^\s(]+\.cs)\((?<line>\d+),\d+\): (?<kind>warning|error) (?<id>[A-Z]+\d+)", RegexOptions.Compiled);
-    private static readonly Regex ExpectMarker = new(@"// expect (?<ids>BND\d{4}(?:,\s*BND\d{4})*)\s*$", RegexOptions.Compiled);
+    private static readonly Regex ExpectMarker = new(@"// expect(?<strict>-strict)? (?<ids>BND\d{4}(?:,\s*BND\d{4})*)\s*$", RegexOptions.Compiled);
 
     private readonly ITestOutputHelper _output;
     private readonly string _root = Path.Combine(Path.GetTempPath(), "bounded-e2e-" + Guid.NewGuid().ToString("N")[..8]);
@@ -60,11 +60,18 @@ public sealed class PackageEndToEndTests : IDisposable
         // The default build reports exactly the marked lines.
         var build = Step(consumer, "build", project, "--no-restore", "--no-incremental");
         Assert.True(build.ExitCode == 0, build.ToString());
-        var expected = ExpectedFindings(sources);
+        var expected = ExpectedFindings(sources, strict: false);
         Assert.NotEmpty(expected);
         var actual = Findings(build.Output).Where(f => f.Id.StartsWith("BND", StringComparison.Ordinal)).ToHashSet();
         Assert.Equal(expected.OrderBy(f => f.ToString()), actual.OrderBy(f => f.ToString()));
         Assert.DoesNotContain(Findings(build.Output), f => f.Kind == "error");
+
+        // The strict preset adds the Info rules as warnings.
+        var strict = Step(consumer, "build", project, "--no-restore", "--no-incremental", "-p:BoundedAnalysisMode=strict");
+        Assert.True(strict.ExitCode == 0, strict.ToString());
+        var expectedStrict = ExpectedFindings(sources, strict: true);
+        Assert.True(expectedStrict.Count > expected.Count, "no strict-only expectations in the consumer sources");
+        Assert.Equal(expectedStrict.OrderBy(f => f.ToString()), Findings(strict.Output).Where(f => f.Id.StartsWith("BND", StringComparison.Ordinal)).OrderBy(f => f.ToString()));
 
         // dotnet format applies every fix through FixAll.
         var ids = expected.Select(f => f.Id).Distinct().OrderBy(i => i).ToArray();
@@ -163,7 +170,8 @@ public sealed class PackageEndToEndTests : IDisposable
         public override string ToString() => $"{File}({Line}): {Kind} {Id}";
     }
 
-    private static HashSet<Finding> ExpectedFindings(IReadOnlyList<string> sources)
+    /// <summary>Lines marked <c>// expect BNDxxxx</c>, plus <c>// expect-strict BNDxxxx</c> ones when <paramref name="strict"/>.</summary>
+    private static HashSet<Finding> ExpectedFindings(IReadOnlyList<string> sources, bool strict)
     {
         var expected = new HashSet<Finding>();
         foreach (var source in sources)
@@ -172,7 +180,7 @@ public sealed class PackageEndToEndTests : IDisposable
             for (var i = 0; i < lines.Length; i++)
             {
                 var match = ExpectMarker.Match(lines[i]);
-                if (match.Success)
+                if (match.Success && (strict || !match.Groups["strict"].Success))
                 {
                     foreach (var id in match.Groups["ids"].Value.Split(',', StringSplitOptions.TrimEntries))
                     {

@@ -1,4 +1,5 @@
 using System.Collections.Generic;
+using System.Linq;
 using System.Net.Http;
 using System.Threading;
 using System.Threading.Tasks;
@@ -29,5 +30,24 @@ public sealed class Crawler
         }
 
         return total;
+    }
+
+    public async Task<int[]> LengthsAsync(IEnumerable<string> urls)
+    {
+        var pages = await Task.WhenAll(urls.Select(url => _http.GetStringAsync(url))); // expect-strict BND1002
+        return pages.Select(page => page.Length).ToArray();
+    }
+
+    public async Task ConvertAllAsync(IAsyncEnumerable<string> paths, CancellationToken cancellationToken)
+    {
+        await foreach (var path in paths)
+        {
+            var thread = new Thread(() => Convert(path)); // expect BND1003
+            thread.Start();
+        }
+    }
+
+    private static void Convert(string path)
+    {
     }
 }
