@@ -209,6 +209,7 @@ public sealed class PackageEndToEndTests : IDisposable
         var started = DateTime.UtcNow;
         var result = DotnetProcess.Run(directory, StepTimeout, arguments);
         _output.WriteLine($"dotnet {string.Join(' ', arguments)} -> exit {result.ExitCode} in {(DateTime.UtcNow - started).TotalSeconds:F1}s");
+        _output.WriteLine(result.Output); // shown only when the test fails
         return result;
     }
 
