@@ -520,6 +520,68 @@ public class BND1001FixTests
         """.Replace("string? ", "string "), languageVersion: LanguageVersion.CSharp7_3);
 
     [Fact]
+    public async Task FixAllCoversEveryDocumentOfTheProject()
+    {
+        static string Source(string name, bool fixedForm) => Usings + (fixedForm ? $$"""
+            class {{name}}
+            {
+                private void Index(string path) { }
+
+                public async Task RunAsync(IEnumerable<string> paths)
+                {
+                    var pending = new List<Task>();
+                    var maxConcurrency = Environment.ProcessorCount;
+                    using var throttle = new SemaphoreSlim(maxConcurrency);
+                    foreach (var path in paths)
+                    {
+                        await throttle.WaitAsync();
+                        pending.Add(Task.Run(() =>
+                        {
+                            try
+                            {
+                                Index(path);
+                            }
+                            finally
+                            {
+                                throttle.Release();
+                            }
+                        }));
+                    }
+
+                    await Task.WhenAll(pending);
+                }
+            }
+            """ : $$"""
+            class {{name}}
+            {
+                private void Index(string path) { }
+
+                public async Task RunAsync(IEnumerable<string> paths)
+                {
+                    var pending = new List<Task>();
+                    foreach (var path in paths)
+                    {
+                        pending.Add({|BND1001:Task.Run|}(() => Index(path)));
+                    }
+
+                    await Task.WhenAll(pending);
+                }
+            }
+            """);
+
+        var test = new FixTest<UnboundedTaskSpawnAnalyzer, UnboundedTaskSpawnCodeFixProvider>
+        {
+            CodeActionEquivalenceKey = Key,
+            CodeFixTestBehaviors = Microsoft.CodeAnalysis.Testing.CodeFixTestBehaviors.SkipFixAllInDocumentCheck,
+        };
+        test.TestState.Sources.Add(("/0/First.cs", Source("First", fixedForm: false)));
+        test.TestState.Sources.Add(("/0/Second.cs", Source("Second", fixedForm: false)));
+        test.FixedState.Sources.Add(("/0/First.cs", Source("First", fixedForm: true)));
+        test.FixedState.Sources.Add(("/0/Second.cs", Source("Second", fixedForm: true)));
+        await test.RunAsync();
+    }
+
+    [Fact]
     public Task NoFixForMethodGroupWork() => Verify.NoFixAsync<UnboundedTaskSpawnAnalyzer, UnboundedTaskSpawnCodeFixProvider>(Usings + """
         class Batches
         {
