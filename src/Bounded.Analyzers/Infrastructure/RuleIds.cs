@@ -4,4 +4,6 @@ namespace Bounded.Analyzers;
 public static class RuleIds
 {
     public const string UnboundedTaskSpawn = "BND1001";
+    public const string UnboundedQueue = "BND4001";
+    public const string UnlimitedParallelism = "BND4002";
 }
