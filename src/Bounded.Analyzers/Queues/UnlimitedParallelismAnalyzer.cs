@@ -1,5 +1,6 @@
 using System.Collections.Immutable;
 using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
 using Microsoft.CodeAnalysis.Diagnostics;
 using Microsoft.CodeAnalysis.Operations;
 
@@ -73,7 +74,8 @@ public sealed class UnlimitedParallelismAnalyzer : DiagnosticAnalyzer
             return;
         }
 
-        Report(context, assignment.Syntax, "MaxDegreeOfParallelism = " + assignment.Value.Syntax, consumer);
+        var value = assignment.Syntax is AssignmentExpressionSyntax written ? written.Right : assignment.Value.Syntax;
+        Report(context, assignment.Syntax, "MaxDegreeOfParallelism = " + value, consumer);
     }
 
     /// <summary>
