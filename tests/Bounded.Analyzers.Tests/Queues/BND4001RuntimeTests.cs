@@ -1,0 +1,75 @@
+using System;
+using System.Collections.Generic;
+using System.IO;
+using System.Linq;
+using System.Reflection;
+using System.Runtime.Loader;
+using System.Threading;
+using System.Threading.Tasks;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
+using Xunit;
+
+namespace Bounded.Analyzers.Tests.Queues;
+
+/// <summary>
+/// Runs the exact output of the BND4001 fix (<see cref="BND4001FixTests.ProducerConsumerFixed"/>, which the fix test checks
+/// character for character) with 100,000 items and a slow consumer: every item must arrive exactly once.
+/// </summary>
+public class BND4001RuntimeTests
+{
+    private const int ItemCount = 100_000;
+
+    [Fact]
+    public async Task FixedChannelDeliversEveryItemExactlyOnce()
+    {
+        var received = await RunAsync(BND4001FixTests.ProducerConsumerFixed);
+
+        Assert.Equal(ItemCount, received.Count);
+        Assert.Equal(Enumerable.Range(0, ItemCount), received.OrderBy(x => x));
+        Assert.Equal(ItemCount, received.Distinct().Count());
+    }
+
+    /// <summary>The check above can fail: bounding the channel but keeping TryWrite (what the fix refuses to do) loses items.</summary>
+    [Fact]
+    public async Task BoundingWithoutRewritingTryWriteLosesItems()
+    {
+        const string waiting = "await _events.Writer.WriteAsync(i);";
+        Assert.Contains(waiting, BND4001FixTests.ProducerConsumerFixed);
+        var naive = BND4001FixTests.ProducerConsumerFixed.Replace(waiting, "_events.Writer.TryWrite(i);");
+
+        var received = await RunAsync(naive);
+
+        Assert.True(received.Count < ItemCount, $"expected lost items, got all {received.Count}");
+    }
+
+    private static async Task<List<int>> RunAsync(string source)
+    {
+        var compilation = CSharpCompilation.Create(
+            "FixedQueue" + Guid.NewGuid().ToString("N"),
+            new[] { CSharpSyntaxTree.ParseText(source, new CSharpParseOptions(LanguageVersion.CSharp12)) },
+            TestEnvironment.NetReferences,
+            new CSharpCompilationOptions(OutputKind.DynamicallyLinkedLibrary, nullableContextOptions: NullableContextOptions.Enable, optimizationLevel: OptimizationLevel.Release));
+        using var image = new MemoryStream();
+        var emitted = compilation.Emit(image);
+        Assert.True(emitted.Success, string.Join(Environment.NewLine, emitted.Diagnostics));
+        image.Position = 0;
+
+        var context = new AssemblyLoadContext("fixed-queue", isCollectible: true);
+        try
+        {
+            var assembly = context.LoadFromStream(image);
+            var pumpType = assembly.GetType("EventPump", throwOnError: true)!;
+            var pump = Activator.CreateInstance(pumpType)!;
+            using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(2));
+            var consume = (Task<List<int>>)pumpType.GetMethod("ConsumeAsync")!.Invoke(pump, new object[] { timeout.Token })!;
+            var produce = (Task)pumpType.GetMethod("ProduceAsync")!.Invoke(pump, new object[] { ItemCount })!;
+            await produce.WaitAsync(timeout.Token);
+            return await consume.WaitAsync(timeout.Token);
+        }
+        finally
+        {
+            context.Unload();
+        }
+    }
+}
