@@ -19,6 +19,12 @@ internal enum QueueUse
     /// <summary>Reads, completion, counts: nothing that adds items or lets the queue leave the code we see.</summary>
     Neutral,
 
+    /// <summary>Takes items out (reader, <c>Take</c>, <c>Receive</c>, <c>LinkTo</c> as the source): a consumer.</summary>
+    Read,
+
+    /// <summary>The block is the source of a <c>LinkTo</c> with a filter: rejected items stay in its output buffer.</summary>
+    FilteredRead,
+
     /// <summary>Adds an item and waits for room: <c>WriteAsync</c>, <c>Add</c>, <c>SendAsync</c>.</summary>
     WaitingWrite,
 
@@ -251,7 +257,9 @@ internal static class QueueSites
                 {
                     if (accessor == "Reader")
                     {
-                        return QueueUse.Neutral;
+                        return parent.Parent is IPropertyReferenceOperation { Property.Name: "Completion" or "Count" or "CanCount" or "CanPeek" }
+                            ? QueueUse.Neutral
+                            : QueueUse.Read;
                     }
 
                     if (parent.Parent is IInvocationOperation call && ReferenceEquals(call.Instance, parent))
@@ -288,6 +296,10 @@ internal static class QueueSites
                         case "Add":
                             write = instanceCall;
                             return QueueUse.WaitingWrite;
+                        case "Take":
+                        case "TryTake":
+                        case "GetConsumingEnumerable":
+                            return QueueUse.Read;
                         default:
                             return QueueUse.Neutral;
                     }
@@ -306,8 +318,13 @@ internal static class QueueSites
                         case "SendAsync":
                             write = blockCall;
                             return QueueUse.WaitingWrite;
+                        case "LinkTo":
+                        case "TryReceive":
+                        case "TryReceiveAll":
+                        case "Receive":
+                            return QueueUse.Read;
                         default:
-                            return QueueUse.Neutral; // Complete, LinkTo (as the source), TryReceive …
+                            return QueueUse.Neutral; // Complete, Fault …
                     }
                 }
 
@@ -352,12 +369,13 @@ internal static class QueueSites
                 write = call;
                 return QueueUse.WaitingWrite;
             case "LinkTo":
+                return call.Arguments.Length > 2 && call.Arguments[call.Arguments.Length - 1].Parameter?.Name == "predicate" ? QueueUse.FilteredRead : QueueUse.Read;
             case "Receive":
             case "ReceiveAsync":
             case "TryReceive":
             case "ReceiveAllAsync":
             case "OutputAvailableAsync":
-                return QueueUse.Neutral;
+                return QueueUse.Read;
             default:
                 return QueueUse.Escapes;
         }
@@ -385,6 +403,8 @@ internal static class QueueSites
             switch (Classify(reference, queue.Kind, types, out var write))
             {
                 case QueueUse.Neutral:
+                case QueueUse.Read:
+                case QueueUse.FilteredRead:
                     continue;
                 case QueueUse.WaitingWrite:
                 case QueueUse.TryWrite:

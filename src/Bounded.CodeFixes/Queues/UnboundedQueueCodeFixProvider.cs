@@ -87,6 +87,8 @@ public sealed class UnboundedQueueCodeFixProvider : BoundedCodeFixProvider
             return false;
         }
 
+        var reads = new List<SyntaxNode>();
+        var writeSites = new List<SyntaxNode>();
         foreach (var identifier in scope.DescendantNodes())
         {
             if (identifier is not IdentifierNameSyntax name
@@ -105,8 +107,13 @@ public sealed class UnboundedQueueCodeFixProvider : BoundedCodeFixProvider
             switch (QueueSites.Classify(reference, queue.Kind, types, out var write))
             {
                 case QueueUse.Neutral:
-                case QueueUse.WaitingWrite:
                 case QueueUse.LinkedTarget:
+                    continue;
+                case QueueUse.Read:
+                    reads.Add(referenceSyntax);
+                    continue;
+                case QueueUse.WaitingWrite:
+                    writeSites.Add(referenceSyntax);
                     continue;
                 case QueueUse.Assigned:
                     if (reference.Parent is ISimpleAssignmentOperation { Value: var value } && value.WithoutConversions().Syntax == queue.Creation.Syntax)
@@ -117,13 +124,62 @@ public sealed class UnboundedQueueCodeFixProvider : BoundedCodeFixProvider
                     return false;
                 case QueueUse.TryWrite when write is not null && WaitingWrite(write, queue.Kind) is { } rewrite:
                     writes.Add(rewrite);
+                    writeSites.Add(referenceSyntax);
                     continue;
                 default:
-                    return false;
+                    return false; // escapes, a filtered link, or a write that cannot wait
             }
         }
 
-        return true;
+        return queue.Creation.Type.IsType(types.ActionBlock) || HasConcurrentConsumer(reads, writeSites);
+    }
+
+    /// <summary>
+    /// A bounded queue only works when something drains it while it is written: a write that waits for room before any
+    /// consumer runs waits forever. Sound enough: some read (a reader use, <c>Take</c>, <c>Receive</c>, <c>LinkTo</c>) is in
+    /// another member than every write (a consumer loop started elsewhere), or comes before every write of the same member
+    /// (a consumer task started before the producer loop). "Fill, then drain" code gets no fix.
+    /// </summary>
+    private static bool HasConcurrentConsumer(List<SyntaxNode> reads, List<SyntaxNode> writes)
+    {
+        foreach (var read in reads)
+        {
+            var readMember = Member(read);
+            var concurrent = true;
+            foreach (var write in writes)
+            {
+                if (Member(write) == readMember && read.SpanStart > write.SpanStart)
+                {
+                    concurrent = false;
+                    break;
+                }
+            }
+
+            if (concurrent)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private static SyntaxNode? Member(SyntaxNode node)
+    {
+        for (var current = node; current is not null; current = current.Parent)
+        {
+            if (current is GlobalStatementSyntax)
+            {
+                return current.Parent;
+            }
+
+            if (current is MemberDeclarationSyntax and not TypeDeclarationSyntax)
+            {
+                return current;
+            }
+        }
+
+        return null;
     }
 
     /// <summary>The member (local) or type declaration (private field or property declared once) where every use is written.</summary>

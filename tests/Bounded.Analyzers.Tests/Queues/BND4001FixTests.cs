@@ -175,6 +175,8 @@ public class BND4001FixTests
                 _ = _messages.Writer.TryWrite(message);
                 await Task.CompletedTask;
             }
+
+            public ValueTask<string> ReceiveAsync() => _messages.Reader.ReadAsync();
         }
         """, """
         using System.Threading.Channels;
@@ -190,6 +192,8 @@ public class BND4001FixTests
                 await _messages.Writer.WriteAsync(message);
                 await Task.CompletedTask;
             }
+
+            public ValueTask<string> ReceiveAsync() => _messages.Reader.ReadAsync();
         }
         """, "bounded.queue_capacity = 256\n");
 
@@ -336,6 +340,7 @@ public class BND4001FixTests
 
     [Fact]
     public Task FixAllBoundsEveryQueueInTheDocument() => Fix("""
+        using System.Collections.Generic;
         using System.Threading.Channels;
         using System.Threading.Tasks;
 
@@ -351,8 +356,13 @@ public class BND4001FixTests
                 _outbound.Writer.TryWrite(message);
                 await Task.Yield();
             }
+
+            public IAsyncEnumerable<string> Inbound() => _inbound.Reader.ReadAllAsync();
+
+            public IAsyncEnumerable<string> Outbound() => _outbound.Reader.ReadAllAsync();
         }
         """, """
+        using System.Collections.Generic;
         using System.Threading.Channels;
         using System.Threading.Tasks;
 
@@ -370,6 +380,10 @@ public class BND4001FixTests
                 await _outbound.Writer.WriteAsync(message);
                 await Task.Yield();
             }
+
+            public IAsyncEnumerable<string> Inbound() => _inbound.Reader.ReadAllAsync();
+
+            public IAsyncEnumerable<string> Outbound() => _outbound.Reader.ReadAllAsync();
         }
         """);
 
@@ -468,6 +482,90 @@ public class BND4001FixTests
         static class Queues
         {
             public static Channel<int> Create() => {|BND4001:Channel.CreateUnbounded<int>|}();
+        }
+        """);
+
+    [Fact]
+    public Task NoFixWhenTheQueueIsFilledBeforeItIsDrained() => NoFix("""
+        using System.Collections.Generic;
+        using System.Threading.Channels;
+        using System.Threading.Tasks;
+
+        class Batch
+        {
+            public async Task<int> SumAsync(IEnumerable<int> values)
+            {
+                var channel = {|BND4001:Channel.CreateUnbounded<int>|}();
+                foreach (var value in values)
+                {
+                    channel.Writer.TryWrite(value);
+                }
+
+                channel.Writer.Complete();
+                var sum = 0;
+                await foreach (var value in channel.Reader.ReadAllAsync())
+                {
+                    sum += value;
+                }
+
+                return sum;
+            }
+        }
+        """);
+
+    [Fact]
+    public Task NoFixWhenABlockingCollectionIsFilledBeforeItIsDrained() => NoFix("""
+        using System.Collections.Concurrent;
+        using System.Collections.Generic;
+
+        class Batch
+        {
+            public int Count(IEnumerable<string> lines)
+            {
+                var queue = new {|BND4001:BlockingCollection<string>|}();
+                foreach (var line in lines)
+                {
+                    queue.Add(line);
+                }
+
+                queue.CompleteAdding();
+                var count = 0;
+                foreach (var _ in queue.GetConsumingEnumerable())
+                {
+                    count++;
+                }
+
+                return count;
+            }
+        }
+        """);
+
+    [Fact]
+    public Task NoFixWhenNothingReadsTheQueue() => NoFix("""
+        using System.Threading.Channels;
+        using System.Threading.Tasks;
+
+        class Sink
+        {
+            private readonly Channel<int> _items = {|BND4001:Channel.CreateUnbounded<int>|}();
+
+            public async Task PushAsync(int item) => await _items.Writer.WriteAsync(item);
+        }
+        """);
+
+    [Fact]
+    public Task NoFixForASourceBlockLinkedWithAFilter() => NoFix("""
+        using System.Threading.Tasks;
+        using System.Threading.Tasks.Dataflow;
+
+        class Router
+        {
+            private readonly TransformBlock<int, int> _double = new {|BND4001:TransformBlock<int, int>|}(n => n * 2);
+            private readonly ActionBlock<int> _even = new ActionBlock<int>(n => { }, new ExecutionDataflowBlockOptions { BoundedCapacity = 10 });
+
+            public Router() => _double.LinkTo(_even, n => n % 4 == 0);
+
+            public Task<bool> PushAsync(int n) => _double.SendAsync(n);
         }
         """);
 
