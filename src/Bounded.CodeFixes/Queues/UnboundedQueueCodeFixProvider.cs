@@ -126,12 +126,72 @@ public sealed class UnboundedQueueCodeFixProvider : BoundedCodeFixProvider
                     writes.Add(rewrite);
                     writeSites.Add(referenceSyntax);
                     continue;
+                case QueueUse.Escapes when WriterAlias(reference) is { } alias:
+                    if (!TryPlanAliasWrites(context, alias, writes, writeSites))
+                    {
+                        return false;
+                    }
+
+                    continue;
                 default:
                     return false; // escapes, a filtered link, or a write that cannot wait
             }
         }
 
         return queue.Creation.Type.IsType(types.ActionBlock) || HasConcurrentConsumer(reads, writeSites);
+    }
+
+    /// <summary>The local in <c>var writer = channel.Writer;</c>.</summary>
+    private static ILocalSymbol? WriterAlias(IOperation reference) =>
+        reference.Parent is IPropertyReferenceOperation { Property.Name: "Writer" } writer
+        && writer.ParentSkippingConversions() is IVariableInitializerOperation { Parent: IVariableDeclaratorOperation declarator }
+        && !declarator.Symbol.IsRef
+            ? declarator.Symbol
+            : null;
+
+    /// <summary>Every use of a writer alias must be a write or a completion on it; ignored <c>TryWrite</c>s are planned.</summary>
+    private static bool TryPlanAliasWrites(FixContext context, ILocalSymbol alias, List<System.Action<SyntaxEditor>> writes, List<SyntaxNode> writeSites)
+    {
+        if (Scope(alias, context.Root.SyntaxTree) is not { } scope)
+        {
+            return false;
+        }
+
+        foreach (var node in scope.DescendantNodes())
+        {
+            if (node is not IdentifierNameSyntax name
+                || name.Identifier.ValueText != alias.Name
+                || !SymbolEqualityComparer.Default.Equals(context.Model.GetSymbolInfo(name, context.CancellationToken).Symbol, alias))
+            {
+                continue;
+            }
+
+            if (context.Model.GetOperation(name, context.CancellationToken) is not { } reference
+                || reference.ParentSkippingConversions() is not IInvocationOperation call
+                || !ReferenceEquals(call.Instance?.WithoutConversions(), reference))
+            {
+                return false;
+            }
+
+            switch (call.TargetMethod.Name)
+            {
+                case "TryWrite" when WaitingWrite(call, QueueKind.Channel) is { } rewrite:
+                    writes.Add(rewrite);
+                    writeSites.Add(name);
+                    break;
+                case "WriteAsync":
+                case "WaitToWriteAsync":
+                    writeSites.Add(name);
+                    break;
+                case "Complete":
+                case "TryComplete":
+                    break;
+                default:
+                    return false;
+            }
+        }
+
+        return true;
     }
 
     /// <summary>

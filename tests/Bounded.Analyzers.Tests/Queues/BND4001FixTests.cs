@@ -162,6 +162,91 @@ public class BND4001FixTests
         """);
 
     [Fact]
+    public Task TryWriteThroughAWriterLocalIsRewritten() => Fix("""
+        using System.Collections.Generic;
+        using System.Threading.Tasks;
+        using System.Threading.Channels;
+
+        class Resizer
+        {
+            public async Task ResizeAllAsync(IEnumerable<string> paths)
+            {
+                var work = {|BND4001:Channel.CreateUnbounded<string>|}();
+                var writer = work.Writer;
+                var consumer = Task.Run(async () =>
+                {
+                    await foreach (var path in work.Reader.ReadAllAsync())
+                    {
+                        await Task.Delay(path.Length);
+                    }
+                });
+
+                foreach (var path in paths)
+                {
+                    writer.TryWrite(path);
+                }
+
+                writer.Complete();
+                await consumer;
+            }
+        }
+        """, """
+        using System.Collections.Generic;
+        using System.Threading.Tasks;
+        using System.Threading.Channels;
+
+        class Resizer
+        {
+            public async Task ResizeAllAsync(IEnumerable<string> paths)
+            {
+                const int workCapacity = 1024;
+                var work = Channel.CreateBounded<string>(new BoundedChannelOptions(workCapacity) { FullMode = BoundedChannelFullMode.Wait });
+                var writer = work.Writer;
+                var consumer = Task.Run(async () =>
+                {
+                    await foreach (var path in work.Reader.ReadAllAsync())
+                    {
+                        await Task.Delay(path.Length);
+                    }
+                });
+
+                foreach (var path in paths)
+                {
+                    await writer.WriteAsync(path);
+                }
+
+                writer.Complete();
+                await consumer;
+            }
+        }
+        """);
+
+    [Fact]
+    public Task NoFixWhenAWriterLocalIsPassedOn() => NoFix("""
+        using System.Threading.Channels;
+        using System.Threading.Tasks;
+
+        class Relay
+        {
+            public async Task RunAsync()
+            {
+                var work = {|BND4001:Channel.CreateUnbounded<string>|}();
+                var writer = work.Writer;
+                var consumer = Task.Run(async () =>
+                {
+                    await foreach (var item in work.Reader.ReadAllAsync())
+                    {
+                    }
+                });
+                Produce(writer);
+                await consumer;
+            }
+
+            private static void Produce(ChannelWriter<string> writer) => writer.TryWrite("x");
+        }
+        """);
+
+    [Fact]
     public Task CapacityComesFromTheOption() => Fix("""
         using System.Threading.Channels;
         using System.Threading.Tasks;
