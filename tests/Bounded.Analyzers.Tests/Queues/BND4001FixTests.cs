@@ -98,6 +98,98 @@ public class BND4001FixTests
         }
         """;
 
+    /// <summary>A dataflow pipeline the runtime test runs after the fix: Post into a buffer linked to a worker.</summary>
+    public const string Pipeline = """
+        using System.Collections.Concurrent;
+        using System.Threading.Tasks;
+        using System.Threading.Tasks.Dataflow;
+
+        public sealed class Collector
+        {
+            private readonly ConcurrentDictionary<int, int> _seen = new ConcurrentDictionary<int, int>();
+            private readonly BufferBlock<int> _inbox = new {|BND4001:BufferBlock<int>|}();
+            private readonly ActionBlock<int> _worker;
+
+            public Collector()
+            {
+                _worker = new {|BND4001:ActionBlock<int>|}(async n =>
+                {
+                    _seen.AddOrUpdate(n, 1, (_, count) => count + 1);
+                    if (n % 4096 == 0)
+                    {
+                        await Task.Delay(1);
+                    }
+                });
+                _inbox.LinkTo(_worker, new DataflowLinkOptions { PropagateCompletion = true });
+            }
+
+            public ConcurrentDictionary<int, int> Seen => _seen;
+
+            public async Task ProduceAsync(int count)
+            {
+                for (var i = 0; i < count; i++)
+                {
+                    _inbox.Post(i);
+                    if (i % 1000 == 0)
+                    {
+                        await Task.Yield();
+                    }
+                }
+
+                _inbox.Complete();
+                await _worker.Completion;
+            }
+        }
+        """;
+
+    public const string PipelineFixed = """
+        using System.Collections.Concurrent;
+        using System.Threading.Tasks;
+        using System.Threading.Tasks.Dataflow;
+
+        public sealed class Collector
+        {
+            private readonly ConcurrentDictionary<int, int> _seen = new ConcurrentDictionary<int, int>();
+            private const int InboxCapacity = 1024;
+            private readonly BufferBlock<int> _inbox = new BufferBlock<int>(new DataflowBlockOptions { BoundedCapacity = InboxCapacity });
+            private readonly ActionBlock<int> _worker;
+
+            public Collector()
+            {
+                const int workerCapacity = 1024;
+                _worker = new ActionBlock<int>(async n =>
+                {
+                    _seen.AddOrUpdate(n, 1, (_, count) => count + 1);
+                    if (n % 4096 == 0)
+                    {
+                        await Task.Delay(1);
+                    }
+                }, new ExecutionDataflowBlockOptions { BoundedCapacity = workerCapacity });
+                _inbox.LinkTo(_worker, new DataflowLinkOptions { PropagateCompletion = true });
+            }
+
+            public ConcurrentDictionary<int, int> Seen => _seen;
+
+            public async Task ProduceAsync(int count)
+            {
+                for (var i = 0; i < count; i++)
+                {
+                    await _inbox.SendAsync(i);
+                    if (i % 1000 == 0)
+                    {
+                        await Task.Yield();
+                    }
+                }
+
+                _inbox.Complete();
+                await _worker.Completion;
+            }
+        }
+        """;
+
+    [Fact]
+    public Task DataflowPipelineIsBoundedAndPostBecomesSendAsync() => Fix(Pipeline, PipelineFixed);
+
     [Fact]
     public Task ChannelFieldAndItsTryWriteAreRewritten() => Fix(ProducerConsumer, ProducerConsumerFixed);
 

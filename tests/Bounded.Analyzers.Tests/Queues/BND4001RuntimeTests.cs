@@ -13,8 +13,9 @@ using Xunit;
 namespace Bounded.Analyzers.Tests.Queues;
 
 /// <summary>
-/// Runs the exact output of the BND4001 fix (<see cref="BND4001FixTests.ProducerConsumerFixed"/>, which the fix test checks
-/// character for character) with 100,000 items and a slow consumer: every item must arrive exactly once.
+/// Runs the exact output of the BND4001 fix (<see cref="BND4001FixTests.ProducerConsumerFixed"/> and
+/// <see cref="BND4001FixTests.PipelineFixed"/>, which the fix tests check character for character) with 100,000 items and a
+/// slow consumer: every item must arrive exactly once.
 /// </summary>
 public class BND4001RuntimeTests
 {
@@ -43,7 +44,45 @@ public class BND4001RuntimeTests
         Assert.True(received.Count < ItemCount, $"expected lost items, got all {received.Count}");
     }
 
-    private static async Task<List<int>> RunAsync(string source)
+    [Fact]
+    public async Task FixedDataflowPipelineDeliversEveryItemExactlyOnce()
+    {
+        var seen = await RunPipelineAsync(BND4001FixTests.PipelineFixed);
+
+        Assert.Equal(ItemCount, seen.Count);
+        Assert.All(Enumerable.Range(0, ItemCount), i => Assert.Equal(1, seen.TryGetValue(i, out var count) ? count : 0));
+    }
+
+    /// <summary>Bounding the blocks but keeping Post (what the fix refuses to do) loses items.</summary>
+    [Fact]
+    public async Task BoundingBlocksWithoutRewritingPostLosesItems()
+    {
+        const string waiting = "await _inbox.SendAsync(i);";
+        Assert.Contains(waiting, BND4001FixTests.PipelineFixed);
+
+        var seen = await RunPipelineAsync(BND4001FixTests.PipelineFixed.Replace(waiting, "_inbox.Post(i);"));
+
+        Assert.True(seen.Count < ItemCount, $"expected lost items, got all {seen.Count}");
+    }
+
+    private static async Task<IReadOnlyDictionary<int, int>> RunPipelineAsync(string source)
+    {
+        var context = new AssemblyLoadContext("fixed-pipeline", isCollectible: true);
+        try
+        {
+            var type = Compile(source, context).GetType("Collector", throwOnError: true)!;
+            var collector = Activator.CreateInstance(type)!;
+            using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(2));
+            await ((Task)type.GetMethod("ProduceAsync")!.Invoke(collector, new object[] { ItemCount })!).WaitAsync(timeout.Token);
+            return new Dictionary<int, int>((IDictionary<int, int>)type.GetProperty("Seen")!.GetValue(collector)!);
+        }
+        finally
+        {
+            context.Unload();
+        }
+    }
+
+    private static Assembly Compile(string source, AssemblyLoadContext context)
     {
         var compilation = CSharpCompilation.Create(
             "FixedQueue" + Guid.NewGuid().ToString("N"),
@@ -54,11 +93,15 @@ public class BND4001RuntimeTests
         var emitted = compilation.Emit(image);
         Assert.True(emitted.Success, string.Join(Environment.NewLine, emitted.Diagnostics));
         image.Position = 0;
+        return context.LoadFromStream(image);
+    }
 
+    private static async Task<List<int>> RunAsync(string source)
+    {
         var context = new AssemblyLoadContext("fixed-queue", isCollectible: true);
         try
         {
-            var assembly = context.LoadFromStream(image);
+            var assembly = Compile(source, context);
             var pumpType = assembly.GetType("EventPump", throwOnError: true)!;
             var pump = Activator.CreateInstance(pumpType)!;
             using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(2));
