@@ -370,4 +370,12 @@ public class BND4001AnalyzerTests
 
         public class Generated { private readonly Channel<int> _c = Channel.CreateUnbounded<int>(); }
         """);
+
+    [Fact]
+    public Task HalfTypedCodeDoesNotThrow() => NoCrashOnBrokenCodeAsync<UnboundedQueueAnalyzer>(Wrap("""
+            private readonly Channel<Job> _a = {|#0:Channel.CreateUnbounded<>|}();
+            private readonly BlockingCollection<Job> _b = new {|#1:BlockingCollection<Job>|}(;
+            private readonly ActionBlock<Job> _c = new ActionBlock<Job>(Missing, new ExecutionDataflowBlockOptions { BoundedCapacity = });
+            public void M() { var d = new BufferBlock<Job>(new Unknown()); d.Post(; }
+        """), Diagnostic(0, Channel), Diagnostic(1, "BlockingCollection<T>"));
 }

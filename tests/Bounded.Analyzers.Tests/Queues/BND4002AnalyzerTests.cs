@@ -276,4 +276,16 @@ public class BND4002AnalyzerTests
                 Parallel.ForEach(jobs, options, Process);
             }
         """);
+
+    [Fact]
+    public Task HalfTypedCodeDoesNotThrow() => NoCrashOnBrokenCodeAsync<UnlimitedParallelismAnalyzer>(Wrap("""
+            public void M(List<Job> jobs)
+            {
+                Parallel.ForEach(jobs, new ParallelOptions { MaxDegreeOfParallelism = }, Process);
+                var o = new ParallelOptions { MaxDegreeOfParallelism = -1 };
+                Parallel.ForEach(jobs, o, );
+                var x = jobs.AsParallel().WithDegreeOfParallelism(jobs.).ToList();
+                var y = new ExecutionDataflowBlockOptions { Missing = -1 };
+            }
+        """));
 }

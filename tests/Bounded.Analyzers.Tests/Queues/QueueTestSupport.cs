@@ -34,6 +34,15 @@ internal static class QueueTestSupport
         }
         """;
 
+    /// <summary>Half-typed code: the analyzer must not throw, and reports only where the intent is already clear.</summary>
+    public static Task NoCrashOnBrokenCodeAsync<TAnalyzer>(string source, params DiagnosticResult[] expected)
+        where TAnalyzer : DiagnosticAnalyzer, new()
+    {
+        var test = new AnalyzerTest<TAnalyzer> { TestCode = source, CompilerDiagnostics = CompilerDiagnostics.None };
+        test.ExpectedDiagnostics.AddRange(expected);
+        return test.RunAsync(CancellationToken.None);
+    }
+
     /// <summary>Runs the analyzer with an optional global config (build properties) and .editorconfig.</summary>
     public static Task AnalyzeAsync<TAnalyzer>(string source, string? globalConfig, string? editorConfig, params DiagnosticResult[] expected)
         where TAnalyzer : DiagnosticAnalyzer, new()
