@@ -262,25 +262,7 @@ internal static class QueueSites
                             : QueueUse.Read;
                     }
 
-                    if (parent.Parent is IInvocationOperation call && ReferenceEquals(call.Instance, parent))
-                    {
-                        write = call;
-                        switch (call.TargetMethod.Name)
-                        {
-                            case "TryWrite":
-                                return QueueUse.TryWrite;
-                            case "WriteAsync":
-                            case "WaitToWriteAsync":
-                                return QueueUse.WaitingWrite;
-                            case "Complete":
-                            case "TryComplete":
-                                write = null;
-                                return QueueUse.Neutral;
-                        }
-                    }
-
-                    write = null;
-                    return QueueUse.Escapes;
+                    return ClassifyWriterUse(parent, out write);
                 }
 
                 return QueueUse.Escapes;
@@ -344,6 +326,38 @@ internal static class QueueSites
                 return QueueUse.Escapes;
         }
     }
+
+    /// <summary>How a channel writer (<c>channel.Writer</c>, or a local holding it) is used.</summary>
+    public static QueueUse ClassifyWriterUse(IOperation writer, out IInvocationOperation? write)
+    {
+        write = null;
+        if (writer.ParentSkippingConversions() is IInvocationOperation call && ReferenceEquals(call.Instance?.WithoutConversions(), writer))
+        {
+            switch (call.TargetMethod.Name)
+            {
+                case "TryWrite":
+                    write = call;
+                    return QueueUse.TryWrite;
+                case "WriteAsync":
+                case "WaitToWriteAsync":
+                    write = call;
+                    return QueueUse.WaitingWrite;
+                case "Complete":
+                case "TryComplete":
+                    return QueueUse.Neutral;
+            }
+        }
+
+        return QueueUse.Escapes;
+    }
+
+    /// <summary>The local in <c>var writer = channel.Writer;</c> when <paramref name="reference"/> is the channel there.</summary>
+    public static ILocalSymbol? WriterAlias(IOperation reference) =>
+        reference.Parent is IPropertyReferenceOperation { Property.Name: "Writer" } writer
+        && writer.ParentSkippingConversions() is IVariableInitializerOperation { Parent: IVariableDeclaratorOperation declarator }
+        && !declarator.Symbol.IsRef
+            ? declarator.Symbol
+            : null;
 
     private static QueueUse ClassifyDataflowArgument(IArgumentOperation argument, IInvocationOperation call, QueueTypes types, out IInvocationOperation? write)
     {
@@ -414,8 +428,36 @@ internal static class QueueSites
                     }
 
                     continue;
+                case QueueUse.Escapes when WriterAlias(reference) is { } alias:
+                    if (!WritesThroughAliasRunOnce(alias, root))
+                    {
+                        return false;
+                    }
+
+                    continue;
                 default:
                     return false;
+            }
+        }
+
+        return true;
+    }
+
+    private static bool WritesThroughAliasRunOnce(ILocalSymbol alias, IOperation root)
+    {
+        foreach (var operation in root.Descendants())
+        {
+            if (operation is ILocalReferenceOperation reference && SymbolEqualityComparer.Default.Equals(reference.Local, alias))
+            {
+                switch (ClassifyWriterUse(reference, out var write))
+                {
+                    case QueueUse.Neutral:
+                        continue;
+                    case QueueUse.TryWrite or QueueUse.WaitingWrite when write is not null && !RunsRepeatedly(write, root):
+                        continue;
+                    default:
+                        return false;
+                }
             }
         }
 

@@ -126,7 +126,7 @@ public sealed class UnboundedQueueCodeFixProvider : BoundedCodeFixProvider
                     writes.Add(rewrite);
                     writeSites.Add(referenceSyntax);
                     continue;
-                case QueueUse.Escapes when WriterAlias(reference) is { } alias:
+                case QueueUse.Escapes when QueueSites.WriterAlias(reference) is { } alias:
                     if (!TryPlanAliasWrites(context, alias, writes, writeSites))
                     {
                         return false;
@@ -140,14 +140,6 @@ public sealed class UnboundedQueueCodeFixProvider : BoundedCodeFixProvider
 
         return queue.Creation.Type.IsType(types.ActionBlock) || HasConcurrentConsumer(reads, writeSites);
     }
-
-    /// <summary>The local in <c>var writer = channel.Writer;</c>.</summary>
-    private static ILocalSymbol? WriterAlias(IOperation reference) =>
-        reference.Parent is IPropertyReferenceOperation { Property.Name: "Writer" } writer
-        && writer.ParentSkippingConversions() is IVariableInitializerOperation { Parent: IVariableDeclaratorOperation declarator }
-        && !declarator.Symbol.IsRef
-            ? declarator.Symbol
-            : null;
 
     /// <summary>Every use of a writer alias must be a write or a completion on it; ignored <c>TryWrite</c>s are planned.</summary>
     private static bool TryPlanAliasWrites(FixContext context, ILocalSymbol alias, List<System.Action<SyntaxEditor>> writes, List<SyntaxNode> writeSites)
@@ -166,25 +158,21 @@ public sealed class UnboundedQueueCodeFixProvider : BoundedCodeFixProvider
                 continue;
             }
 
-            if (context.Model.GetOperation(name, context.CancellationToken) is not { } reference
-                || reference.ParentSkippingConversions() is not IInvocationOperation call
-                || !ReferenceEquals(call.Instance?.WithoutConversions(), reference))
+            if (context.Model.GetOperation(name, context.CancellationToken) is not { } reference)
             {
                 return false;
             }
 
-            switch (call.TargetMethod.Name)
+            switch (QueueSites.ClassifyWriterUse(reference, out var write))
             {
-                case "TryWrite" when WaitingWrite(call, QueueKind.Channel) is { } rewrite:
+                case QueueUse.Neutral:
+                    break;
+                case QueueUse.WaitingWrite:
+                    writeSites.Add(name);
+                    break;
+                case QueueUse.TryWrite when write is not null && WaitingWrite(write, QueueKind.Channel) is { } rewrite:
                     writes.Add(rewrite);
                     writeSites.Add(name);
-                    break;
-                case "WriteAsync":
-                case "WaitToWriteAsync":
-                    writeSites.Add(name);
-                    break;
-                case "Complete":
-                case "TryComplete":
                     break;
                 default:
                     return false;

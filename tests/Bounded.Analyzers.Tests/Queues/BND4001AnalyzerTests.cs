@@ -207,6 +207,29 @@ public class BND4001AnalyzerTests
         Diagnostic(0, Channel));
 
     [Fact]
+    public Task WriterLocalWrittenInALoop() => Reports("""
+            public async Task PumpAsync(IAsyncEnumerable<Job> source)
+            {
+                var jobs = {|#0:Channel.CreateUnbounded<Job>|}();
+                var writer = jobs.Writer;
+                var consumer = Task.Run(async () =>
+                {
+                    await foreach (var job in jobs.Reader.ReadAllAsync())
+                    {
+                        Process(job);
+                    }
+                });
+                await foreach (var job in source)
+                {
+                    writer.TryWrite(job);
+                }
+
+                writer.Complete();
+                await consumer;
+            }
+        """, Channel);
+
+    [Fact]
     public Task LocalQueueReassignedInALoop() => Reports("""
             public void Drain(IEnumerable<Job> jobs)
             {
@@ -284,6 +307,25 @@ public class BND4001AnalyzerTests
                 }
 
                 return result;
+            }
+        """);
+
+    [Fact]
+    public Task ConstantNumberOfWritesThroughAWriterLocal() => Clean("""
+            public async Task<int> HandshakeAsync(CancellationToken cancellationToken)
+            {
+                var replies = Channel.CreateUnbounded<int>();
+                var writer = replies.Writer;
+                writer.TryWrite(1);
+                await writer.WriteAsync(2, cancellationToken);
+                writer.Complete();
+                var sum = 0;
+                await foreach (var reply in replies.Reader.ReadAllAsync(cancellationToken))
+                {
+                    sum += reply;
+                }
+
+                return sum;
             }
         """);
 
