@@ -327,7 +327,7 @@ public sealed class UnboundedQueueCodeFixProvider : BoundedCodeFixProvider
                     VariableDeclaration(
                         PredefinedType(Token(SyntaxKind.IntKeyword)),
                         SingletonSeparatedList(VariableDeclarator(localName).WithInitializer(EqualsValueClause(literal)))))
-                .WithLeadingTrivia(statement.GetLeadingTrivia())
+                .WithLeadingTrivia(Indentation(statement))
                 .WithTrailingTrivia(ElasticCarriageReturnLineFeed)
                 .WithAdditionalAnnotations(Formatter.Annotation));
             return true;
@@ -355,10 +355,29 @@ public sealed class UnboundedQueueCodeFixProvider : BoundedCodeFixProvider
                     PredefinedType(Token(SyntaxKind.IntKeyword)),
                     SingletonSeparatedList(VariableDeclarator(fieldName).WithInitializer(EqualsValueClause(literal)))))
             .WithModifiers(TokenList(Token(SyntaxKind.PrivateKeyword), Token(SyntaxKind.ConstKeyword)))
-            .WithLeadingTrivia(member.GetLeadingTrivia())
+            .WithLeadingTrivia(Indentation(member))
             .WithTrailingTrivia(ElasticCarriageReturnLineFeed)
             .WithAdditionalAnnotations(Formatter.Annotation));
         return true;
+    }
+
+    /// <summary>The whitespace that indents <paramref name="node"/>'s first line, without the comments and blank lines above it.</summary>
+    private static SyntaxTriviaList Indentation(SyntaxNode node)
+    {
+        var leading = node.GetLeadingTrivia();
+        var start = leading.Count;
+        while (start > 0 && leading[start - 1].IsKind(SyntaxKind.WhitespaceTrivia))
+        {
+            start--;
+        }
+
+        var indentation = SyntaxTriviaList.Empty;
+        for (var i = start; i < leading.Count; i++)
+        {
+            indentation = indentation.Add(leading[i]);
+        }
+
+        return indentation;
     }
 
     /// <summary>The variable's name without field prefixes: <c>_events</c> → <c>events</c>; <c>queue</c> when nothing is left.</summary>

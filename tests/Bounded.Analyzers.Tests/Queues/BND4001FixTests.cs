@@ -339,6 +339,62 @@ public class BND4001FixTests
         """);
 
     [Fact]
+    public Task CommentsAndBlankLinesStayWithTheQueue() => Fix("""
+        using System.Threading.Channels;
+        using System.Threading.Tasks;
+
+        class Notifier
+        {
+            private readonly object _sync = new object();
+
+            /// <summary>Notifications waiting to be sent.</summary>
+            private readonly Channel<string> _pending = {|BND4001:Channel.CreateUnbounded<string>|}();
+
+            public async Task NotifyAsync(string text)
+            {
+                // queue it; the sender loop drains it
+                _pending.Writer.TryWrite(text);
+                await Task.Yield();
+            }
+
+            public async Task SendLoopAsync()
+            {
+                await foreach (var text in _pending.Reader.ReadAllAsync())
+                {
+                    await Task.Delay(text.Length);
+                }
+            }
+        }
+        """, """
+        using System.Threading.Channels;
+        using System.Threading.Tasks;
+
+        class Notifier
+        {
+            private readonly object _sync = new object();
+            private const int PendingCapacity = 1024;
+
+            /// <summary>Notifications waiting to be sent.</summary>
+            private readonly Channel<string> _pending = Channel.CreateBounded<string>(new BoundedChannelOptions(PendingCapacity) { FullMode = BoundedChannelFullMode.Wait });
+
+            public async Task NotifyAsync(string text)
+            {
+                // queue it; the sender loop drains it
+                await _pending.Writer.WriteAsync(text);
+                await Task.Yield();
+            }
+
+            public async Task SendLoopAsync()
+            {
+                await foreach (var text in _pending.Reader.ReadAllAsync())
+                {
+                    await Task.Delay(text.Length);
+                }
+            }
+        }
+        """);
+
+    [Fact]
     public Task CapacityComesFromTheOption() => Fix("""
         using System.Threading.Channels;
         using System.Threading.Tasks;
