@@ -190,6 +190,83 @@ public class BND4001FixTests
     [Fact]
     public Task DataflowPipelineIsBoundedAndPostBecomesSendAsync() => Fix(Pipeline, PipelineFixed);
 
+    /// <summary>A producer thread and a consumer thread over a BlockingCollection; the runtime test runs the fixed form.</summary>
+    public const string Handoff = """
+        using System.Collections.Generic;
+        using System.Collections.Concurrent;
+        using System.Threading;
+
+        public sealed class Handoff
+        {
+            private readonly BlockingCollection<int> _items = new {|BND4001:BlockingCollection<int>|}(new ConcurrentQueue<int>());
+
+            public void Produce(int count)
+            {
+                for (var i = 0; i < count; i++)
+                {
+                    _items.TryAdd(i);
+                }
+
+                _items.CompleteAdding();
+            }
+
+            public List<int> Consume()
+            {
+                var received = new List<int>();
+                foreach (var item in _items.GetConsumingEnumerable())
+                {
+                    received.Add(item);
+                    if (received.Count % 4096 == 0)
+                    {
+                        Thread.Sleep(1);
+                    }
+                }
+
+                return received;
+            }
+        }
+        """;
+
+    public const string HandoffFixed = """
+        using System.Collections.Generic;
+        using System.Collections.Concurrent;
+        using System.Threading;
+
+        public sealed class Handoff
+        {
+            private const int ItemsCapacity = 1024;
+            private readonly BlockingCollection<int> _items = new BlockingCollection<int>(new ConcurrentQueue<int>(), ItemsCapacity);
+
+            public void Produce(int count)
+            {
+                for (var i = 0; i < count; i++)
+                {
+                    _items.Add(i);
+                }
+
+                _items.CompleteAdding();
+            }
+
+            public List<int> Consume()
+            {
+                var received = new List<int>();
+                foreach (var item in _items.GetConsumingEnumerable())
+                {
+                    received.Add(item);
+                    if (received.Count % 4096 == 0)
+                    {
+                        Thread.Sleep(1);
+                    }
+                }
+
+                return received;
+            }
+        }
+        """;
+
+    [Fact]
+    public Task BlockingCollectionHandoffIsBounded() => Fix(Handoff, HandoffFixed);
+
     [Fact]
     public Task ChannelFieldAndItsTryWriteAreRewritten() => Fix(ProducerConsumer, ProducerConsumerFixed);
 

@@ -13,8 +13,8 @@ using Xunit;
 namespace Bounded.Analyzers.Tests.Queues;
 
 /// <summary>
-/// Runs the exact output of the BND4001 fix (<see cref="BND4001FixTests.ProducerConsumerFixed"/> and
-/// <see cref="BND4001FixTests.PipelineFixed"/>, which the fix tests check character for character) with 100,000 items and a
+/// Runs the exact output of the BND4001 fix (<see cref="BND4001FixTests.ProducerConsumerFixed"/>,
+/// <see cref="BND4001FixTests.PipelineFixed"/> and <see cref="BND4001FixTests.HandoffFixed"/>, which the fix tests check character for character) with 100,000 items and a
 /// slow consumer: every item must arrive exactly once.
 /// </summary>
 public class BND4001RuntimeTests
@@ -63,6 +63,45 @@ public class BND4001RuntimeTests
         var seen = await RunPipelineAsync(BND4001FixTests.PipelineFixed.Replace(waiting, "_inbox.Post(i);"));
 
         Assert.True(seen.Count < ItemCount, $"expected lost items, got all {seen.Count}");
+    }
+
+    [Fact]
+    public async Task FixedBlockingCollectionDeliversEveryItemExactlyOnce()
+    {
+        var received = await RunHandoffAsync(BND4001FixTests.HandoffFixed);
+
+        Assert.Equal(Enumerable.Range(0, ItemCount), received);
+    }
+
+    /// <summary>Bounding the collection but keeping TryAdd (what the fix refuses to do) loses items.</summary>
+    [Fact]
+    public async Task BoundingWithoutRewritingTryAddLosesItems()
+    {
+        const string waiting = "_items.Add(i);";
+        Assert.Contains(waiting, BND4001FixTests.HandoffFixed);
+
+        var received = await RunHandoffAsync(BND4001FixTests.HandoffFixed.Replace(waiting, "_items.TryAdd(i);"));
+
+        Assert.True(received.Count < ItemCount, $"expected lost items, got all {received.Count}");
+    }
+
+    /// <summary>A producer thread and a consumer thread, as the code is meant to run.</summary>
+    private static async Task<List<int>> RunHandoffAsync(string source)
+    {
+        var context = new AssemblyLoadContext("fixed-handoff", isCollectible: true);
+        try
+        {
+            var type = Compile(source, context).GetType("Handoff", throwOnError: true)!;
+            var handoff = Activator.CreateInstance(type)!;
+            var consumer = Task.Factory.StartNew(() => (List<int>)type.GetMethod("Consume")!.Invoke(handoff, null)!, TaskCreationOptions.LongRunning);
+            var producer = Task.Factory.StartNew(() => type.GetMethod("Produce")!.Invoke(handoff, new object[] { ItemCount }), TaskCreationOptions.LongRunning);
+            await producer.WaitAsync(TimeSpan.FromMinutes(2));
+            return await consumer.WaitAsync(TimeSpan.FromMinutes(2));
+        }
+        finally
+        {
+            context.Unload();
+        }
     }
 
     private static async Task<IReadOnlyDictionary<int, int>> RunPipelineAsync(string source)
