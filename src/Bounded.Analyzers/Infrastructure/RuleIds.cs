@@ -6,4 +6,6 @@ public static class RuleIds
     public const string UnboundedTaskSpawn = "BND1001";
     public const string UnboundedAsyncFanOut = "BND1002";
     public const string ThreadPerItem = "BND1003";
+    public const string UnboundedQueue = "BND4001";
+    public const string UnlimitedParallelism = "BND4002";
 }
