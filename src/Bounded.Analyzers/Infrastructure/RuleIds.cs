@@ -4,4 +4,8 @@ namespace Bounded.Analyzers;
 public static class RuleIds
 {
     public const string UnboundedTaskSpawn = "BND1001";
+    public const string SemaphoreMisuse = "BND1004";
+    public const string RentedLengthAsDataLength = "BND3002";
+    public const string RentedArrayNotReturned = "BND3003";
+    public const string RentedArrayUsedAfterReturn = "BND3004";
 }
