@@ -31,7 +31,7 @@ internal static class RentedLengthUses
     {
         "ToBase64String", "ToHexString", "ToHexStringLower", "GetString", "ComputeHash", "HashData", "WriteAllBytes",
         "WriteAllBytesAsync", "Send", "SendAsync", "SendTo", "SendToAsync", "Write", "WriteAsync", "AppendData",
-        "SignData", "VerifyData", "ToArray", "ToList", "SequenceEqual",
+        "SignData", "VerifyData", "ToArray", "ToList", "SequenceEqual", "ToString",
     };
 
     public static void Find(Resource resource, PoolingTypes types, List<Finding> findings)
