@@ -79,11 +79,13 @@ public sealed class ArrayPoolMisuseAnalyzer : DiagnosticAnalyzer
             var name = resource.Symbol.Name;
             findings.Clear();
             RentedLengthUses.Find(resource, types, findings);
+            var rentLocation = resource.Acquires.Count == 1 ? new[] { resource.Acquires[0].Syntax.GetLocation() } : System.Array.Empty<Location>();
             foreach (var finding in findings)
             {
                 context.ReportDiagnostic(Diagnostic.Create(
                     LengthRule,
                     finding.Operation.Syntax.GetLocation(),
+                    rentLocation,
                     ImmutableDictionary<string, string?>.Empty.Add(KindProperty, finding.Kind),
                     finding.Detail));
             }
