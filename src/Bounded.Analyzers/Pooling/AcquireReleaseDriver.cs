@@ -29,8 +29,7 @@ internal static class AcquireReleaseDriver
         PoolingTypes types,
         ResourceKind kind,
         GraphBuildCounter counter,
-        Action<OperationBlockAnalysisContext, IOperation, List<Resource>> report,
-        Action<OperationAnalysisContext, IInvocationOperation>? onCandidate = null)
+        Action<OperationBlockAnalysisContext, IOperation, List<Resource>> report)
     {
         start.RegisterOperationBlockStartAction(blockStart =>
         {
@@ -51,7 +50,6 @@ internal static class AcquireReleaseDriver
                         (candidates ??= new List<IInvocationOperation>()).Add(invocation);
                     }
 
-                    onCandidate?.Invoke(context, invocation);
                 },
                 OperationKind.Invocation);
 

@@ -47,29 +47,15 @@ public sealed class SemaphoreMisuseAnalyzer : DiagnosticAnalyzer
                 return;
             }
 
-            AcquireReleaseDriver.Register(start, types, ResourceKind.SemaphoreSlot, _graphs, Report, (c, wait) => ReportIgnoredTimeout(c, wait, types));
+            AcquireReleaseDriver.Register(start, types, ResourceKind.SemaphoreSlot, _graphs, (c, function, resources) => Report(c, function, resources, types));
         });
     }
 
     private static ImmutableDictionary<string, string?> Kind(string kind) => ImmutableDictionary<string, string?>.Empty.Add(KindProperty, kind);
 
-    private static void ReportIgnoredTimeout(OperationAnalysisContext context, IInvocationOperation wait, PoolingTypes types)
-    {
-        if (AcquireReleaseAnalysis.ReturnsBool(wait, types)
-            && AcquireReleaseAnalysis.AcquireOperation(wait) is { } acquired
-            && AcquireReleaseAnalysis.BoolWaitUse(acquired) == AcquireReleaseAnalysis.BoolWait.Ignored)
-        {
-            context.ReportDiagnostic(Diagnostic.Create(
-                Rule,
-                ArrayPoolMisuseAnalyzer.CallNameLocation(wait.Syntax),
-                Kind(TimeoutIgnored),
-                "The bool returned by '" + Display(wait) + "' is ignored: when the wait times out the code runs without a slot; check it"));
-        }
-    }
-
     private static string Display(IInvocationOperation call) => AcquireReleaseAnalysis.SemaphoreSymbol(call.Instance)?.Name + "." + call.TargetMethod.Name;
 
-    private static void Report(OperationBlockAnalysisContext context, IOperation function, List<Resource> resources)
+    private static void Report(OperationBlockAnalysisContext context, IOperation function, List<Resource> resources, PoolingTypes types)
     {
         foreach (var resource in resources)
         {
@@ -79,6 +65,22 @@ public sealed class SemaphoreMisuseAnalyzer : DiagnosticAnalyzer
             }
 
             var name = resource.Symbol.Name;
+
+            // Only where this function also releases: a semaphore used as a wake-up signal ignores the bool on purpose.
+            foreach (var wait in resource.Acquires)
+            {
+                if (AcquireReleaseAnalysis.ReturnsBool(wait, types)
+                    && AcquireReleaseAnalysis.AcquireOperation(wait) is { } acquired
+                    && AcquireReleaseAnalysis.BoolWaitUse(acquired) == AcquireReleaseAnalysis.BoolWait.Ignored)
+                {
+                    context.ReportDiagnostic(Diagnostic.Create(
+                        Rule,
+                        ArrayPoolMisuseAnalyzer.CallNameLocation(wait.Syntax),
+                        Kind(TimeoutIgnored),
+                        "The bool returned by '" + Display(wait) + "' is ignored: when the wait times out the code runs without a slot and still releases one; check it"));
+                }
+            }
+
             var waitInsideTry = false;
             foreach (var wait in resource.Acquires)
             {

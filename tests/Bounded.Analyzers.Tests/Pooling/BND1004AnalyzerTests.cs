@@ -731,4 +731,18 @@ public class BND1004AnalyzerTests
                 }
             }
         """);
+
+    [Fact]
+    public Task SignalSemaphoreWaitedWithATimeoutAndNeverReleasedHere() => Check("""
+            public void PollLoop(CancellationToken cancellationToken)
+            {
+                while (!cancellationToken.IsCancellationRequested)
+                {
+                    _gate.Wait(TimeSpan.FromSeconds(5));
+                    Log("woke up");
+                }
+            }
+
+            public void Wake() => _gate.Release();
+        """);
 }
