@@ -1086,7 +1086,8 @@ internal static class AcquireReleaseAnalysis
                         _resource.Add(_resource.DoubleReleases, syntax);
                     }
 
-                    if ((mask & Unacquired) != 0 && !isArray)
+                    // Only a release that is paired on another path: a semaphore released before any wait is a signal.
+                    if ((mask & Unacquired) != 0 && (mask & Held) != 0 && !isArray)
                     {
                         _resource.Add(_resource.ReleasesWithoutAcquire, syntax);
                     }

@@ -745,4 +745,16 @@ public class BND1004AnalyzerTests
 
             public void Wake() => _gate.Release();
         """);
+
+    [Fact]
+    public Task SignalReleasedBeforeItIsAwaited() => Check("""
+            public async Task PingAsync(CancellationToken cancellationToken)
+            {
+                _gate.Release();
+                Log("signalled");
+                await _gate.WaitAsync(cancellationToken);
+                _count++;
+                _gate.Release();
+            }
+        """);
 }
