@@ -153,7 +153,8 @@ internal static class AcquireReleaseDriver
             default:
                 foreach (var block in context.OperationBlocks)
                 {
-                    if (RootOf(block) == function && block.Kind is OperationKind.Block or OperationKind.MethodBody or OperationKind.ConstructorBody)
+                    if (RootOf(block) == function && block.Kind is OperationKind.Block or OperationKind.MethodBody or OperationKind.ConstructorBody
+                        or OperationKind.FieldInitializer or OperationKind.PropertyInitializer or OperationKind.ParameterInitializer)
                     {
                         counter.Increment();
                         graph = context.GetControlFlowGraph(block);

@@ -704,4 +704,41 @@ public class BND3003AnalyzerTests
                 }
             }
         """);
+
+    [Fact]
+    public Task RentInsideAFieldInitializerLambda() => Check("""
+            private readonly Func<Stream, int> _first = stream =>
+            {
+                var buffer = {|BND3003:ArrayPool<byte>.Shared.Rent(1)|};
+                return stream.Read(buffer, 0, 1);
+            };
+        """);
+
+    [Fact]
+    public Task BackgroundLoopWithTryFinallyPerMessage() => Check("""
+            public async Task ExecuteAsync(Stream input, CancellationToken stoppingToken)
+            {
+                var header = new byte[4];
+                while (!stoppingToken.IsCancellationRequested)
+                {
+                    await input.ReadExactlyAsync(header, stoppingToken);
+                    var length = BitConverter.ToInt32(header, 0);
+                    if (length <= 0)
+                    {
+                        continue;
+                    }
+
+                    var body = ArrayPool<byte>.Shared.Rent(length);
+                    try
+                    {
+                        await input.ReadExactlyAsync(body.AsMemory(0, length), stoppingToken);
+                        await SaveAsync(Convert.ToBase64String(body, 0, length), stoppingToken);
+                    }
+                    finally
+                    {
+                        ArrayPool<byte>.Shared.Return(body);
+                    }
+                }
+            }
+        """);
 }
