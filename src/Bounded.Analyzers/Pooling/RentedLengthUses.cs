@@ -175,6 +175,12 @@ internal static class RentedLengthUses
                     return method.Name;
                 }
 
+                // buffer.AsSpan() / buffer.AsMemory() over the whole array, handed to a reader.
+                if (method.Name is "AsSpan" or "AsMemory" && call.Arguments.Length == 1 && ViewIsConsumed(call))
+                {
+                    return ConsumerName(Outer(call)) ?? method.Name;
+                }
+
                 if ((parameterType is IArrayTypeSymbol || (parameterType is INamedTypeSymbol { Name: "IEnumerable" } && method.IsStatic))
                     && WholeArrayConsumers.Contains(method.Name)
                     && !HasIntArgument(call.Arguments))
@@ -190,6 +196,13 @@ internal static class RentedLengthUses
                 return null;
         }
     }
+
+    private static string? ConsumerName(IOperation view) => view.Parent switch
+    {
+        IArgumentOperation { Parent: IInvocationOperation call } => call.TargetMethod.Name,
+        IInvocationOperation call => call.TargetMethod.Name,
+        _ => null,
+    };
 
     private static bool HasIntArgument(System.Collections.Immutable.ImmutableArray<IArgumentOperation> arguments)
     {

@@ -90,6 +90,15 @@ public sealed class RentedLengthCodeFixProvider : BoundedCodeFixProvider
             return default;
         }
 
+        // buffer.AsSpan() / buffer.AsMemory() over the whole array: give the view the requested length.
+        if (identifier.Parent is MemberAccessExpressionSyntax { Name.Identifier.ValueText: "AsSpan" or "AsMemory" } view
+            && view.Expression == identifier
+            && view.Parent is InvocationExpressionSyntax { ArgumentList.Arguments.Count: 0 } wholeView)
+        {
+            var viewMethod = view.Name.Identifier.ValueText;
+            return new Replacement(wholeView, _ => SyntaxFactory.ParseExpression(identifier.Identifier.ValueText + "." + viewMethod + "(0, " + lengthText + ")"));
+        }
+
         var useMemory = context.Model.GetOperation(identifier, context.CancellationToken)?.Parent is IConversionOperation { Type: INamedTypeSymbol { Name: "ReadOnlyMemory" or "Memory" } }
             || (identifier.Parent is ArgumentSyntax argument
                 && context.Model.GetOperation(argument, context.CancellationToken) is IArgumentOperation { Parameter.Type: INamedTypeSymbol { Name: "ReadOnlyMemory" or "Memory" } });

@@ -145,7 +145,25 @@ public class BND3002AnalyzerTests
                     await stream.WriteAsync({|BND3002:buffer|}, cancellationToken);
         """);
 
+    [Fact]
+    public Task WholeArraySpanHandedToAReader() => Check("""
+                    var read = stream.Read(buffer, 0, size);
+                    Process({|BND3002:buffer|}.AsSpan());
+                    Log(read.ToString());
+        """);
+
+    [Fact]
+    public Task WholeArrayMemoryWrittenToAStream() => Check("""
+                    await stream.WriteAsync({|BND3002:buffer|}.AsMemory(), cancellationToken);
+        """);
+
     // ------------------------------------------------------------------ negatives
+
+    [Fact]
+    public Task WholeArraySpanAsAReadDestination() => Check("""
+                    var read = await stream.ReadAsync(buffer.AsMemory(), cancellationToken);
+                    Process(buffer.AsSpan(0, read));
+        """);
 
     [Fact]
     public Task CopyLoopReadsIntoTheWholeArray() => Check("""

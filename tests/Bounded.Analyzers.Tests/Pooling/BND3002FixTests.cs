@@ -117,6 +117,37 @@ public class BND3002FixTests
         """);
 
     [Fact]
+    public Task WholeArrayViewsGetTheRequestedLength() => Fix("""
+            public async Task ForwardAsync(Stream stream, int size, CancellationToken cancellationToken)
+            {
+                var buffer = ArrayPool<byte>.Shared.Rent(size);
+                try
+                {
+                    Process({|BND3002:buffer|}.AsSpan());
+                    await stream.WriteAsync({|BND3002:buffer|}.AsMemory(), cancellationToken);
+                }
+                finally
+                {
+                    ArrayPool<byte>.Shared.Return(buffer);
+                }
+            }
+        """, """
+            public async Task ForwardAsync(Stream stream, int size, CancellationToken cancellationToken)
+            {
+                var buffer = ArrayPool<byte>.Shared.Rent(size);
+                try
+                {
+                    Process(buffer.AsSpan(0, size));
+                    await stream.WriteAsync(buffer.AsMemory(0, size), cancellationToken);
+                }
+                finally
+                {
+                    ArrayPool<byte>.Shared.Return(buffer);
+                }
+            }
+        """);
+
+    [Fact]
     public Task NoFixWithoutASpanOverload() => Verify.NoFixAsync<ArrayPoolMisuseAnalyzer, RentedLengthCodeFixProvider>(PoolingSources.Wrap("""
             public void Describe(int size)
             {
