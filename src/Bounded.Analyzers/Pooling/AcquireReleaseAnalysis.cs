@@ -136,8 +136,8 @@ internal static class AcquireReleaseAnalysis
         var resources = new List<Resource>();
         var direct = new List<IOperation>();
         var nested = new List<IOperation>();
-        var hasYield = false;
-        Walk(function, function, direct, nested, ref hasYield);
+        var unanalysable = false;
+        Walk(function, function, direct, nested, ref unanalysable);
 
         var createdPools = new List<ILocalSymbol>();
         if (kind == ResourceKind.RentedArray)
@@ -180,7 +180,7 @@ internal static class AcquireReleaseAnalysis
 
         foreach (var resource in resources)
         {
-            if (hasYield)
+            if (unanalysable)
             {
                 resource.Failed = true;
             }
@@ -196,7 +196,7 @@ internal static class AcquireReleaseAnalysis
     }
 
     /// <summary>Pre-order walk; operations inside nested lambdas and local functions go to <paramref name="nested"/>.</summary>
-    private static void Walk(IOperation root, IOperation function, List<IOperation> direct, List<IOperation> nested, ref bool hasYield)
+    private static void Walk(IOperation root, IOperation function, List<IOperation> direct, List<IOperation> nested, ref bool unanalysable)
     {
         var stack = new Stack<(IOperation Operation, bool Nested)>();
         stack.Push((root, false));
@@ -210,9 +210,9 @@ internal static class AcquireReleaseAnalysis
             else
             {
                 direct.Add(operation);
-                if (operation is IReturnOperation { Kind: OperationKind.YieldReturn or OperationKind.YieldBreak })
+                if (operation is IReturnOperation { Kind: OperationKind.YieldReturn or OperationKind.YieldBreak } or IInvalidOperation)
                 {
-                    hasYield = true;
+                    unanalysable = true; // iterators suspend instead of returning; code with errors is still being typed
                 }
             }
 

@@ -741,4 +741,13 @@ public class BND3003AnalyzerTests
                 }
             }
         """);
+
+    [Fact]
+    public Task CodeWithErrorsIsNotAnalysed() => Check("""
+            public void Typing(int size)
+            {
+                var buffer = ArrayPool<byte>.Shared.Rent(size);
+                ArrayPool<byte>.Shared.{|CS7036:Return|}();
+            }
+        """);
 }
