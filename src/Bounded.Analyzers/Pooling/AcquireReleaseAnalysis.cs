@@ -467,11 +467,7 @@ internal static class AcquireReleaseAnalysis
             return;
         }
 
-        IOperation outer = reference;
-        while (outer.Parent is IConversionOperation or IParenthesizedOperation)
-        {
-            outer = outer.Parent;
-        }
+        var outer = Outermost(reference);
 
         switch (outer.Parent)
         {
@@ -553,6 +549,17 @@ internal static class AcquireReleaseAnalysis
         }
     }
 
+    /// <summary>The operation itself, or the outermost conversion or parentheses around it.</summary>
+    internal static IOperation Outermost(IOperation operation)
+    {
+        while (operation.Parent is IConversionOperation or IParenthesizedOperation)
+        {
+            operation = operation.Parent;
+        }
+
+        return operation;
+    }
+
     private static List<ILocalSymbol> CreatedPoolOf(Resource resource)
     {
         var list = new List<ILocalSymbol>(1);
@@ -593,11 +600,7 @@ internal static class AcquireReleaseAnalysis
             return; // another object's field of the same name
         }
 
-        IOperation outer = reference;
-        while (outer.Parent is IConversionOperation or IParenthesizedOperation)
-        {
-            outer = outer.Parent;
-        }
+        var outer = Outermost(reference);
 
         switch (outer.Parent)
         {

@@ -54,16 +54,6 @@ internal static class RentedLengthUses
         }
     }
 
-    private static IOperation Outer(IOperation operation)
-    {
-        while (operation.Parent is IConversionOperation or IParenthesizedOperation)
-        {
-            operation = operation.Parent;
-        }
-
-        return operation;
-    }
-
     /// <summary>Calls that fill the array (their count says how much room there is, which is the whole array).</summary>
     private static bool FillsOrCopies(string name) =>
         name.StartsWith("Read", StringComparison.Ordinal)
@@ -86,7 +76,7 @@ internal static class RentedLengthUses
 
     private static bool IsDataLength(IPropertyReferenceOperation length, ILocalSymbol array)
     {
-        var outer = Outer(length);
+        var outer = AcquireReleaseAnalysis.Outermost(length);
         switch (outer.Parent)
         {
             case IArgumentOperation argument when IsCountParameter(argument.Parameter):
@@ -106,7 +96,7 @@ internal static class RentedLengthUses
                 }
 
             case IBinaryOperation { OperatorKind: BinaryOperatorKind.LessThan or BinaryOperatorKind.LessThanOrEqual or BinaryOperatorKind.GreaterThan or BinaryOperatorKind.GreaterThanOrEqual or BinaryOperatorKind.NotEquals } comparison:
-                var condition = Outer(comparison);
+                var condition = AcquireReleaseAnalysis.Outermost(comparison);
                 return condition.Parent is IForLoopOperation loop && ReferenceEquals(loop.Condition, condition) && ReadsElements(loop.Body, array);
             case IRangeOperation range when ReferenceEquals(range.RightOperand, outer):
                 return true;
@@ -118,7 +108,7 @@ internal static class RentedLengthUses
     /// <summary>A span, memory or segment over the array flows into something that reads it.</summary>
     private static bool ViewIsConsumed(IOperation view)
     {
-        var outer = Outer(view);
+        var outer = AcquireReleaseAnalysis.Outermost(view);
         switch (outer.Parent)
         {
             case IArgumentOperation { Parent: IInvocationOperation call } argument:
@@ -154,7 +144,7 @@ internal static class RentedLengthUses
     /// <summary>The consumer's name when the whole array is handed to something that reads all of it.</summary>
     private static string? WholeArrayConsumer(ILocalReferenceOperation use, PoolingTypes types)
     {
-        var outer = Outer(use);
+        var outer = AcquireReleaseAnalysis.Outermost(use);
         if (outer.Parent is not IArgumentOperation argument)
         {
             return null;
@@ -178,7 +168,7 @@ internal static class RentedLengthUses
                 // buffer.AsSpan() / buffer.AsMemory() over the whole array, handed to a reader.
                 if (method.Name is "AsSpan" or "AsMemory" && call.Arguments.Length == 1 && ViewIsConsumed(call))
                 {
-                    return ConsumerName(Outer(call)) ?? method.Name;
+                    return ConsumerName(AcquireReleaseAnalysis.Outermost(call)) ?? method.Name;
                 }
 
                 if ((parameterType is IArrayTypeSymbol || (parameterType is INamedTypeSymbol { Name: "IEnumerable" } && method.IsStatic))
