@@ -10,6 +10,7 @@ public static class Program
     {
         await Concurrency.RunAsync();
         await Queues.RunAsync();
+        await Pooling.RunAsync();
         Console.WriteLine("Showcase ran. Build it to see the warnings: dotnet build samples/Showcase");
     }
 }

@@ -1,0 +1,165 @@
+using System.Collections.Generic;
+using System.Collections.Immutable;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+using Microsoft.CodeAnalysis.Diagnostics;
+using Microsoft.CodeAnalysis.Operations;
+
+namespace Bounded.Analyzers.Pooling;
+
+/// <summary>BND3002, BND3003 and BND3004: arrays rented from ArrayPool and held in a local.</summary>
+[DiagnosticAnalyzer(LanguageNames.CSharp)]
+public sealed class ArrayPoolMisuseAnalyzer : DiagnosticAnalyzer
+{
+    public const string KindProperty = "Kind";
+    public const string NeverReturned = "NeverReturned";
+    public const string NotReturnedOnEveryPath = "NotReturnedOnEveryPath";
+    public const string ReturnSkippedByException = "ReturnSkippedByException";
+
+    public static readonly DiagnosticDescriptor LengthRule = Rules.Create(
+        RuleIds.RentedLengthAsDataLength,
+        title: "Rented array's Length used as the data length",
+        message: "{0} treats the whole rented array as data, but ArrayPool.Rent returns an array at least as long as requested; use the requested length",
+        RuleCategories.Memory,
+        DiagnosticSeverity.Warning,
+        description: "ArrayPool<T>.Rent(n) returns an array whose Length is n or more. Using Length as the amount of data "
+            + "(loop bounds, counts, slices, passing the whole array) reads or sends stale bytes left by the array's previous user.");
+
+    public static readonly DiagnosticDescriptor ReturnRule = Rules.Create(
+        RuleIds.RentedArrayNotReturned,
+        title: "Rented array not returned on every path",
+        message: "Rented array '{0}' {1}",
+        RuleCategories.Memory,
+        DiagnosticSeverity.Warning,
+        description: "An array rented from ArrayPool must go back with Return on every path, including when an exception is "
+            + "thrown; otherwise the pool allocates a new array for the next caller and the pooling gains nothing. Return it in a finally block.");
+
+    public static readonly DiagnosticDescriptor AfterReturnRule = Rules.Create(
+        RuleIds.RentedArrayUsedAfterReturn,
+        title: "Rented array used after Return, or returned twice",
+        message: "Rented array '{0}' {1}",
+        RuleCategories.Memory,
+        DiagnosticSeverity.Warning,
+        description: "After Return the pool hands the array to the next caller. Reading or writing it afterwards corrupts "
+            + "another request's data, and returning it twice lets two callers rent the same array.");
+
+    private readonly GraphBuildCounter _graphs = new();
+
+    /// <summary>How many control-flow graphs this instance built (only members that rent get one).</summary>
+    internal int GraphsBuilt => _graphs.Count;
+
+    public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics => ImmutableArray.Create(LengthRule, ReturnRule, AfterReturnRule);
+
+    public override void Initialize(AnalysisContext context)
+    {
+        context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.None);
+        context.EnableConcurrentExecution();
+        context.RegisterCompilationStartAction(start =>
+        {
+            var types = PoolingTypes.From(start.Compilation);
+            if (types.ArrayPool is null)
+            {
+                return;
+            }
+
+            AcquireReleaseDriver.Register(start, types, ResourceKind.RentedArray, _graphs, (c, _, resources) => Report(c, resources, types));
+        });
+    }
+
+    private static void Report(OperationBlockAnalysisContext context, List<Resource> resources, PoolingTypes types)
+    {
+        var findings = new List<RentedLengthUses.Finding>();
+        foreach (var resource in resources)
+        {
+            if (resource.Failed)
+            {
+                continue;
+            }
+
+            var name = resource.Symbol.Name;
+            findings.Clear();
+            RentedLengthUses.Find(resource, types, findings);
+            var rentLocation = resource.Acquires.Count == 1 ? new[] { resource.Acquires[0].Syntax.GetLocation() } : System.Array.Empty<Location>();
+            foreach (var finding in findings)
+            {
+                context.ReportDiagnostic(Diagnostic.Create(
+                    LengthRule,
+                    finding.Operation.Syntax.GetLocation(),
+                    rentLocation,
+                    ImmutableDictionary<string, string?>.Empty.Add(KindProperty, finding.Kind),
+                    finding.Detail));
+            }
+
+            foreach (var use in resource.UsesAfterRelease)
+            {
+                context.ReportDiagnostic(Diagnostic.Create(AfterReturnRule, use.GetLocation(), name, "is used after it was returned to the pool"));
+            }
+
+            foreach (var release in resource.DoubleReleases)
+            {
+                context.ReportDiagnostic(Diagnostic.Create(AfterReturnRule, CallNameLocation(release), name, "may be returned to the pool twice"));
+            }
+
+            string? kind = null;
+            string? reason = null;
+            if (resource.Releases.Count == 0)
+            {
+                if (!resource.PossiblyOwned)
+                {
+                    kind = NeverReturned;
+                    reason = "is never returned to the pool; return it in a finally block";
+                }
+            }
+            else if (resource.NormalLeak)
+            {
+                kind = NotReturnedOnEveryPath;
+                reason = "is not returned to the pool on every path; return it in a finally block";
+            }
+            else if (resource.ExposedBy is { } thrower)
+            {
+                kind = ReturnSkippedByException;
+                reason = "is not returned to the pool if '" + ShortName(thrower) + "' throws; return it in a finally block";
+            }
+
+            if (kind is not null && resource.Acquires.Count > 0)
+            {
+                var additional = resource.Releases.Count == 1 ? new[] { resource.Releases[0].Syntax.GetLocation() } : System.Array.Empty<Location>();
+                context.ReportDiagnostic(Diagnostic.Create(
+                    ReturnRule,
+                    resource.Acquires[0].Syntax.GetLocation(),
+                    additional,
+                    ImmutableDictionary<string, string?>.Empty.Add(KindProperty, kind),
+                    name,
+                    reason));
+            }
+        }
+    }
+
+    /// <summary>The name of the method a call invokes (<c>ReadAsync</c> for <c>stream.ReadAsync(...)</c>), else the text.</summary>
+    internal static string ShortName(SyntaxNode node)
+    {
+        var expression = node is AwaitExpressionSyntax await ? await.Expression : node;
+        while (expression is InvocationExpressionSyntax { Expression: MemberAccessExpressionSyntax { Name.Identifier.ValueText: "ConfigureAwait", Expression: var inner } })
+        {
+            expression = inner;
+        }
+
+        switch (expression)
+        {
+            case InvocationExpressionSyntax { Expression: MemberAccessExpressionSyntax access }:
+                return access.Name.Identifier.ValueText;
+            case InvocationExpressionSyntax { Expression: SimpleNameSyntax simple }:
+                return simple.Identifier.ValueText;
+            case ObjectCreationExpressionSyntax creation:
+                return "new " + creation.Type;
+            case ThrowStatementSyntax or ThrowExpressionSyntax:
+                return "throw";
+            default:
+                var text = expression.ToString();
+                return text.Length > 40 ? text.Substring(0, 40) + "…" : text;
+        }
+    }
+
+    internal static Location CallNameLocation(SyntaxNode call) =>
+        call is InvocationExpressionSyntax { Expression: MemberAccessExpressionSyntax access } ? access.Name.GetLocation() : call.GetLocation();
+}

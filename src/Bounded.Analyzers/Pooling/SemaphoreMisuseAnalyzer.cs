@@ -1,0 +1,167 @@
+using System.Collections.Generic;
+using System.Collections.Immutable;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.Diagnostics;
+using Microsoft.CodeAnalysis.Operations;
+
+namespace Bounded.Analyzers.Pooling;
+
+/// <summary>BND1004: a SemaphoreSlim slot taken and released in the same function, wrongly.</summary>
+[DiagnosticAnalyzer(LanguageNames.CSharp)]
+public sealed class SemaphoreMisuseAnalyzer : DiagnosticAnalyzer
+{
+    public const string KindProperty = "Kind";
+    public const string WaitInsideTry = "WaitInsideTry";
+    public const string ReleaseNotInFinally = "ReleaseNotInFinally";
+    public const string NotReleasedOnEveryPath = "NotReleasedOnEveryPath";
+    public const string TimeoutIgnored = "TimeoutIgnored";
+    public const string ReleaseWithoutWait = "ReleaseWithoutWait";
+    public const string ReleasedTwice = "ReleasedTwice";
+
+    public static readonly DiagnosticDescriptor Rule = Rules.Create(
+        RuleIds.SemaphoreMisuse,
+        title: "SemaphoreSlim wait and release do not pair up",
+        message: "{0}",
+        RuleCategories.Concurrency,
+        DiagnosticSeverity.Warning,
+        description: "Every slot taken with Wait/WaitAsync must be released exactly once, and only a slot that was taken. "
+            + "Wait before the try, Release in its finally, and check the bool of a wait with a timeout. An extra Release "
+            + "raises the limit for good (or throws SemaphoreFullException); a missing one lowers it until the process deadlocks.");
+
+    private readonly GraphBuildCounter _graphs = new();
+
+    /// <summary>How many control-flow graphs this instance built (only members that wait on a semaphore get one).</summary>
+    internal int GraphsBuilt => _graphs.Count;
+
+    public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics => ImmutableArray.Create(Rule);
+
+    public override void Initialize(AnalysisContext context)
+    {
+        context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.None);
+        context.EnableConcurrentExecution();
+        context.RegisterCompilationStartAction(start =>
+        {
+            var types = PoolingTypes.From(start.Compilation);
+            if (types.SemaphoreSlim is null)
+            {
+                return;
+            }
+
+            AcquireReleaseDriver.Register(start, types, ResourceKind.SemaphoreSlot, _graphs, (c, function, resources) => Report(c, function, resources, types));
+        });
+    }
+
+    private static ImmutableDictionary<string, string?> Kind(string kind) => ImmutableDictionary<string, string?>.Empty.Add(KindProperty, kind);
+
+    private static string Display(IInvocationOperation call) => AcquireReleaseAnalysis.SemaphoreSymbol(call.Instance)?.Name + "." + call.TargetMethod.Name;
+
+    private static void Report(OperationBlockAnalysisContext context, IOperation function, List<Resource> resources, PoolingTypes types)
+    {
+        foreach (var resource in resources)
+        {
+            if (resource.Failed)
+            {
+                continue;
+            }
+
+            var name = resource.Symbol.Name;
+
+            // Only where this function also releases: a semaphore used as a wake-up signal ignores the bool on purpose.
+            foreach (var wait in resource.Acquires)
+            {
+                if (AcquireReleaseAnalysis.ReturnsBool(wait, types)
+                    && AcquireReleaseAnalysis.AcquireOperation(wait) is { } acquired
+                    && AcquireReleaseAnalysis.BoolWaitUse(acquired) == AcquireReleaseAnalysis.BoolWait.Ignored)
+                {
+                    context.ReportDiagnostic(Diagnostic.Create(
+                        Rule,
+                        ArrayPoolMisuseAnalyzer.CallNameLocation(wait.Syntax),
+                        Kind(TimeoutIgnored),
+                        "The bool returned by '" + Display(wait) + "' is ignored: when the wait times out the code runs without a slot and still releases one; check it"));
+                }
+            }
+
+            var waitInsideTry = false;
+            foreach (var wait in resource.Acquires)
+            {
+                if (ReleasingTry(wait, function, resource) is not null)
+                {
+                    waitInsideTry = true;
+                    context.ReportDiagnostic(Diagnostic.Create(
+                        Rule,
+                        ArrayPoolMisuseAnalyzer.CallNameLocation(wait.Syntax),
+                        Kind(WaitInsideTry),
+                        "'" + Display(wait) + "' is inside the try whose finally releases '" + name + "': if the wait throws or is cancelled, the finally releases a slot that was never taken; wait before the try"));
+                }
+            }
+
+            if (!waitInsideTry)
+            {
+                foreach (var release in resource.ReleasesWithoutAcquire)
+                {
+                    context.ReportDiagnostic(Diagnostic.Create(
+                        Rule,
+                        ArrayPoolMisuseAnalyzer.CallNameLocation(release),
+                        Kind(ReleaseWithoutWait),
+                        "'" + name + ".Release()' can run on a path where no slot was taken"));
+                }
+            }
+
+            foreach (var release in resource.DoubleReleases)
+            {
+                context.ReportDiagnostic(Diagnostic.Create(
+                    Rule,
+                    ArrayPoolMisuseAnalyzer.CallNameLocation(release),
+                    Kind(ReleasedTwice),
+                    "'" + name + "' can be released twice for one wait"));
+            }
+
+            if (resource.Acquires.Count == 0)
+            {
+                continue;
+            }
+
+            var firstWait = resource.Acquires[0];
+            var additional = resource.Releases.Count == 1 ? new[] { resource.Releases[0].Syntax.GetLocation() } : System.Array.Empty<Location>();
+            if (resource.NormalLeak)
+            {
+                context.ReportDiagnostic(Diagnostic.Create(
+                    Rule,
+                    ArrayPoolMisuseAnalyzer.CallNameLocation(firstWait.Syntax),
+                    additional,
+                    Kind(NotReleasedOnEveryPath),
+                    "'" + Display(firstWait) + "' is not followed by '" + name + ".Release()' on every path; release it in a finally block"));
+            }
+            else if (resource.ExposedBy is { } thrower)
+            {
+                context.ReportDiagnostic(Diagnostic.Create(
+                    Rule,
+                    ArrayPoolMisuseAnalyzer.CallNameLocation(firstWait.Syntax),
+                    additional,
+                    Kind(ReleaseNotInFinally),
+                    "'" + name + ".Release()' is not in a finally block: if '" + ArrayPoolMisuseAnalyzer.ShortName(thrower) + "' throws, the slot is never released"));
+            }
+        }
+    }
+
+    /// <summary>The try statement holding <paramref name="wait"/> in its body whose finally releases the same semaphore unconditionally.</summary>
+    internal static ITryOperation? ReleasingTry(IInvocationOperation wait, IOperation function, Resource resource)
+    {
+        IOperation child = wait;
+        for (var parent = wait.Parent; parent is not null && !ReferenceEquals(parent, function); child = parent, parent = parent.Parent)
+        {
+            if (parent is ITryOperation { Finally: { } @finally } tryOperation && ReferenceEquals(tryOperation.Body, child))
+            {
+                foreach (var flowEvent in resource.Events)
+                {
+                    if (flowEvent.Kind == FlowEventKind.Release && @finally.Syntax.Span.Contains(flowEvent.Operation.Syntax.Span))
+                    {
+                        return tryOperation;
+                    }
+                }
+            }
+        }
+
+        return null;
+    }
+}

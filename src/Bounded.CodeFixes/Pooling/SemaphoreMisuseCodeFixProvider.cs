@@ -1,0 +1,80 @@
+using System.Collections.Generic;
+using System.Collections.Immutable;
+using System.Composition;
+using Bounded.Analyzers;
+using Bounded.Analyzers.Pooling;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CodeFixes;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+
+namespace Bounded.CodeFixes.Pooling;
+
+/// <summary>BND1004: wait before the try; release in finally.</summary>
+[ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(SemaphoreMisuseCodeFixProvider)), Shared]
+public sealed class SemaphoreMisuseCodeFixProvider : BoundedCodeFixProvider
+{
+    public const string WaitBeforeTryKey = "Bounded." + RuleIds.SemaphoreMisuse + ".WaitBeforeTry";
+    public const string ReleaseInFinallyKey = "Bounded." + RuleIds.SemaphoreMisuse + ".ReleaseInFinally";
+
+    public override ImmutableArray<string> FixableDiagnosticIds => ImmutableArray.Create(RuleIds.SemaphoreMisuse);
+
+    private protected override void Plan(Diagnostic diagnostic, FixContext context, List<PlannedFix> fixes)
+    {
+        if (!diagnostic.Properties.TryGetValue(SemaphoreMisuseAnalyzer.KindProperty, out var kind)
+            || context.Root.FindNode(diagnostic.Location.SourceSpan, getInnermostNodeForTie: true).FirstAncestorOrSelf<InvocationExpressionSyntax>() is not { } wait
+            || FixSyntax.StatementInBlock(wait) is not ExpressionStatementSyntax waitStatement
+            || !IsWholeStatement(waitStatement, wait))
+        {
+            return;
+        }
+
+        switch (kind)
+        {
+            case SemaphoreMisuseAnalyzer.WaitInsideTry:
+                if (waitStatement.Parent is BlockSyntax { Parent: TryStatementSyntax { Finally: not null, Catches.Count: 0, Parent: BlockSyntax } tryStatement } tryBlock
+                    && tryBlock.Statements[0] == waitStatement)
+                {
+                    fixes.Add(new PlannedFix(
+                        "Wait before the try",
+                        WaitBeforeTryKey,
+                        editor =>
+                        {
+                            editor.RemoveNode(waitStatement);
+                            editor.InsertBefore(tryStatement, waitStatement.WithLeadingTrivia(tryStatement.GetLeadingTrivia()).Formatted());
+                        }));
+                }
+
+                break;
+            case SemaphoreMisuseAnalyzer.ReleaseNotInFinally:
+            case SemaphoreMisuseAnalyzer.NotReleasedOnEveryPath:
+                if (diagnostic.AdditionalLocations.Count == 1
+                    && context.Root.FindNode(diagnostic.AdditionalLocations[0].SourceSpan, getInnermostNodeForTie: true) is InvocationExpressionSyntax { Parent: ExpressionStatementSyntax release }
+                    && TryFinallyWrap.CanWrap(waitStatement, release, context.Model, context.CancellationToken))
+                {
+                    fixes.Add(new PlannedFix(
+                        "Release in a finally block",
+                        ReleaseInFinallyKey,
+                        editor => TryFinallyWrap.Apply(editor, waitStatement, release, newRelease: null)));
+                }
+
+                break;
+        }
+    }
+
+    /// <summary><c>await gate.WaitAsync(…);</c>, with or without ConfigureAwait, or <c>gate.Wait();</c>.</summary>
+    private static bool IsWholeStatement(ExpressionStatementSyntax statement, InvocationExpressionSyntax wait)
+    {
+        ExpressionSyntax expression = statement.Expression;
+        if (expression is AwaitExpressionSyntax await)
+        {
+            expression = await.Expression;
+        }
+
+        if (expression is InvocationExpressionSyntax { Expression: MemberAccessExpressionSyntax { Name.Identifier.ValueText: "ConfigureAwait", Expression: InvocationExpressionSyntax inner } })
+        {
+            expression = inner;
+        }
+
+        return expression == wait;
+    }
+}

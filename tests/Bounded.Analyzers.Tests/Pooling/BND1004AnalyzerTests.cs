@@ -1,0 +1,760 @@
+using System.Threading.Tasks;
+using Bounded.Analyzers.Pooling;
+using Xunit;
+
+namespace Bounded.Analyzers.Tests.Pooling;
+
+public class BND1004AnalyzerTests
+{
+    private static Task Check(string members) => Verify.AnalyzerAsync<SemaphoreMisuseAnalyzer>(PoolingSources.Wrap(members));
+
+    // ------------------------------------------------------------------ positives
+
+    [Fact]
+    public Task WaitAsyncInsideTheTry() => Check("""
+            public async Task SaveAsync(Message message, CancellationToken cancellationToken)
+            {
+                try
+                {
+                    await _gate.{|BND1004:WaitAsync|}(cancellationToken);
+                    await SaveAsync(message.Id, cancellationToken);
+                }
+                finally
+                {
+                    _gate.Release();
+                }
+            }
+        """);
+
+    [Fact]
+    public Task SyncWaitInsideTheTry() => Check("""
+            public void Increment()
+            {
+                try
+                {
+                    _gate.{|BND1004:Wait|}();
+                    _count++;
+                }
+                finally
+                {
+                    _gate.Release();
+                }
+            }
+        """);
+
+    [Fact]
+    public Task WaitAsyncWithConfigureAwaitInsideTheTry() => Check("""
+            public async Task<string> FetchAsync(string url, CancellationToken cancellationToken)
+            {
+                try
+                {
+                    await _gate.{|BND1004:WaitAsync|}(cancellationToken).ConfigureAwait(false);
+                    return await _http.GetStringAsync(url, cancellationToken).ConfigureAwait(false);
+                }
+                finally
+                {
+                    _gate.Release();
+                }
+            }
+        """);
+
+    [Fact]
+    public Task WaitInsideTheTryWithACatch() => Check("""
+            public async Task HandleAsync(Message message, CancellationToken cancellationToken)
+            {
+                try
+                {
+                    await s_lock.{|BND1004:WaitAsync|}(cancellationToken);
+                    await SaveAsync(message.Id, cancellationToken);
+                }
+                catch (IOException exception)
+                {
+                    Log(exception.Message);
+                }
+                finally
+                {
+                    s_lock.Release();
+                }
+            }
+        """);
+
+    [Fact]
+    public Task TimedWaitResultIgnored() => Check("""
+            public void Update()
+            {
+                _gate.{|BND1004:Wait|}(100);
+                try
+                {
+                    _count++;
+                }
+                finally
+                {
+                    _gate.Release();
+                }
+            }
+        """);
+
+    [Fact]
+    public Task TimedWaitAsyncResultIgnored() => Check("""
+            public async Task UpdateAsync(CancellationToken cancellationToken)
+            {
+                await _gate.{|BND1004:WaitAsync|}(TimeSpan.FromSeconds(1), cancellationToken);
+                try
+                {
+                    await SaveAsync("x", cancellationToken);
+                }
+                finally
+                {
+                    _gate.Release();
+                }
+            }
+        """);
+
+    [Fact]
+    public Task TimedWaitResultDiscarded() => Check("""
+            public void Update()
+            {
+                _ = _gate.{|BND1004:Wait|}(TimeSpan.FromMilliseconds(50));
+                try
+                {
+                    _count++;
+                }
+                finally
+                {
+                    _gate.Release();
+                }
+            }
+        """);
+
+    [Fact]
+    public Task ReleaseNotInFinallyAfterAnAwait() => Check("""
+            public async Task SaveAllAsync(IEnumerable<Message> messages, CancellationToken cancellationToken)
+            {
+                foreach (var message in messages)
+                {
+                    await _gate.{|BND1004:WaitAsync|}(cancellationToken);
+                    await SaveAsync(message.Id, cancellationToken);
+                    _gate.Release();
+                }
+            }
+        """);
+
+    [Fact]
+    public Task EarlyReturnWithoutRelease() => Check("""
+            public async Task AddAsync(CancellationToken cancellationToken)
+            {
+                await _gate.{|BND1004:WaitAsync|}(cancellationToken);
+                if (_count > 10)
+                {
+                    return;
+                }
+
+                _count++;
+                _gate.Release();
+            }
+        """);
+
+    [Fact]
+    public Task StaticLockReleasedAfterACall() => Check("""
+            public static void Audit(string text)
+            {
+                s_lock.{|BND1004:Wait|}();
+                Log(text);
+                s_lock.Release();
+            }
+        """);
+
+    [Fact]
+    public Task LocalSemaphoreReleasedAfterACall() => Check("""
+            public async Task CrawlAsync(IReadOnlyList<string> urls, CancellationToken cancellationToken)
+            {
+                using var throttle = new SemaphoreSlim(4);
+                foreach (var url in urls)
+                {
+                    await throttle.{|BND1004:WaitAsync|}(cancellationToken);
+                    var body = await _http.GetStringAsync(url, cancellationToken);
+                    Log(body);
+                    throttle.Release();
+                }
+            }
+        """);
+
+    [Fact]
+    public Task ParameterSemaphoreReleasedAfterACall() => Check("""
+            public static async Task RunAsync(SemaphoreSlim gate, Func<Task> work)
+            {
+                await gate.{|BND1004:WaitAsync|}();
+                await work();
+                gate.Release();
+            }
+        """);
+
+    [Fact]
+    public Task ReleaseWhenTheTimedWaitFailed() => Check("""
+            public async Task TryUpdateAsync(CancellationToken cancellationToken)
+            {
+                if (!await _gate.WaitAsync(100, cancellationToken))
+                {
+                    Log("timed out");
+                }
+
+                try
+                {
+                    _count++;
+                }
+                finally
+                {
+                    _gate.{|BND1004:Release|}();
+                }
+            }
+        """);
+
+    [Fact]
+    public Task ReleasedInTryAndInFinally() => Check("""
+            public async Task SaveAsync(Message message, CancellationToken cancellationToken)
+            {
+                await _gate.WaitAsync(cancellationToken);
+                try
+                {
+                    await SaveAsync(message.Id, cancellationToken);
+                    _gate.Release();
+                }
+                finally
+                {
+                    _gate.{|BND1004:Release|}();
+                }
+            }
+        """);
+
+    [Fact]
+    public Task ContinueSkipsTheRelease() => Check("""
+            public async Task SaveAllAsync(IEnumerable<Message> messages, CancellationToken cancellationToken)
+            {
+                foreach (var message in messages)
+                {
+                    await _gate.{|BND1004:WaitAsync|}(cancellationToken);
+                    if (message.Body.Length == 0)
+                    {
+                        continue;
+                    }
+
+                    _count++;
+                    _gate.Release();
+                }
+            }
+        """);
+
+    [Fact]
+    public Task GotoSkipsTheRelease() => Check("""
+            public void Add(int value)
+            {
+                _gate.{|BND1004:Wait|}();
+                if (value < 0)
+                {
+                    goto done;
+                }
+
+                _count += value;
+                _gate.Release();
+            done:
+                _count--;
+            }
+        """);
+
+    [Fact]
+    public Task SwitchCaseReturnsWithoutRelease() => Check("""
+            public async Task<string> DescribeAsync(int kind, CancellationToken cancellationToken)
+            {
+                await _gate.{|BND1004:WaitAsync|}(cancellationToken);
+                switch (kind)
+                {
+                    case 0:
+                        return "none";
+                    default:
+                        _count = kind;
+                        break;
+                }
+
+                _gate.Release();
+                return "some";
+            }
+        """);
+
+    [Fact]
+    public Task UsingBlockBetweenWaitAndRelease() => Check("""
+            public async Task AppendAsync(string path, string line, CancellationToken cancellationToken)
+            {
+                await _gate.{|BND1004:WaitAsync|}(cancellationToken);
+                using (var writer = File.AppendText(path))
+                {
+                    await writer.WriteLineAsync(line);
+                }
+
+                _gate.Release();
+            }
+        """);
+
+    [Fact]
+    public Task ThrowBetweenWaitAndRelease() => Check("""
+            public void Take(int amount)
+            {
+                _gate.{|BND1004:Wait|}();
+                if (amount > _count)
+                {
+                    throw new InvalidOperationException("not enough");
+                }
+
+                _count -= amount;
+                _gate.Release();
+            }
+        """);
+
+    [Fact]
+    public Task WaitInsideTheTryOfATaskRunLambda() => Check("""
+            public Task StartAsync(Message message, CancellationToken cancellationToken) => Task.Run(async () =>
+            {
+                try
+                {
+                    await _gate.{|BND1004:WaitAsync|}(cancellationToken);
+                    await SaveAsync(message.Id, cancellationToken);
+                }
+                finally
+                {
+                    _gate.Release();
+                }
+            });
+        """);
+
+    [Fact]
+    public Task WaitInsideTheTryOfALocalFunction() => Check("""
+            public async Task RunAsync(CancellationToken cancellationToken)
+            {
+                await StepAsync();
+
+                async Task StepAsync()
+                {
+                    try
+                    {
+                        await _gate.{|BND1004:WaitAsync|}(cancellationToken);
+                        _count++;
+                    }
+                    finally
+                    {
+                        _gate.Release();
+                    }
+                }
+            }
+        """);
+
+    [Fact]
+    public Task TimedWaitWithTokenIgnored() => Check("""
+            public void Poll(CancellationToken cancellationToken)
+            {
+                _gate.{|BND1004:Wait|}(0, cancellationToken);
+                try
+                {
+                    _count++;
+                }
+                finally
+                {
+                    _gate.Release();
+                }
+            }
+        """);
+
+    // ------------------------------------------------------------------ negatives
+
+    [Fact]
+    public Task WaitBeforeTryReleaseInFinally() => Check("""
+            public async Task SaveAsync(Message message, CancellationToken cancellationToken)
+            {
+                await _gate.WaitAsync(cancellationToken);
+                try
+                {
+                    await SaveAsync(message.Id, cancellationToken);
+                }
+                finally
+                {
+                    _gate.Release();
+                }
+            }
+        """);
+
+    [Fact]
+    public Task TimedWaitCheckedWithEarlyReturn() => Check("""
+            public async Task<bool> TryUpdateAsync(CancellationToken cancellationToken)
+            {
+                if (!await _gate.WaitAsync(100, cancellationToken))
+                {
+                    return false;
+                }
+
+                try
+                {
+                    await SaveAsync("x", cancellationToken);
+                    return true;
+                }
+                finally
+                {
+                    _gate.Release();
+                }
+            }
+        """);
+
+    [Fact]
+    public Task TimedWaitCheckedAroundTheWork() => Check("""
+            public void TryUpdate()
+            {
+                if (_gate.Wait(0))
+                {
+                    try
+                    {
+                        Log("updating");
+                        _count++;
+                    }
+                    finally
+                    {
+                        _gate.Release();
+                    }
+                }
+            }
+        """);
+
+    [Fact]
+    public Task TakenFlagInsideTheTry() => Check("""
+            public async Task SaveAsync(Message message, CancellationToken cancellationToken)
+            {
+                var taken = false;
+                try
+                {
+                    await _gate.WaitAsync(cancellationToken);
+                    taken = true;
+                    await SaveAsync(message.Id, cancellationToken);
+                }
+                finally
+                {
+                    if (taken)
+                    {
+                        _gate.Release();
+                    }
+                }
+            }
+        """);
+
+    [Fact]
+    public Task ThrottleReleasedInsideTheSpawnedTask() => Check("""
+            public async Task CrawlAsync(IEnumerable<string> urls, CancellationToken cancellationToken)
+            {
+                var tasks = new List<Task<string>>();
+                using var throttle = new SemaphoreSlim(8);
+                foreach (var url in urls)
+                {
+                    await throttle.WaitAsync(cancellationToken);
+                    tasks.Add(Task.Run(async () =>
+                    {
+                        try
+                        {
+                            return await _http.GetStringAsync(url, cancellationToken);
+                        }
+                        finally
+                        {
+                            throttle.Release();
+                        }
+                    }));
+                }
+
+                await Task.WhenAll(tasks);
+            }
+        """);
+
+    [Fact]
+    public Task LockHelperReturnsAReleaser() => Check("""
+            public async Task<IDisposable> LockAsync(CancellationToken cancellationToken)
+            {
+                await _gate.WaitAsync(cancellationToken);
+                return new Releaser(_gate);
+            }
+
+            private sealed class Releaser : IDisposable
+            {
+                private readonly SemaphoreSlim _semaphore;
+                public Releaser(SemaphoreSlim semaphore) => _semaphore = semaphore;
+                public void Dispose() => _semaphore.Release();
+            }
+        """);
+
+    [Fact]
+    public Task EnterAndExitInSeparateMethods() => Check("""
+            public void Enter()
+            {
+                _gate.Wait();
+                Log("entered");
+            }
+
+            public void Exit()
+            {
+                Log("leaving");
+                _gate.Release();
+            }
+        """);
+
+    [Fact]
+    public Task NothingThatCanThrowBetween() => Check("""
+            public void Increment()
+            {
+                _gate.Wait();
+                _count++;
+                _gate.Release();
+            }
+        """);
+
+    [Fact]
+    public Task NestedLocksEachWithTheirOwnFinally() => Check("""
+            public async Task TransferAsync(CancellationToken cancellationToken)
+            {
+                await s_lock.WaitAsync(cancellationToken);
+                try
+                {
+                    await _gate.WaitAsync(cancellationToken);
+                    try
+                    {
+                        await SaveAsync("transfer", cancellationToken);
+                    }
+                    finally
+                    {
+                        _gate.Release();
+                    }
+                }
+                finally
+                {
+                    s_lock.Release();
+                }
+            }
+        """);
+
+    [Fact]
+    public Task SemaphoreOfAnotherObjectIsNotAnalysed() => Check("""
+            public async Task UseAsync(Service other, CancellationToken cancellationToken)
+            {
+                try
+                {
+                    await other._gate.WaitAsync(cancellationToken);
+                    await SaveAsync("x", cancellationToken);
+                }
+                finally
+                {
+                    other._gate.Release();
+                }
+            }
+        """);
+
+    [Fact]
+    public Task TimedWaitInAWhileLoop() => Check("""
+            public void Update()
+            {
+                while (!_gate.Wait(100))
+                {
+                    Log("waiting");
+                }
+
+                try
+                {
+                    _count++;
+                }
+                finally
+                {
+                    _gate.Release();
+                }
+            }
+        """);
+
+    [Fact]
+    public Task CatchReleasesAndRethrowsThenNormalRelease() => Check("""
+            public async Task SaveAsync(Message message, CancellationToken cancellationToken)
+            {
+                await _gate.WaitAsync(cancellationToken);
+                try
+                {
+                    await SaveAsync(message.Id, cancellationToken);
+                }
+                catch
+                {
+                    _gate.Release();
+                    throw;
+                }
+
+                _gate.Release();
+            }
+        """);
+
+    [Fact]
+    public Task SwitchAndGotoInsideTryFinally() => Check("""
+            public async Task<string> DescribeAsync(int kind, CancellationToken cancellationToken)
+            {
+                await _gate.WaitAsync(cancellationToken);
+                try
+                {
+                retry:
+                    switch (kind)
+                    {
+                        case 0:
+                            return "none";
+                        case 1:
+                            kind = 2;
+                            goto retry;
+                        default:
+                            await SaveAsync(kind.ToString(), cancellationToken);
+                            return "some";
+                    }
+                }
+                finally
+                {
+                    _gate.Release();
+                }
+            }
+        """);
+
+    [Fact]
+    public Task ContinueInsideTryFinallyInALoop() => Check("""
+            public async Task SaveAllAsync(IEnumerable<Message> messages, CancellationToken cancellationToken)
+            {
+                foreach (var message in messages)
+                {
+                    await _gate.WaitAsync(cancellationToken);
+                    try
+                    {
+                        if (message.Body.Length == 0)
+                        {
+                            continue;
+                        }
+
+                        await SaveAsync(message.Id, cancellationToken);
+                    }
+                    finally
+                    {
+                        _gate.Release();
+                    }
+                }
+            }
+        """);
+
+    [Fact]
+    public Task StoredWaitTaskIsNotAnalysed() => Check("""
+            public async Task SaveAsync(CancellationToken cancellationToken)
+            {
+                var entered = _gate.WaitAsync(cancellationToken);
+                Log("waiting");
+                await entered;
+                await SaveAsync("x", cancellationToken);
+                _gate.Release();
+            }
+        """);
+
+    [Fact]
+    public Task TimedWaitKeptInAVariableIsNotAnalysed() => Check("""
+            public void TryUpdate()
+            {
+                var acquired = _gate.Wait(100);
+                if (!acquired)
+                {
+                    return;
+                }
+
+                try
+                {
+                    _count++;
+                }
+                finally
+                {
+                    _gate.Release();
+                }
+            }
+        """);
+
+    [Fact]
+    public Task ReleaseWithACountIsNotAnalysed() => Check("""
+            public void Drain()
+            {
+                _gate.Wait();
+                _gate.Wait();
+                Log("both");
+                _gate.Release(2);
+            }
+        """);
+
+    [Fact]
+    public Task SemaphoreHandedToAnotherMethodIsNotAnalysed() => Check("""
+            public async Task StartAsync(CancellationToken cancellationToken)
+            {
+                await _gate.WaitAsync(cancellationToken);
+                await SaveAsync("x", cancellationToken);
+                ReleaseLater(_gate);
+            }
+
+            private static void ReleaseLater(SemaphoreSlim semaphore) => semaphore.Release();
+        """);
+
+    [Fact]
+    public Task UsingDeclarationAndTryFinally() => Check("""
+            public async Task AppendAsync(string path, string line, CancellationToken cancellationToken)
+            {
+                await _gate.WaitAsync(cancellationToken);
+                try
+                {
+                    using var writer = File.AppendText(path);
+                    await writer.WriteLineAsync(line);
+                }
+                finally
+                {
+                    _gate.Release();
+                }
+            }
+        """);
+
+    [Fact]
+    public Task BackgroundServiceLoopWithTryFinally() => Check("""
+            public async Task ExecuteAsync(CancellationToken stoppingToken)
+            {
+                while (!stoppingToken.IsCancellationRequested)
+                {
+                    await s_lock.WaitAsync(stoppingToken);
+                    try
+                    {
+                        await SaveAsync("tick", stoppingToken);
+                    }
+                    finally
+                    {
+                        s_lock.Release();
+                    }
+
+                    await Task.Delay(1000, stoppingToken);
+                }
+            }
+        """);
+
+    [Fact]
+    public Task SignalSemaphoreWaitedWithATimeoutAndNeverReleasedHere() => Check("""
+            public void PollLoop(CancellationToken cancellationToken)
+            {
+                while (!cancellationToken.IsCancellationRequested)
+                {
+                    _gate.Wait(TimeSpan.FromSeconds(5));
+                    Log("woke up");
+                }
+            }
+
+            public void Wake() => _gate.Release();
+        """);
+
+    [Fact]
+    public Task SignalReleasedBeforeItIsAwaited() => Check("""
+            public async Task PingAsync(CancellationToken cancellationToken)
+            {
+                _gate.Release();
+                Log("signalled");
+                await _gate.WaitAsync(cancellationToken);
+                _count++;
+                _gate.Release();
+            }
+        """);
+}

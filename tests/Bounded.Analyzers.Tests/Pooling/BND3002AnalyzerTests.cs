@@ -1,0 +1,325 @@
+using System.Threading.Tasks;
+using Bounded.Analyzers.Pooling;
+using Xunit;
+
+namespace Bounded.Analyzers.Tests.Pooling;
+
+/// <summary>Every case returns the array in a finally block, so only BND3002 can fire.</summary>
+public class BND3002AnalyzerTests
+{
+    private static Task Check(string body, string parameters = "Stream stream, int size") => Verify.AnalyzerAsync<ArrayPoolMisuseAnalyzer>(PoolingSources.Wrap($$"""
+            public async Task RunAsync({{parameters}}, CancellationToken cancellationToken)
+            {
+                var buffer = ArrayPool<byte>.Shared.Rent(size);
+                try
+                {
+        {{body}}
+                }
+                finally
+                {
+                    ArrayPool<byte>.Shared.Return(buffer);
+                }
+            }
+        """));
+
+    // ------------------------------------------------------------------ positives
+
+    [Fact]
+    public Task StreamWriteOfTheWholeLength() => Check("""
+                    stream.Write(buffer, 0, {|BND3002:buffer.Length|});
+        """);
+
+    [Fact]
+    public Task AsyncStreamWriteOfTheWholeLength() => Check("""
+                    await stream.WriteAsync(buffer, 0, {|BND3002:buffer.Length|}, cancellationToken);
+        """);
+
+    [Fact]
+    public Task SocketSendOfTheWholeArray() => Check("""
+                    socket.Send({|BND3002:buffer|});
+        """, "Socket socket, int size");
+
+    [Fact]
+    public Task Base64OfTheWholeArray() => Check("""
+                    Log(Convert.ToBase64String({|BND3002:buffer|}));
+        """);
+
+    [Fact]
+    public Task HashOfTheWholeArray() => Check("""
+                    stream.ReadExactly(buffer, 0, size);
+                    Log(Convert.ToHexString(SHA256.HashData({|BND3002:buffer|})));
+        """);
+
+    [Fact]
+    public Task SliceToTheFullLengthHandedToAReader() => Check("""
+                    Process(buffer.AsSpan(0, {|BND3002:buffer.Length|}));
+        """);
+
+    [Fact]
+    public Task LoopBoundReadsGarbage() => Check("""
+                    var sum = 0;
+                    for (var i = 0; i < {|BND3002:buffer.Length|}; i++)
+                    {
+                        sum += buffer[i];
+                    }
+
+                    Log(sum.ToString());
+        """);
+
+    [Fact]
+    public Task DecodingTheWholeArray() => Check("""
+                    Log(Encoding.UTF8.GetString({|BND3002:buffer|}));
+        """);
+
+    [Fact]
+    public Task DecodingWithTheFullLength() => Check("""
+                    Log(Encoding.UTF8.GetString(buffer, 0, {|BND3002:buffer.Length|}));
+        """);
+
+    [Fact]
+    public Task CopyingTheWholeArrayWithToArray() => Check("""
+                    _pending.Enqueue({|BND3002:buffer|}.ToArray());
+        """);
+
+    [Fact]
+    public Task MemoryStreamOverTheWholeArray() => Check("""
+                    using var reader = new StreamReader(new MemoryStream({|BND3002:buffer|}));
+                    Log(reader.ReadToEnd());
+        """);
+
+    [Fact]
+    public Task WriteAllBytesOfTheWholeArray() => Check("""
+                    File.WriteAllBytes("out.bin", {|BND3002:buffer|});
+        """);
+
+    [Fact]
+    public Task SendAsyncOfAFullLengthMemory() => Check("""
+                    await socket.SendAsync(buffer.AsMemory(0, {|BND3002:buffer.Length|}), SocketFlags.None, cancellationToken);
+        """, "Socket socket, int size");
+
+    [Fact]
+    public Task ReadOnlySpanConstructedOverTheFullLength() => Check("""
+                    Process(new ReadOnlySpan<byte>(buffer, 0, {|BND3002:buffer.Length|}));
+        """);
+
+    [Fact]
+    public Task ComputeHashOfTheWholeArray() => Check("""
+                    using var sha = SHA256.Create();
+                    Log(Convert.ToHexString(sha.ComputeHash({|BND3002:buffer|})));
+        """);
+
+    [Fact]
+    public Task BitConverterOfTheWholeArray() => Check("""
+                    Log(BitConverter.ToString({|BND3002:buffer|}));
+        """);
+
+    [Fact]
+    public Task RangeToTheFullLength() => Check("""
+                    _pending.Enqueue(buffer[..{|BND3002:buffer.Length|}]);
+        """);
+
+    [Fact]
+    public Task HexStringOfTheWholeArray() => Check("""
+                    Log(Convert.ToHexString({|BND3002:buffer|}));
+        """);
+
+    [Fact]
+    public Task StreamWriteSpanOverload() => Check("""
+                    stream.Write({|BND3002:buffer|});
+        """);
+
+    [Fact]
+    public Task UserMethodTakingAReadOnlySpan() => Check("""
+                    Process({|BND3002:buffer|});
+        """);
+
+    [Fact]
+    public Task ToArrayOfAFullLengthSpan() => Check("""
+                    _pending.Enqueue(buffer.AsSpan(0, {|BND3002:buffer.Length|}).ToArray());
+        """);
+
+    [Fact]
+    public Task ReadThenProcessTheWholeArray() => Check("""
+                    var read = await stream.ReadAsync(buffer, 0, size, cancellationToken);
+                    Log(read.ToString());
+                    await stream.WriteAsync({|BND3002:buffer|}, cancellationToken);
+        """);
+
+    [Fact]
+    public Task WholeArraySpanHandedToAReader() => Check("""
+                    var read = stream.Read(buffer, 0, size);
+                    Process({|BND3002:buffer|}.AsSpan());
+                    Log(read.ToString());
+        """);
+
+    [Fact]
+    public Task WholeArrayMemoryWrittenToAStream() => Check("""
+                    await stream.WriteAsync({|BND3002:buffer|}.AsMemory(), cancellationToken);
+        """);
+
+    // ------------------------------------------------------------------ negatives
+
+    [Fact]
+    public Task WholeArraySpanAsAReadDestination() => Check("""
+                    var read = await stream.ReadAsync(buffer.AsMemory(), cancellationToken);
+                    Process(buffer.AsSpan(0, read));
+        """);
+
+    [Fact]
+    public Task CopyLoopReadsIntoTheWholeArray() => Check("""
+                    int read;
+                    while ((read = stream.Read(buffer, 0, buffer.Length)) > 0)
+                    {
+                        Process(buffer.AsSpan(0, read));
+                    }
+        """);
+
+    [Fact]
+    public Task AsyncReadIntoTheWholeArray() => Check("""
+                    var read = await stream.ReadAsync(buffer, 0, buffer.Length, cancellationToken);
+                    await stream.WriteAsync(buffer, 0, read, cancellationToken);
+        """);
+
+    [Fact]
+    public Task AsyncReadIntoAFullLengthMemory() => Check("""
+                    var read = await stream.ReadAsync(buffer.AsMemory(0, buffer.Length), cancellationToken);
+                    Process(buffer.AsSpan(0, read));
+        """);
+
+    [Fact]
+    public Task SocketReceiveIntoTheWholeArray() => Check("""
+                    var received = socket.Receive(buffer);
+                    Process(buffer.AsSpan(0, received));
+        """, "Socket socket, int size");
+
+    [Fact]
+    public Task FillingWithRandomBytes() => Check("""
+                    RandomNumberGenerator.Fill(buffer);
+                    Process(buffer.AsSpan(0, size));
+        """);
+
+    [Fact]
+    public Task ClearingTheWholeArray() => Check("""
+                    Array.Clear(buffer);
+                    Process(buffer.AsSpan(0, size));
+        """);
+
+    [Fact]
+    public Task SliceToTheRequestedLength() => Check("""
+                    stream.ReadExactly(buffer, 0, size);
+                    Log(Convert.ToHexString(SHA256.HashData(buffer.AsSpan(0, size))));
+        """);
+
+    [Fact]
+    public Task LoopThatOnlyWritesElements() => Check("""
+                    for (var i = 0; i < buffer.Length; i++)
+                    {
+                        buffer[i] = 0;
+                    }
+        """);
+
+    [Fact]
+    public Task CopyIntoTheArrayWithTheSourceLength() => Check("""
+                    var source = new byte[] { 1, 2, 3 };
+                    Array.Copy(source, buffer, source.Length);
+                    Process(buffer.AsSpan(0, source.Length));
+        """);
+
+    [Fact]
+    public Task EncodingIntoTheArray() => Check("""
+                    var text = "hello";
+                    var written = Encoding.UTF8.GetBytes(text, 0, text.Length, buffer, 0);
+                    stream.Write(buffer, 0, written);
+        """);
+
+    [Fact]
+    public Task CapacityCheckOnLength() => Check("""
+                    if (buffer.Length < size * 2)
+                    {
+                        Log("small");
+                    }
+        """);
+
+    [Fact]
+    public Task WriteWithTheReadCount() => Check("""
+                    var read = stream.Read(buffer, 0, size);
+                    stream.Write(buffer, 0, read);
+        """);
+
+    [Fact]
+    public Task MinOfLengthAndRemaining() => Check("""
+                    var chunk = Math.Min(buffer.Length, size);
+                    stream.Write(buffer, 0, chunk);
+        """);
+
+    [Fact]
+    public Task ReadAtLeastIntoTheWholeArray() => Check("""
+                    var read = stream.ReadAtLeast(buffer, size);
+                    Process(buffer.AsSpan(0, read));
+        """);
+
+    [Fact]
+    public Task SpanOverTheWholeArrayIsADestination() => Check("""
+                    var read = stream.Read(new Span<byte>(buffer));
+                    Process(buffer.AsSpan(0, read));
+        """);
+
+    [Fact]
+    public Task CopyToTheRentedArray() => Check("""
+                    var source = new byte[] { 1, 2, 3 };
+                    source.CopyTo(buffer, 0);
+                    source.AsSpan().CopyTo(buffer);
+        """);
+
+    [Fact]
+    public Task FullLengthSpanKeptInALocal() => Verify.AnalyzerAsync<ArrayPoolMisuseAnalyzer>(PoolingSources.Wrap("""
+            public void Copy(Stream stream, int size)
+            {
+                var buffer = ArrayPool<byte>.Shared.Rent(size);
+                try
+                {
+                    Span<byte> span = buffer.AsSpan(0, buffer.Length);
+                    var read = stream.Read(span);
+                    Process(span.Slice(0, read));
+                }
+                finally
+                {
+                    ArrayPool<byte>.Shared.Return(buffer);
+                }
+            }
+        """));
+
+    [Fact]
+    public Task ArrayNotFromThePool() => Verify.AnalyzerAsync<ArrayPoolMisuseAnalyzer>(PoolingSources.Wrap("""
+            public void Send(Socket socket, int size)
+            {
+                var buffer = new byte[size];
+                socket.Send(buffer, 0, buffer.Length, SocketFlags.None);
+                Log(Convert.ToBase64String(buffer));
+            }
+        """));
+
+    [Fact]
+    public Task ArrayStoredInAFieldIsNotAnalysed() => Verify.AnalyzerAsync<ArrayPoolMisuseAnalyzer>(PoolingSources.Wrap("""
+            public void Send(Socket socket, int size)
+            {
+                var buffer = ArrayPool<byte>.Shared.Rent(size);
+                _buffer = buffer;
+                socket.Send(buffer, 0, buffer.Length, SocketFlags.None);
+            }
+        """));
+
+    [Fact]
+    public Task TextWriterWithTheRequestedCount() => Check("""
+                    using var writer = new StreamWriter(stream);
+                    var chars = ArrayPool<char>.Shared.Rent(size);
+                    try
+                    {
+                        writer.Write(chars, 0, size);
+                    }
+                    finally
+                    {
+                        ArrayPool<char>.Shared.Return(chars);
+                    }
+        """);
+}

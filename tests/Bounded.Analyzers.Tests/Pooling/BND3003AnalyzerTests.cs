@@ -1,0 +1,753 @@
+using System.Threading.Tasks;
+using Bounded.Analyzers.Pooling;
+using Xunit;
+
+namespace Bounded.Analyzers.Tests.Pooling;
+
+public class BND3003AnalyzerTests
+{
+    private static Task Check(string members) => Verify.AnalyzerAsync<ArrayPoolMisuseAnalyzer>(PoolingSources.Wrap(members));
+
+    // ------------------------------------------------------------------ positives
+
+    [Fact]
+    public Task HashingARentedBufferThatIsNeverReturned() => Check("""
+            public string Hash(Stream stream, int size)
+            {
+                var buffer = {|BND3003:ArrayPool<byte>.Shared.Rent(size)|};
+                var read = stream.Read(buffer, 0, size);
+                return Convert.ToHexString(SHA256.HashData(buffer.AsSpan(0, read)));
+            }
+        """);
+
+    [Fact]
+    public Task SocketSendBeforeAReturnOutsideFinally() => Check("""
+            public void Send(Socket socket, string text)
+            {
+                var length = Encoding.UTF8.GetByteCount(text);
+                var buffer = {|BND3003:ArrayPool<byte>.Shared.Rent(length)|};
+                var written = Encoding.UTF8.GetBytes(text, buffer);
+                socket.Send(buffer, 0, written, SocketFlags.None);
+                ArrayPool<byte>.Shared.Return(buffer);
+            }
+        """);
+
+    [Fact]
+    public Task EarlyReturnInsideTheRentedRegion() => Check("""
+            public int FirstByte(Stream stream)
+            {
+                var buffer = {|BND3003:ArrayPool<byte>.Shared.Rent(16)|};
+                var read = stream.Read(buffer, 0, 16);
+                if (read == 0)
+                {
+                    return -1;
+                }
+
+                var value = buffer[0];
+                ArrayPool<byte>.Shared.Return(buffer);
+                return value;
+            }
+        """);
+
+    [Fact]
+    public Task AwaitBetweenRentAndReturn() => Check("""
+            public async Task CopyAsync(Stream source, Stream destination, CancellationToken cancellationToken)
+            {
+                var buffer = {|BND3003:ArrayPool<byte>.Shared.Rent(81920)|};
+                int read;
+                while ((read = await source.ReadAsync(buffer.AsMemory(0, 81920), cancellationToken)) > 0)
+                {
+                    await destination.WriteAsync(buffer.AsMemory(0, read), cancellationToken);
+                }
+
+                ArrayPool<byte>.Shared.Return(buffer);
+            }
+        """);
+
+    [Fact]
+    public Task ContinueSkipsTheReturn() => Check("""
+            public void Handle(IEnumerable<Message> messages)
+            {
+                foreach (var message in messages)
+                {
+                    var buffer = {|BND3003:ArrayPool<byte>.Shared.Rent(message.Body.Length)|};
+                    if (message.Body.Length == 0)
+                    {
+                        continue;
+                    }
+
+                    buffer[0] = message.Body[0];
+                    ArrayPool<byte>.Shared.Return(buffer);
+                }
+            }
+        """);
+
+    [Fact]
+    public Task GotoJumpsOverTheReturn() => Check("""
+            public int Checksum(byte[] data)
+            {
+                var buffer = {|BND3003:ArrayPool<byte>.Shared.Rent(data.Length)|};
+                var sum = 0;
+                for (var i = 0; i < data.Length; i++)
+                {
+                    if (data[i] == 0)
+                    {
+                        goto done;
+                    }
+
+                    buffer[i] = data[i];
+                    sum += data[i];
+                }
+
+                ArrayPool<byte>.Shared.Return(buffer);
+            done:
+                return sum;
+            }
+        """);
+
+    [Fact]
+    public Task SwitchCaseReturnsEarly() => Check("""
+            public string Describe(int kind, Stream stream)
+            {
+                var buffer = {|BND3003:ArrayPool<byte>.Shared.Rent(64)|};
+                switch (kind)
+                {
+                    case 0:
+                        return "empty";
+                    default:
+                        buffer[0] = (byte)kind;
+                        break;
+                }
+
+                ArrayPool<byte>.Shared.Return(buffer);
+                return "read";
+            }
+        """);
+
+    [Fact]
+    public Task UsingBlockBetweenRentAndReturn() => Check("""
+            public void WriteText(string path, string text)
+            {
+                var buffer = {|BND3003:ArrayPool<char>.Shared.Rent(text.Length)|};
+                text.CopyTo(0, buffer, 0, text.Length);
+                using (var writer = new StreamWriter(path))
+                {
+                    writer.Write(buffer, 0, text.Length);
+                }
+
+                ArrayPool<char>.Shared.Return(buffer);
+            }
+        """);
+
+    [Fact]
+    public Task ThrowInsideTheRentedRegion() => Check("""
+            public void Validate(int size)
+            {
+                var buffer = {|BND3003:ArrayPool<byte>.Shared.Rent(size)|};
+                if (size > 1024)
+                {
+                    throw new ArgumentOutOfRangeException(nameof(size));
+                }
+
+                buffer[0] = 1;
+                ArrayPool<byte>.Shared.Return(buffer);
+            }
+        """);
+
+    [Fact]
+    public Task ReturnedOnlyInTheCatch() => Check("""
+            public byte[] Load(Stream stream, int size)
+            {
+                var buffer = {|BND3003:ArrayPool<byte>.Shared.Rent(size)|};
+                try
+                {
+                    stream.ReadExactly(buffer, 0, size);
+                }
+                catch
+                {
+                    ArrayPool<byte>.Shared.Return(buffer);
+                    throw;
+                }
+
+                return buffer.AsSpan(0, size).ToArray();
+            }
+        """);
+
+    [Fact]
+    public Task LocalPoolFromCreate() => Check("""
+            public void Pack(Stream output, int size)
+            {
+                var pool = ArrayPool<byte>.Create();
+                var buffer = {|BND3003:pool.Rent(size)|};
+                output.Write(buffer, 0, size);
+                pool.Return(buffer);
+            }
+        """);
+
+    [Fact]
+    public Task AssignedAfterDeclarationAndNeverReturned() => Check("""
+            public int Count(Stream stream, int size)
+            {
+                byte[] buffer;
+                buffer = {|BND3003:ArrayPool<byte>.Shared.Rent(size)|};
+                return stream.Read(buffer, 0, size);
+            }
+        """);
+
+    [Fact]
+    public Task MessageHandlerAwaitsASaveBeforeReturning() => Check("""
+            public async Task HandleAsync(Message message, CancellationToken cancellationToken)
+            {
+                var buffer = {|BND3003:ArrayPool<byte>.Shared.Rent(message.Body.Length)|};
+                message.Body.CopyTo(buffer, 0);
+                await SaveAsync(message.Id, cancellationToken);
+                ArrayPool<byte>.Shared.Return(buffer);
+            }
+        """);
+
+    [Fact]
+    public Task CatchOfOneExceptionTypeFallsThroughWithoutReturn() => Check("""
+            public void Flush(Stream stream, int size)
+            {
+                var buffer = {|BND3003:ArrayPool<byte>.Shared.Rent(size)|};
+                try
+                {
+                    stream.Write(buffer, 0, size);
+                    ArrayPool<byte>.Shared.Return(buffer);
+                }
+                catch (IOException exception)
+                {
+                    Log(exception.Message);
+                }
+            }
+        """);
+
+    [Fact]
+    public Task CharBufferForAStringNeverReturned() => Check("""
+            public string Reverse(string text)
+            {
+                var chars = {|BND3003:ArrayPool<char>.Shared.Rent(text.Length)|};
+                for (var i = 0; i < text.Length; i++)
+                {
+                    chars[i] = text[text.Length - 1 - i];
+                }
+
+                return new string(chars, 0, text.Length);
+            }
+        """);
+
+    [Fact]
+    public Task HttpContentReadBeforeReturn() => Check("""
+            public async Task<int> PeekAsync(string url, CancellationToken cancellationToken)
+            {
+                using var stream = await _http.GetStreamAsync(url, cancellationToken);
+                var buffer = {|BND3003:ArrayPool<byte>.Shared.Rent(4096)|};
+                var read = await stream.ReadAsync(buffer, 0, 4096, cancellationToken);
+                ArrayPool<byte>.Shared.Return(buffer);
+                return read;
+            }
+        """);
+
+    [Fact]
+    public Task BreakLeavesTheLoopWithoutReturn() => Check("""
+            public void Drain(Stream stream)
+            {
+                while (true)
+                {
+                    var buffer = {|BND3003:ArrayPool<byte>.Shared.Rent(1024)|};
+                    if (_count > 10)
+                    {
+                        break;
+                    }
+
+                    buffer[0] = 0;
+                    _count++;
+                    ArrayPool<byte>.Shared.Return(buffer);
+                }
+            }
+        """);
+
+    [Fact]
+    public Task ReturnInsideAUsingBlockSkipsTheReturn() => Check("""
+            public int ReadHeader(string path, int size)
+            {
+                var buffer = {|BND3003:ArrayPool<byte>.Shared.Rent(size)|};
+                using (var stream = File.OpenRead(path))
+                {
+                    if (stream.Length == 0)
+                    {
+                        return 0;
+                    }
+
+                    stream.ReadExactly(buffer, 0, size);
+                }
+
+                ArrayPool<byte>.Shared.Return(buffer);
+                return size;
+            }
+        """);
+
+    [Fact]
+    public Task FinallyThatDoesNotReturnTheArray() => Check("""
+            public void Emit(Stream stream, int size)
+            {
+                var buffer = {|BND3003:ArrayPool<byte>.Shared.Rent(size)|};
+                try
+                {
+                    stream.Write(buffer, 0, size);
+                }
+                finally
+                {
+                    Log("written");
+                }
+
+                ArrayPool<byte>.Shared.Return(buffer);
+            }
+        """);
+
+    [Fact]
+    public Task RentInsideALambdaNeverReturned() => Check("""
+            public void Fill(int count)
+            {
+                Parallel.For(0, count, i =>
+                {
+                    var buffer = {|BND3003:ArrayPool<byte>.Shared.Rent(16)|};
+                    Random.Shared.NextBytes(buffer.AsSpan(0, 16));
+                });
+            }
+        """);
+
+    [Fact]
+    public Task RentInsideALocalFunctionReturnedOutsideFinally() => Check("""
+            public void Run(Stream stream)
+            {
+                Write(32);
+
+                void Write(int size)
+                {
+                    var buffer = {|BND3003:ArrayPool<byte>.Shared.Rent(size)|};
+                    stream.Write(buffer, 0, size);
+                    ArrayPool<byte>.Shared.Return(buffer);
+                }
+            }
+        """);
+
+    [Fact]
+    public Task LockBodyCallsBeforeReturn() => Check("""
+            public void Record(int size)
+            {
+                var buffer = {|BND3003:ArrayPool<byte>.Shared.Rent(size)|};
+                lock (_pending)
+                {
+                    Log("recorded");
+                }
+
+                ArrayPool<byte>.Shared.Return(buffer);
+            }
+        """);
+
+    // ------------------------------------------------------------------ negatives
+
+    [Fact]
+    public Task ReturnInFinally() => Check("""
+            public void Send(Socket socket, string text)
+            {
+                var length = Encoding.UTF8.GetByteCount(text);
+                var buffer = ArrayPool<byte>.Shared.Rent(length);
+                try
+                {
+                    var written = Encoding.UTF8.GetBytes(text, buffer);
+                    socket.Send(buffer, 0, written, SocketFlags.None);
+                }
+                finally
+                {
+                    ArrayPool<byte>.Shared.Return(buffer);
+                }
+            }
+        """);
+
+    [Fact]
+    public Task RentInsideTryWithNullGuardedFinally() => Check("""
+            public async Task CopyAsync(Stream source, Stream destination, CancellationToken cancellationToken)
+            {
+                byte[]? buffer = null;
+                try
+                {
+                    buffer = ArrayPool<byte>.Shared.Rent(81920);
+                    int read;
+                    while ((read = await source.ReadAsync(buffer.AsMemory(0, 81920), cancellationToken)) > 0)
+                    {
+                        await destination.WriteAsync(buffer.AsMemory(0, read), cancellationToken);
+                    }
+                }
+                finally
+                {
+                    if (buffer != null)
+                    {
+                        ArrayPool<byte>.Shared.Return(buffer);
+                    }
+                }
+            }
+        """);
+
+    [Fact]
+    public Task StackallocOrRentIdiom() => Check("""
+            public void Format(int size)
+            {
+                byte[]? rented = null;
+                Span<byte> span = size <= 256 ? stackalloc byte[256] : (rented = ArrayPool<byte>.Shared.Rent(size));
+                try
+                {
+                    Process(span.Slice(0, size));
+                }
+                finally
+                {
+                    if (rented is not null)
+                    {
+                        ArrayPool<byte>.Shared.Return(rented);
+                    }
+                }
+            }
+        """);
+
+    [Fact]
+    public Task StoredInAFieldIsNotAnalysed() => Check("""
+            public void Start(int size)
+            {
+                var buffer = ArrayPool<byte>.Shared.Rent(size);
+                _buffer = buffer;
+            }
+        """);
+
+    [Fact]
+    public Task RentedStraightIntoAFieldIsNotAnalysed() => Check("""
+            public void Start(int size)
+            {
+                _buffer = ArrayPool<byte>.Shared.Rent(size);
+                Log("started");
+            }
+        """);
+
+    [Fact]
+    public Task ReturnedToTheCallerIsNotAnalysed() => Check("""
+            public byte[] RentFor(int size)
+            {
+                var buffer = ArrayPool<byte>.Shared.Rent(size);
+                Log("rented");
+                return buffer;
+            }
+        """);
+
+    [Fact]
+    public Task PassedByRefIsNotAnalysed() => Check("""
+            public void Grow(int size)
+            {
+                var buffer = ArrayPool<byte>.Shared.Rent(size);
+                Resize(ref buffer, size * 2);
+            }
+
+            private static void Resize(ref byte[] buffer, int size) { }
+        """);
+
+    [Fact]
+    public Task CapturedByALambdaIsNotAnalysed() => Check("""
+            public Task ProcessLaterAsync(int size)
+            {
+                var buffer = ArrayPool<byte>.Shared.Rent(size);
+                return Task.Run(() =>
+                {
+                    Process(buffer.AsSpan(0, size));
+                    ArrayPool<byte>.Shared.Return(buffer);
+                });
+            }
+        """);
+
+    [Fact]
+    public Task HandedToACollectionIsNotAnalysed() => Check("""
+            public void Enqueue(Stream stream, int size)
+            {
+                var buffer = ArrayPool<byte>.Shared.Rent(size);
+                stream.ReadExactly(buffer, 0, size);
+                _pending.Enqueue(buffer);
+            }
+        """);
+
+    [Fact]
+    public Task HandedToAMethodThatMayKeepItIsNotAnalysed() => Check("""
+            public void Hand(int size)
+            {
+                var buffer = ArrayPool<byte>.Shared.Rent(size);
+                Keep(buffer);
+            }
+        """);
+
+    [Fact]
+    public Task NothingThatCanThrowBeforeTheReturn() => Check("""
+            public int Touch(int size)
+            {
+                var buffer = ArrayPool<byte>.Shared.Rent(size);
+                buffer[0] = 42;
+                var first = buffer[0];
+                ArrayPool<byte>.Shared.Return(buffer);
+                return first;
+            }
+        """);
+
+    [Fact]
+    public Task CustomPoolInstanceIsNotAnalysed() => Check("""
+            private readonly ArrayPool<byte> _pool = ArrayPool<byte>.Create();
+
+            public void Write(Stream stream, int size)
+            {
+                var buffer = _pool.Rent(size);
+                stream.Write(buffer, 0, size);
+            }
+        """);
+
+    [Fact]
+    public Task UsingBlockInsideTryFinally() => Check("""
+            public void WriteText(string path, string text)
+            {
+                var buffer = ArrayPool<char>.Shared.Rent(text.Length);
+                try
+                {
+                    text.CopyTo(0, buffer, 0, text.Length);
+                    using (var writer = new StreamWriter(path))
+                    {
+                        writer.Write(buffer, 0, text.Length);
+                    }
+                }
+                finally
+                {
+                    ArrayPool<char>.Shared.Return(buffer);
+                }
+            }
+        """);
+
+    [Fact]
+    public Task EarlyReturnAndContinueInsideTryFinally() => Check("""
+            public int Handle(IEnumerable<Message> messages)
+            {
+                var handled = 0;
+                foreach (var message in messages)
+                {
+                    var buffer = ArrayPool<byte>.Shared.Rent(message.Body.Length);
+                    try
+                    {
+                        if (message.Body.Length == 0)
+                        {
+                            continue;
+                        }
+
+                        if (message.Id == "stop")
+                        {
+                            return handled;
+                        }
+
+                        message.Body.CopyTo(buffer, 0);
+                        Process(buffer.AsSpan(0, message.Body.Length));
+                        handled++;
+                    }
+                    finally
+                    {
+                        ArrayPool<byte>.Shared.Return(buffer);
+                    }
+                }
+
+                return handled;
+            }
+        """);
+
+    [Fact]
+    public Task CatchAllThatReturnsAndRethrowsThenReturnAfter() => Check("""
+            public int First(Stream stream, int size)
+            {
+                var buffer = ArrayPool<byte>.Shared.Rent(size);
+                try
+                {
+                    stream.ReadExactly(buffer, 0, size);
+                }
+                catch
+                {
+                    ArrayPool<byte>.Shared.Return(buffer);
+                    throw;
+                }
+
+                var first = buffer[0];
+                ArrayPool<byte>.Shared.Return(buffer);
+                return first;
+            }
+        """);
+
+    [Fact]
+    public Task SwitchAndGotoInsideTryFinally() => Check("""
+            public string Describe(int kind, Stream stream)
+            {
+                var buffer = ArrayPool<byte>.Shared.Rent(64);
+                try
+                {
+                retry:
+                    switch (kind)
+                    {
+                        case 0:
+                            return "empty";
+                        case 1:
+                            kind = 2;
+                            goto retry;
+                        default:
+                            stream.ReadExactly(buffer, 0, 64);
+                            break;
+                    }
+
+                    return "read";
+                }
+                finally
+                {
+                    ArrayPool<byte>.Shared.Return(buffer);
+                }
+            }
+        """);
+
+    [Fact]
+    public Task RentPassedStraightToACallIsNotTracked() => Check("""
+            public void Fill(int size)
+            {
+                Keep(ArrayPool<byte>.Shared.Rent(size));
+            }
+        """);
+
+    [Fact]
+    public Task IteratorIsNotAnalysed() => Check("""
+            public IEnumerable<int> Chunks(Stream stream)
+            {
+                var buffer = ArrayPool<byte>.Shared.Rent(1024);
+                int read;
+                while ((read = stream.Read(buffer, 0, 1024)) > 0)
+                {
+                    yield return read;
+                }
+
+                ArrayPool<byte>.Shared.Return(buffer);
+            }
+        """);
+
+    [Fact]
+    public Task LocalFunctionWithTryFinally() => Check("""
+            public void Run(Stream stream)
+            {
+                Write(32);
+
+                void Write(int size)
+                {
+                    var buffer = ArrayPool<byte>.Shared.Rent(size);
+                    try
+                    {
+                        stream.Write(buffer, 0, size);
+                    }
+                    finally
+                    {
+                        ArrayPool<byte>.Shared.Return(buffer);
+                    }
+                }
+            }
+        """);
+
+    [Fact]
+    public Task AwaitWithConfigureAwaitInsideTryFinally() => Check("""
+            public async ValueTask<int> ReadAsync(Stream stream, CancellationToken cancellationToken)
+            {
+                var buffer = ArrayPool<byte>.Shared.Rent(4096);
+                try
+                {
+                    return await stream.ReadAsync(buffer.AsMemory(0, 4096), cancellationToken).ConfigureAwait(false);
+                }
+                finally
+                {
+                    ArrayPool<byte>.Shared.Return(buffer, clearArray: true);
+                }
+            }
+        """);
+
+    [Fact]
+    public Task ReturnedToAnotherPoolIsNotAnalysed() => Check("""
+            public void Swap(Stream stream, int size)
+            {
+                var pool = ArrayPool<byte>.Create();
+                var buffer = ArrayPool<byte>.Shared.Rent(size);
+                stream.Write(buffer, 0, size);
+                pool.Return(buffer);
+            }
+        """);
+
+    [Fact]
+    public Task ConditionalRentInTheLoopBodyWithFinally() => Check("""
+            public void Batch(IReadOnlyList<Message> messages)
+            {
+                for (var i = 0; i < messages.Count; i++)
+                {
+                    byte[]? buffer = null;
+                    try
+                    {
+                        if (messages[i].Body.Length > 0)
+                        {
+                            buffer = ArrayPool<byte>.Shared.Rent(messages[i].Body.Length);
+                            messages[i].Body.CopyTo(buffer, 0);
+                        }
+                    }
+                    finally
+                    {
+                        if (buffer != null)
+                        {
+                            ArrayPool<byte>.Shared.Return(buffer);
+                        }
+                    }
+                }
+            }
+        """);
+
+    [Fact]
+    public Task RentInsideAFieldInitializerLambda() => Check("""
+            private readonly Func<Stream, int> _first = stream =>
+            {
+                var buffer = {|BND3003:ArrayPool<byte>.Shared.Rent(1)|};
+                return stream.Read(buffer, 0, 1);
+            };
+        """);
+
+    [Fact]
+    public Task BackgroundLoopWithTryFinallyPerMessage() => Check("""
+            public async Task ExecuteAsync(Stream input, CancellationToken stoppingToken)
+            {
+                var header = new byte[4];
+                while (!stoppingToken.IsCancellationRequested)
+                {
+                    await input.ReadExactlyAsync(header, stoppingToken);
+                    var length = BitConverter.ToInt32(header, 0);
+                    if (length <= 0)
+                    {
+                        continue;
+                    }
+
+                    var body = ArrayPool<byte>.Shared.Rent(length);
+                    try
+                    {
+                        await input.ReadExactlyAsync(body.AsMemory(0, length), stoppingToken);
+                        await SaveAsync(Convert.ToBase64String(body, 0, length), stoppingToken);
+                    }
+                    finally
+                    {
+                        ArrayPool<byte>.Shared.Return(body);
+                    }
+                }
+            }
+        """);
+
+    [Fact]
+    public Task CodeWithErrorsIsNotAnalysed() => Check("""
+            public void Typing(int size)
+            {
+                var buffer = ArrayPool<byte>.Shared.Rent(size);
+                ArrayPool<byte>.Shared.{|CS7036:Return|}();
+            }
+        """);
+}
