@@ -4,4 +4,5 @@ namespace Bounded.Analyzers;
 public static class RuleIds
 {
     public const string UnboundedTaskSpawn = "BND1001";
+    public const string HotPathByteArray = "BND3001";
 }
