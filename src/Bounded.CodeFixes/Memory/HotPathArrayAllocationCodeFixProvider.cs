@@ -134,7 +134,7 @@ public sealed class HotPathArrayAllocationCodeFixProvider : BoundedCodeFixProvid
             .WithoutTrivia()
             .WithTrailingTrivia(ElasticCarriageReturnLineFeed)
             .Formatted();
-        editor.InsertBefore(loopStatement, hoisted);
+        InsertBeforeLoop(editor, loopStatement, hoisted);
         if (needsClear)
         {
             editor.ReplaceNode(declaration.Statement, ClearArray(name).WithTriviaFrom(declaration.Statement));
@@ -143,6 +143,39 @@ public sealed class HotPathArrayAllocationCodeFixProvider : BoundedCodeFixProvid
         {
             editor.RemoveNode(declaration.Statement, SyntaxRemoveOptions.KeepUnbalancedDirectives);
         }
+    }
+
+    /// <summary>
+    /// Inserts a statement before the loop; blank lines that separated the loop from the code above now separate the
+    /// new statement, which sits right above the loop (comments stay with the loop).
+    /// </summary>
+    private static void InsertBeforeLoop(SyntaxEditor editor, StatementSyntax loopStatement, StatementSyntax statement)
+    {
+        var leading = loopStatement.GetLeadingTrivia();
+        var blankLines = 0;
+        while (blankLines < leading.Count && leading[blankLines].IsKind(SyntaxKind.EndOfLineTrivia))
+        {
+            blankLines++;
+        }
+
+        if (blankLines == 0)
+        {
+            editor.InsertBefore(loopStatement, statement);
+            return;
+        }
+
+        editor.InsertBefore(loopStatement, statement.WithLeadingTrivia(leading.Take(blankLines)));
+        editor.ReplaceNode(loopStatement, (current, _) =>
+        {
+            var trivia = current.GetLeadingTrivia();
+            var skip = 0;
+            while (skip < trivia.Count && trivia[skip].IsKind(SyntaxKind.EndOfLineTrivia))
+            {
+                skip++;
+            }
+
+            return current.WithLeadingTrivia(trivia.Skip(skip));
+        });
     }
 
     /// <summary><c>Array.Clear(buffer);</c></summary>
@@ -243,6 +276,11 @@ public sealed class HotPathArrayAllocationCodeFixProvider : BoundedCodeFixProvid
             RewriteForPool(editor, use, name, lengthName, element);
         }
 
+        if (uses.NeedsClear || uses.Uses.Any(u => u.Rewrite is UseRewrite.SpanSlice or UseRewrite.MemorySlice))
+        {
+            EnsureSystemImport(editor, context, declaration.Statement);
+        }
+
         var pool = "global::System.Buffers.ArrayPool<" + element + ">.Shared";
         editor.ReplaceNode(block, (current, _) =>
         {
@@ -291,6 +329,55 @@ public sealed class HotPathArrayAllocationCodeFixProvider : BoundedCodeFixProvid
             statements.Add(rented);
             statements.Add(tryStatement);
             return currentBlock.WithStatements(List(statements)).Formatted();
+        });
+    }
+
+    /// <summary>
+    /// <c>AsSpan</c>/<c>AsMemory</c> are extension methods in <c>System</c>: the import adder cannot see a call that
+    /// does not bind yet, so the fix adds <c>using System;</c> itself when MemoryExtensions is not in scope.
+    /// </summary>
+    private static void EnsureSystemImport(SyntaxEditor editor, FixContext context, SyntaxNode position)
+    {
+        foreach (var symbol in context.Model.LookupNamespacesAndTypes(position.SpanStart, name: "MemoryExtensions"))
+        {
+            if (symbol.ContainingNamespace?.ToDisplayString() == "System")
+            {
+                return;
+            }
+        }
+
+        if (position.SyntaxTree.GetRoot(context.CancellationToken) is not CompilationUnitSyntax unit)
+        {
+            return;
+        }
+
+        editor.ReplaceNode(unit, (current, _) =>
+        {
+            var compilationUnit = (CompilationUnitSyntax)current;
+            var usings = compilationUnit.Usings;
+            var index = usings.Count;
+            for (var i = 0; i < usings.Count; i++)
+            {
+                var name = usings[i].Name?.ToString();
+                if (usings[i].Alias is null && usings[i].StaticKeyword.IsKind(SyntaxKind.None) && name == "System")
+                {
+                    return current;
+                }
+
+                if (index == usings.Count && usings[i].Alias is null && usings[i].StaticKeyword.IsKind(SyntaxKind.None) && string.CompareOrdinal(name, "System") > 0)
+                {
+                    index = i;
+                }
+            }
+
+            var directive = UsingDirective(IdentifierName("System")).WithTrailingTrivia(ElasticCarriageReturnLineFeed);
+            if (index < usings.Count)
+            {
+                directive = directive.WithLeadingTrivia(usings[index].GetLeadingTrivia());
+                usings = usings.Replace(usings[index], usings[index].WithLeadingTrivia());
+            }
+
+            return compilationUnit.WithUsings(usings.Insert(index, directive));
         });
     }
 
@@ -434,7 +521,7 @@ public sealed class HotPathArrayAllocationCodeFixProvider : BoundedCodeFixProvid
             return;
         }
 
-        editor.InsertBefore(outerLoop, spanDeclaration.WithTrailingTrivia(ElasticCarriageReturnLineFeed).Formatted());
+        InsertBeforeLoop(editor, outerLoop, spanDeclaration.WithTrailingTrivia(ElasticCarriageReturnLineFeed).Formatted());
         if (uses.NeedsClear)
         {
             editor.ReplaceNode(declaration.Statement, FixSyntax.Statement(name + ".Clear();").WithTriviaFrom(declaration.Statement));
