@@ -9,6 +9,7 @@ public static class Program
     public static async Task Main()
     {
         await Concurrency.RunAsync();
+        Memory.Run();
         Console.WriteLine("Showcase ran. Build it to see the warnings: dotnet build samples/Showcase");
     }
 }

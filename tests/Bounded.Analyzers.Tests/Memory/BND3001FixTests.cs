@@ -621,4 +621,92 @@ public class BND3001FixTests
             }
         }
         """, Pool);
+
+    [Fact]
+    public Task PreferredFixAppliesTheBestRewriteAtEachSite() => Fix("""
+        using System;
+        using System.IO;
+
+        [AttributeUsage(AttributeTargets.Method)]
+        sealed class HotPathAttribute : Attribute { }
+
+        static class Buffers
+        {
+            public static void Copy(Stream source, Stream destination)
+            {
+                while (true)
+                {
+                    var buffer = {|BND3001:new byte[81920]|};
+                    int read = source.Read(buffer, 0, buffer.Length);
+                    if (read == 0) break;
+                    destination.Write(buffer, 0, read);
+                }
+            }
+
+            public static void Backup(Stream input, Stream output)
+            {
+                var block = {|BND3001:new byte[1024 * 1024]|};
+                int read;
+                while ((read = input.Read(block, 0, block.Length)) > 0)
+                {
+                    output.Write(block, 0, read);
+                }
+            }
+
+            [HotPath]
+            public static void WriteLength(Stream output, int length)
+            {
+                var prefix = {|BND3001:new byte[4]|};
+                BitConverter.TryWriteBytes(prefix, length);
+                output.Write(prefix);
+            }
+        }
+        """, """
+        using System;
+        using System.Buffers;
+        using System.IO;
+
+        [AttributeUsage(AttributeTargets.Method)]
+        sealed class HotPathAttribute : Attribute { }
+
+        static class Buffers
+        {
+            public static void Copy(Stream source, Stream destination)
+            {
+                var buffer = new byte[81920];
+                while (true)
+                {
+                    int read = source.Read(buffer, 0, buffer.Length);
+                    if (read == 0) break;
+                    destination.Write(buffer, 0, read);
+                }
+            }
+
+            public static void Backup(Stream input, Stream output)
+            {
+                var blockLength = 1024 * 1024;
+                var block = ArrayPool<byte>.Shared.Rent(blockLength);
+                try
+                {
+                    int read;
+                    while ((read = input.Read(block, 0, blockLength)) > 0)
+                    {
+                        output.Write(block, 0, read);
+                    }
+                }
+                finally
+                {
+                    ArrayPool<byte>.Shared.Return(block);
+                }
+            }
+
+            [HotPath]
+            public static void WriteLength(Stream output, int length)
+            {
+                Span<byte> prefix = stackalloc byte[4];
+                BitConverter.TryWriteBytes(prefix, length);
+                output.Write(prefix);
+            }
+        }
+        """, HotPathArrayAllocationCodeFixProvider.PreferredKey);
 }
