@@ -15,7 +15,7 @@ public static class Memory
 {
     public static void Run()
     {
-        var input = new byte[1_000_000];
+        var input = new byte[64 * 1024];
         new Random(1).NextBytes(input);
         var copied = new MemoryStream();
         CopyPerRead(new MemoryStream(input), copied);
