@@ -126,6 +126,13 @@ public sealed class HotPathArrayAllocationAnalyzer : DiagnosticAnalyzer
                 region = repetition.PerElementLambda!.Body.Syntax;
             }
         }
+        else if (repetition.Loop is null && repetition.PerElementCall is null
+            && function is ILocalFunctionOperation localFunction
+            && (bytes is null || size.ConstantValue.Value is int l && l >= MemoryOptions.MinSize(options, tree))
+            && IsCalledInLoop(localFunction, BufferFlow.Root(allocation), types))
+        {
+            where = LoopContext; // a local function declared in the method and called once per iteration
+        }
         else if (IsHotMember(containingSymbol, options, tree))
         {
             where = HotMemberContext;
@@ -184,6 +191,22 @@ public sealed class HotPathArrayAllocationAnalyzer : DiagnosticAnalyzer
         SpecialType.System_Decimal => 16,
         _ => 8,
     };
+
+    /// <summary>Whether the local function is invoked inside a loop body of the enclosing method.</summary>
+    private static bool IsCalledInLoop(ILocalFunctionOperation localFunction, IOperation root, MemoryTypes types)
+    {
+        foreach (var operation in root.Descendants())
+        {
+            if (operation is IInvocationOperation invocation
+                && SymbolEqualityComparer.Default.Equals(invocation.TargetMethod.OriginalDefinition, localFunction.Symbol)
+                && Repetition.Find(invocation, types.Shared).Loop is not null)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
 
     private static bool IsHotMember(ISymbol symbol, AnalyzerConfigOptionsProvider options, SyntaxTree tree)
     {

@@ -570,4 +570,35 @@ public class BND3001AnalyzerTests
             }
         }
         """);
+
+    [Fact]
+    public Task LocalFunctionCalledPerIteration() => Reports("""
+        sealed class Archive
+        {
+            public long Checksum(IEnumerable<string> files)
+            {
+                long sum = 0;
+                foreach (var file in files)
+                {
+                    sum += HashFile(file);
+                }
+
+                return sum;
+
+                static long HashFile(string path)
+                {
+                    using var stream = File.OpenRead(path);
+                    var buffer = {|BND3001:new byte[65536]|};
+                    long h = 0;
+                    int read;
+                    while ((read = stream.Read(buffer, 0, buffer.Length)) > 0)
+                    {
+                        h += read;
+                    }
+
+                    return h;
+                }
+            }
+        }
+        """);
 }

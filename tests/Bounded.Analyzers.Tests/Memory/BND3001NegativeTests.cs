@@ -589,4 +589,29 @@ public class BND3001NegativeTests
             }
         }
         """);
+
+    [Fact]
+    public Task LocalFunctionCalledOnceOutsideLoop() => Quiet("""
+        sealed class Archive
+        {
+            public long Checksum(string file)
+            {
+                return HashFile(file);
+
+                static long HashFile(string path)
+                {
+                    using var stream = File.OpenRead(path);
+                    var buffer = new byte[65536];
+                    long h = 0;
+                    int read;
+                    while ((read = stream.Read(buffer, 0, buffer.Length)) > 0)
+                    {
+                        h += read;
+                    }
+
+                    return h;
+                }
+            }
+        }
+        """);
 }
