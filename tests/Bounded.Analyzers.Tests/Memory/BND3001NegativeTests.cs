@@ -614,4 +614,54 @@ public class BND3001NegativeTests
             }
         }
         """);
+
+    [Fact]
+    public Task SocketEventArgsKeepTheBuffer() => Quiet("""
+        sealed class Listener
+        {
+            private readonly List<SocketAsyncEventArgs> _pending = new();
+
+            public void Prepare(int count)
+            {
+                for (int i = 0; i < count; i++)
+                {
+                    var args = new SocketAsyncEventArgs();
+                    args.SetBuffer(new byte[8192], 0, 8192);
+                    _pending.Add(args);
+                }
+            }
+
+            public void PrepareWithLocal(int count)
+            {
+                for (int i = 0; i < count; i++)
+                {
+                    var buffer = new byte[8192];
+                    var args = new SocketAsyncEventArgs();
+                    args.SetBuffer(buffer, 0, buffer.Length);
+                }
+            }
+        }
+        """);
+
+    [Fact]
+    public Task UserQueueKeepsTheBuffer() => Quiet("""
+        sealed class FrameQueue
+        {
+            private readonly Queue<byte[]> _frames = new();
+            public void Enqueue(byte[] frame) => _frames.Enqueue(frame);
+        }
+
+        sealed class Reader
+        {
+            public void ReadAll(Stream input, FrameQueue queue)
+            {
+                while (true)
+                {
+                    var frame = new byte[4096];
+                    if (input.Read(frame, 0, frame.Length) == 0) break;
+                    queue.Enqueue(frame);
+                }
+            }
+        }
+        """);
 }
