@@ -74,7 +74,7 @@ public sealed class HotPathArrayAllocationCodeFixProvider : BoundedCodeFixProvid
             fixes.Add(new PlannedFix("Allocate the buffer once, before the loop", HoistKey, editor => Hoist(editor, context, d, local, loopStatement, uses.NeedsClear)));
         }
 
-        if (!small && uses.CanPool && types.ArrayPool is not null)
+        if (!small && uses.CanPool && types.ArrayPool is not null && !LocalFunctionUsesWrappedLocals(declaration.Statement, block, context))
         {
             var clearOnReturn = MemoryOptions.ClearPooled(options, tree);
             var d = declaration;
@@ -322,9 +322,11 @@ public sealed class HotPathArrayAllocationCodeFixProvider : BoundedCodeFixProvid
                 body.Add(FixSyntax.Statement(name + ".AsSpan(0, " + lengthName + ").Clear();"));
             }
 
+            // Local functions stay in the block (after the try): code before the declaration may call them.
+            var localFunctions = new List<StatementSyntax>();
             for (var i = index + 1; i < currentBlock.Statements.Count; i++)
             {
-                body.Add(currentBlock.Statements[i]);
+                (currentBlock.Statements[i] is LocalFunctionStatementSyntax ? localFunctions : body).Add(currentBlock.Statements[i]);
             }
 
             var returnCall = ParseStatement(pool + ".Return(" + name + (clearOnReturn ? ", clearArray: true" : "") + ");")
@@ -343,6 +345,7 @@ public sealed class HotPathArrayAllocationCodeFixProvider : BoundedCodeFixProvid
             statements.Add(lengthDeclaration);
             statements.Add(rented);
             statements.Add(tryStatement);
+            statements.AddRange(localFunctions);
             return currentBlock.WithStatements(List(statements)).Formatted();
         });
     }
@@ -394,6 +397,51 @@ public sealed class HotPathArrayAllocationCodeFixProvider : BoundedCodeFixProvid
 
             return compilationUnit.WithUsings(usings.Insert(index, directive));
         });
+    }
+
+    /// <summary>
+    /// The ArrayPool fix moves the rest of the block into a try but leaves local functions after it; a local function
+    /// that uses a local declared in the moved statements would lose it, so the fix is not offered then.
+    /// </summary>
+    private static bool LocalFunctionUsesWrappedLocals(LocalDeclarationStatementSyntax declaration, BlockSyntax block, FixContext context)
+    {
+        var index = block.Statements.IndexOf(declaration);
+        var wrapped = new HashSet<string>();
+        for (var i = index + 1; i < block.Statements.Count; i++)
+        {
+            if (block.Statements[i] is not LocalFunctionStatementSyntax)
+            {
+                foreach (var node in block.Statements[i].DescendantNodesAndSelf())
+                {
+                    if (node is VariableDeclaratorSyntax declarator)
+                    {
+                        wrapped.Add(declarator.Identifier.ValueText);
+                    }
+                    else if (node is SingleVariableDesignationSyntax designation)
+                    {
+                        wrapped.Add(designation.Identifier.ValueText);
+                    }
+                }
+            }
+        }
+
+        for (var i = index + 1; i < block.Statements.Count; i++)
+        {
+            if (block.Statements[i] is LocalFunctionStatementSyntax function)
+            {
+                foreach (var identifier in function.DescendantNodes().OfType<IdentifierNameSyntax>())
+                {
+                    if (wrapped.Contains(identifier.Identifier.ValueText)
+                        && context.Model.GetSymbolInfo(identifier, context.CancellationToken).Symbol is ILocalSymbol local
+                        && !function.Span.Contains(local.DeclaringSyntaxReferences.FirstOrDefault()?.Span ?? function.Span))
+                    {
+                        return true;
+                    }
+                }
+            }
+        }
+
+        return false;
     }
 
     private static int IndexOfDeclaration(BlockSyntax block, string name)

@@ -709,4 +709,84 @@ public class BND3001FixTests
             }
         }
         """, HotPathArrayAllocationCodeFixProvider.PreferredKey);
+
+    [Fact]
+    public Task PoolLeavesLocalFunctionsOutsideTheTry() => Fix("""
+        using System.IO;
+
+        sealed class Backup
+        {
+            public long CopyFile(Stream input, Stream output)
+            {
+                Log("start");
+                var buffer = {|BND3001:new byte[200_000]|};
+                long total = 0;
+                int read;
+                while ((read = input.Read(buffer, 0, buffer.Length)) > 0)
+                {
+                    output.Write(buffer, 0, read);
+                    total += read;
+                }
+
+                return total;
+
+                static void Log(string message) => System.Console.WriteLine(message);
+            }
+        }
+        """, """
+        using System.Buffers;
+        using System.IO;
+
+        sealed class Backup
+        {
+            public long CopyFile(Stream input, Stream output)
+            {
+                Log("start");
+                var bufferLength = 200_000;
+                var buffer = ArrayPool<byte>.Shared.Rent(bufferLength);
+                try
+                {
+                    long total = 0;
+                    int read;
+                    while ((read = input.Read(buffer, 0, bufferLength)) > 0)
+                    {
+                        output.Write(buffer, 0, read);
+                        total += read;
+                    }
+
+                    return total;
+                }
+                finally
+                {
+                    ArrayPool<byte>.Shared.Return(buffer);
+                }
+
+                static void Log(string message) => System.Console.WriteLine(message);
+            }
+        }
+        """, Pool);
+
+    [Fact]
+    public Task PoolNotOfferedWhenALocalFunctionUsesAMovedLocal() => NotOffered("""
+        using System.IO;
+
+        sealed class Backup
+        {
+            public long CopyFile(Stream input, Stream output)
+            {
+                var buffer = {|BND3001:new byte[200_000]|};
+                long total = 0;
+                int read;
+                while ((read = input.Read(buffer, 0, buffer.Length)) > 0)
+                {
+                    output.Write(buffer, 0, read);
+                    Add(read);
+                }
+
+                return total;
+
+                void Add(int n) => total += n;
+            }
+        }
+        """, Pool);
 }
