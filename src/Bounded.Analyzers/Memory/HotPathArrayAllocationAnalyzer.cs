@@ -108,7 +108,8 @@ public sealed class HotPathArrayAllocationAnalyzer : DiagnosticAnalyzer
         var functionBody = function?.Syntax;
         string? where = null;
         var repetition = Repetition.Find(allocation, types.Shared);
-        if (repetition.Exists && (bytes is null || size.ConstantValue.Value is int c && c >= MemoryOptions.MinSize(options, tree)))
+        if (repetition.Exists && (bytes is null || size.ConstantValue.Value is int c && c >= MemoryOptions.MinSize(options, tree))
+            && !SpawnSites.IsBoundedRepetition(repetition, BoundedOptions.GetInt(options, tree, RuleIds.HotPathByteArray, BoundedOptions.SmallLoopLimit, defaultValue: 16, min: 0), types.Shared))
         {
             if (repetition.Loop is { } loop)
             {

@@ -664,4 +664,30 @@ public class BND3001NegativeTests
             }
         }
         """);
+
+    [Fact]
+    public Task SmallCompileTimeBoundedLoop() => Quiet("""
+        static class Mirrors
+        {
+            public static void WriteToBoth(Stream primary, Stream secondary, Stream input)
+            {
+                foreach (var target in new[] { primary, secondary })
+                {
+                    input.Position = 0;
+                    var buffer = new byte[81920];
+                    int read;
+                    while ((read = input.Read(buffer, 0, buffer.Length)) > 0)
+                    {
+                        target.Write(buffer, 0, read);
+                    }
+                }
+
+                for (int attempt = 0; attempt < 3; attempt++)
+                {
+                    var probe = new byte[4096];
+                    if (input.Read(probe, 0, probe.Length) > 0) break;
+                }
+            }
+        }
+        """);
 }
