@@ -1,3 +1,5 @@
+using System;
+using System.Collections.Concurrent;
 using System.Collections.Immutable;
 using System.Globalization;
 using Bounded.Analyzers.Concurrency;
@@ -37,15 +39,18 @@ public sealed class HotPathArrayAllocationAnalyzer : DiagnosticAnalyzer
         context.RegisterCompilationStartAction(start =>
         {
             var types = MemoryTypes.From(start.Compilation);
-            start.RegisterOperationAction(c => AnalyzeArrayCreation(c, types), OperationKind.ArrayCreation);
+            var settings = new ConcurrentDictionary<SyntaxTree, MemorySettings>();
+            var provider = start.Options.AnalyzerConfigOptionsProvider;
+            Func<SyntaxTree, MemorySettings> read = tree => MemoryOptions.Read(provider, tree);
+            start.RegisterOperationAction(c => AnalyzeArrayCreation(c, types, settings.GetOrAdd(c.Operation.Syntax.SyntaxTree, read)), OperationKind.ArrayCreation);
             if (types.GC is not null)
             {
-                start.RegisterOperationAction(c => AnalyzeInvocation(c, types), OperationKind.Invocation);
+                start.RegisterOperationAction(c => AnalyzeInvocation(c, types, settings.GetOrAdd(c.Operation.Syntax.SyntaxTree, read)), OperationKind.Invocation);
             }
         });
     }
 
-    private static void AnalyzeArrayCreation(OperationAnalysisContext context, MemoryTypes types)
+    private static void AnalyzeArrayCreation(OperationAnalysisContext context, MemoryTypes types, MemorySettings settings)
     {
         var creation = (IArrayCreationOperation)context.Operation;
         if (creation.DimensionSizes.Length != 1 || creation.Initializer is not null || creation.Type is not IArrayTypeSymbol { Rank: 1 } arrayType)
@@ -53,10 +58,10 @@ public sealed class HotPathArrayAllocationAnalyzer : DiagnosticAnalyzer
             return;
         }
 
-        Analyze(context, types, creation, arrayType.ElementType, creation.DimensionSizes[0]);
+        Analyze(context, types, settings, creation, arrayType.ElementType, creation.DimensionSizes[0]);
     }
 
-    private static void AnalyzeInvocation(OperationAnalysisContext context, MemoryTypes types)
+    private static void AnalyzeInvocation(OperationAnalysisContext context, MemoryTypes types, MemorySettings settings)
     {
         var invocation = (IInvocationOperation)context.Operation;
         var method = invocation.TargetMethod;
@@ -79,16 +84,15 @@ public sealed class HotPathArrayAllocationAnalyzer : DiagnosticAnalyzer
 
         if (size is not null)
         {
-            Analyze(context, types, invocation, method.TypeArguments[0], size);
+            Analyze(context, types, settings, invocation, method.TypeArguments[0], size);
         }
     }
 
     /// <summary>The allocation's context, or null when it is not reported. Shared with the fixer.</summary>
-    internal static string? Classify(IOperation allocation, ITypeSymbol elementType, IOperation size, ISymbol containingSymbol, AnalyzerConfigOptionsProvider options, MemoryTypes types, out SyntaxNode? region)
+    internal static string? Classify(IOperation allocation, ITypeSymbol elementType, IOperation size, ISymbol containingSymbol, MemorySettings settings, MemoryTypes types, out SyntaxNode? region)
     {
         region = null;
-        var tree = allocation.Syntax.SyntaxTree;
-        if (!MemoryOptions.IsPooledElement(options, tree, elementType))
+        if (!MemoryOptions.IsPooledElement(settings.PooledElementTypes, elementType))
         {
             return null;
         }
@@ -108,8 +112,8 @@ public sealed class HotPathArrayAllocationAnalyzer : DiagnosticAnalyzer
         var functionBody = function?.Syntax;
         string? where = null;
         var repetition = Repetition.Find(allocation, types.Shared);
-        if (repetition.Exists && (bytes is null || size.ConstantValue.Value is int c && c >= MemoryOptions.MinSize(options, tree))
-            && !SpawnSites.IsBoundedRepetition(repetition, BoundedOptions.GetInt(options, tree, RuleIds.HotPathByteArray, BoundedOptions.SmallLoopLimit, defaultValue: 16, min: 0), types.Shared))
+        if (repetition.Exists && (bytes is null || size.ConstantValue.Value is int c && c >= settings.MinArraySize)
+            && !SpawnSites.IsBoundedRepetition(repetition, settings.SmallLoopLimit, types.Shared))
         {
             if (repetition.Loop is { } loop)
             {
@@ -129,12 +133,12 @@ public sealed class HotPathArrayAllocationAnalyzer : DiagnosticAnalyzer
         }
         else if (repetition.Loop is null && repetition.PerElementCall is null
             && function is ILocalFunctionOperation localFunction
-            && (bytes is null || size.ConstantValue.Value is int l && l >= MemoryOptions.MinSize(options, tree))
+            && (bytes is null || size.ConstantValue.Value is int l && l >= settings.MinArraySize)
             && IsCalledInLoop(localFunction, BufferFlow.Root(allocation), types))
         {
             where = LoopContext; // a local function declared in the method and called once per iteration
         }
-        else if (IsHotMember(containingSymbol, options, tree))
+        else if (IsHotMember(containingSymbol, settings))
         {
             where = HotMemberContext;
         }
@@ -161,9 +165,9 @@ public sealed class HotPathArrayAllocationAnalyzer : DiagnosticAnalyzer
         return where;
     }
 
-    private static void Analyze(OperationAnalysisContext context, MemoryTypes types, IOperation allocation, ITypeSymbol elementType, IOperation size)
+    private static void Analyze(OperationAnalysisContext context, MemoryTypes types, MemorySettings settings, IOperation allocation, ITypeSymbol elementType, IOperation size)
     {
-        var where = Classify(allocation, elementType, size, context.ContainingSymbol, context.Options.AnalyzerConfigOptionsProvider, types, out _);
+        var where = Classify(allocation, elementType, size, context.ContainingSymbol, settings, types, out _);
         if (where is null)
         {
             return;
@@ -209,18 +213,18 @@ public sealed class HotPathArrayAllocationAnalyzer : DiagnosticAnalyzer
         return false;
     }
 
-    private static bool IsHotMember(ISymbol symbol, AnalyzerConfigOptionsProvider options, SyntaxTree tree)
+    private static bool IsHotMember(ISymbol symbol, MemorySettings settings)
     {
         for (ISymbol? current = symbol; current is not null; current = current.ContainingSymbol)
         {
             if (current is IMethodSymbol or IPropertySymbol)
             {
-                if (MemoryOptions.IsHotMember(options, tree, current))
+                if (MemoryOptions.IsHotMember(settings, current))
                 {
                     return true;
                 }
 
-                if (current is IMethodSymbol { AssociatedSymbol: IPropertySymbol property } && MemoryOptions.IsHotMember(options, tree, property))
+                if (current is IMethodSymbol { AssociatedSymbol: IPropertySymbol property } && MemoryOptions.IsHotMember(settings, property))
                 {
                     return true;
                 }

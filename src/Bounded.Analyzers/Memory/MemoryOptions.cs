@@ -33,10 +33,14 @@ internal static class MemoryOptions
     public static bool ClearPooled(AnalyzerConfigOptionsProvider provider, SyntaxTree tree) =>
         BoundedOptions.GetBool(provider, tree, RuleIds.HotPathByteArray, ClearPooledArrays, defaultValue: false);
 
-    /// <summary>Whether <paramref name="element"/> is named by <c>bounded.pooled_element_types</c> (keyword, short or full name).</summary>
-    public static bool IsPooledElement(AnalyzerConfigOptionsProvider provider, SyntaxTree tree, ITypeSymbol element)
+    /// <summary>Whether <paramref name="element"/> is named in <paramref name="names"/> (keyword, short or full name).</summary>
+    public static bool IsPooledElement(ImmutableArray<string> names, ITypeSymbol element)
     {
-        var names = BoundedOptions.GetList(provider, tree, RuleIds.HotPathByteArray, PooledElementTypes, DefaultPooledElementTypes);
+        if (element.SpecialType == SpecialType.System_Byte && names.Length == 1 && names[0] == "byte")
+        {
+            return true; // the default, without building display strings
+        }
+
         var keyword = element.ToDisplayString();
         foreach (var name in names)
         {
@@ -52,9 +56,9 @@ internal static class MemoryOptions
     }
 
     /// <summary>Whether the member is marked hot by an attribute or listed in <c>bounded.hot_path_methods</c>.</summary>
-    public static bool IsHotMember(AnalyzerConfigOptionsProvider provider, SyntaxTree tree, ISymbol member)
+    public static bool IsHotMember(MemorySettings settings, ISymbol member)
     {
-        var attributes = BoundedOptions.GetList(provider, tree, RuleIds.HotPathByteArray, HotPathAttributes, DefaultHotPathAttributes);
+        var attributes = settings.HotPathAttributes;
         foreach (var attribute in member.GetAttributes())
         {
             var name = attribute.AttributeClass?.Name;
@@ -79,12 +83,7 @@ internal static class MemoryOptions
             }
         }
 
-        if (!BoundedOptions.TryGetRaw(provider, tree, RuleIds.HotPathByteArray, HotPathMethods, out _))
-        {
-            return false;
-        }
-
-        var methods = BoundedOptions.GetList(provider, tree, RuleIds.HotPathByteArray, HotPathMethods, ImmutableArray<string>.Empty);
+        var methods = settings.HotPathMethods;
         var type = member.ContainingType;
         foreach (var entry in methods)
         {
@@ -97,4 +96,30 @@ internal static class MemoryOptions
 
         return false;
     }
+
+    public static MemorySettings Read(AnalyzerConfigOptionsProvider provider, SyntaxTree tree) => new(
+        BoundedOptions.GetList(provider, tree, RuleIds.HotPathByteArray, PooledElementTypes, DefaultPooledElementTypes),
+        MinSize(provider, tree),
+        BoundedOptions.GetInt(provider, tree, RuleIds.HotPathByteArray, BoundedOptions.SmallLoopLimit, defaultValue: 16, min: 0),
+        BoundedOptions.GetList(provider, tree, RuleIds.HotPathByteArray, HotPathAttributes, DefaultHotPathAttributes),
+        BoundedOptions.GetList(provider, tree, RuleIds.HotPathByteArray, HotPathMethods, ImmutableArray<string>.Empty));
+}
+
+/// <summary>The analyzer's options for one syntax tree, read once per tree and compilation.</summary>
+internal sealed class MemorySettings
+{
+    public MemorySettings(ImmutableArray<string> pooledElementTypes, int minArraySize, int smallLoopLimit, ImmutableArray<string> hotPathAttributes, ImmutableArray<string> hotPathMethods)
+    {
+        PooledElementTypes = pooledElementTypes;
+        MinArraySize = minArraySize;
+        SmallLoopLimit = smallLoopLimit;
+        HotPathAttributes = hotPathAttributes;
+        HotPathMethods = hotPathMethods;
+    }
+
+    public ImmutableArray<string> PooledElementTypes { get; }
+    public int MinArraySize { get; }
+    public int SmallLoopLimit { get; }
+    public ImmutableArray<string> HotPathAttributes { get; }
+    public ImmutableArray<string> HotPathMethods { get; }
 }
