@@ -690,4 +690,21 @@ public class BND3001NegativeTests
             }
         }
         """);
+
+    [Fact]
+    public Task HalfTypedCodeDoesNotCrash() => Quiet("""
+        static class Draft
+        {
+            public static void Pump(Stream input)
+            {
+                while (true)
+                {
+                    var buffer = new byte[{|CS0103:size|}];
+                    {|CS0103:Process|}(buffer);
+                    var other = new byte[8192];
+                    {|CS0103:unknown|}.Write(other, 0, other.Length);
+                }
+            }
+        }
+        """);
 }
