@@ -74,7 +74,9 @@ public sealed class HotPathArrayAllocationCodeFixProvider : BoundedCodeFixProvid
             fixes.Add(new PlannedFix("Allocate the buffer once, before the loop", HoistKey, editor => Hoist(editor, context, d, local, loopStatement, uses.NeedsClear)));
         }
 
-        if (!small && uses.CanPool && types.ArrayPool is not null && !LocalFunctionUsesWrappedLocals(declaration.Statement, block, context))
+        if (!small && uses.CanPool && types.ArrayPool is not null
+            && (types.MemoryExtensions is not null || !uses.NeedsClear && !uses.Uses.Any(u => u.Rewrite is UseRewrite.SpanSlice or UseRewrite.MemorySlice or UseRewrite.ViewWithoutArguments))
+            && !LocalFunctionUsesWrappedLocals(declaration.Statement, block, context))
         {
             var clearOnReturn = MemoryOptions.ClearPooled(options, tree);
             var d = declaration;
@@ -84,6 +86,7 @@ public sealed class HotPathArrayAllocationCodeFixProvider : BoundedCodeFixProvid
 
         if (bytes is { } stackBytes && stackBytes <= MemoryOptions.MaxStackalloc(options, tree)
             && uses.CanStackalloc
+            && types.Span is not null
             && elementType.SpecialType != SpecialType.None
             && CanStackallocIn(allocation, declaration.Statement, context))
         {
@@ -153,7 +156,7 @@ public sealed class HotPathArrayAllocationCodeFixProvider : BoundedCodeFixProvid
         InsertBeforeLoop(editor, loopStatement, hoisted);
         if (needsClear)
         {
-            editor.ReplaceNode(declaration.Statement, ClearArray(name).WithTriviaFrom(declaration.Statement));
+            editor.ReplaceNode(declaration.Statement, ClearArray(name, context.Model.Compilation).WithTriviaFrom(declaration.Statement));
         }
         else
         {
@@ -194,13 +197,39 @@ public sealed class HotPathArrayAllocationCodeFixProvider : BoundedCodeFixProvid
         });
     }
 
-    /// <summary><c>Array.Clear(buffer);</c></summary>
-    private static StatementSyntax ClearArray(string name) =>
-        ExpressionStatement(
-            InvocationExpression(
-                MemberAccessExpression(SyntaxKind.SimpleMemberAccessExpression, FixSyntax.QualifiedName("System.Array"), IdentifierName("Clear")),
-                ArgumentList(SingletonSeparatedList(Argument(IdentifierName(name))))))
-        .Formatted();
+    /// <summary>
+    /// <c>Array.Clear(buffer);</c> where the one-argument overload exists (.NET 6+), else
+    /// <c>Array.Clear(buffer, 0, buffer.Length);</c>.
+    /// </summary>
+    private static StatementSyntax ClearArray(string name, Compilation compilation)
+    {
+        var arguments = new List<ArgumentSyntax> { Argument(IdentifierName(name)) };
+        if (!HasSingleArgumentClear(compilation))
+        {
+            arguments.Add(Argument(LiteralExpression(SyntaxKind.NumericLiteralExpression, Literal(0))));
+            arguments.Add(Argument(MemberAccessExpression(SyntaxKind.SimpleMemberAccessExpression, IdentifierName(name), IdentifierName("Length"))));
+        }
+
+        return ExpressionStatement(
+                InvocationExpression(
+                    MemberAccessExpression(SyntaxKind.SimpleMemberAccessExpression, FixSyntax.QualifiedName("System.Array"), IdentifierName("Clear")),
+                    ArgumentList(SeparatedList(arguments))))
+            .Formatted();
+    }
+
+    private static bool HasSingleArgumentClear(Compilation compilation)
+    {
+        var array = compilation.GetSpecialType(SpecialType.System_Array);
+        foreach (var member in array.GetMembers("Clear"))
+        {
+            if (member is IMethodSymbol { IsStatic: true, Parameters.Length: 1 })
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
 
     /// <summary>Whether the size is the same on every iteration: constants, and locals, parameters or readonly fields not written in the loop.</summary>
     private static bool IsLoopInvariant(IOperation size, ILoopOperation loop)
