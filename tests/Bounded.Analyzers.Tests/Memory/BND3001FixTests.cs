@@ -789,4 +789,94 @@ public class BND3001FixTests
             }
         }
         """, Pool);
+
+    [Fact]
+    public Task HoistUninitializedArrayNeedsNoClear() => Fix("""
+        using System;
+        using System.IO;
+        using System.Security.Cryptography;
+
+        static class Blocks
+        {
+            public static void HashBlocks(Stream input, Stream output, int blocks)
+            {
+                for (int i = 0; i < blocks; i++)
+                {
+                    var block = {|BND3001:GC.AllocateUninitializedArray<byte>(4096)|};
+                    input.ReadExactly(block);
+                    output.Write(SHA256.HashData(block));
+                }
+            }
+        }
+        """, """
+        using System;
+        using System.IO;
+        using System.Security.Cryptography;
+
+        static class Blocks
+        {
+            public static void HashBlocks(Stream input, Stream output, int blocks)
+            {
+                var block = GC.AllocateUninitializedArray<byte>(4096);
+                for (int i = 0; i < blocks; i++)
+                {
+                    input.ReadExactly(block);
+                    output.Write(SHA256.HashData(block));
+                }
+            }
+        }
+        """, Hoist);
+
+    [Fact]
+    public Task FixAllStackallocInTwoHotMembers() => Fix("""
+        using System;
+        using System.IO;
+
+        [AttributeUsage(AttributeTargets.Method)]
+        sealed class HotPathAttribute : Attribute { }
+
+        sealed class Codec
+        {
+            [HotPath]
+            public void WriteInt(Stream output, int value)
+            {
+                var bytes = {|BND3001:new byte[4]|};
+                BitConverter.TryWriteBytes(bytes, value);
+                output.Write(bytes);
+            }
+
+            [HotPath]
+            public long ReadLong(Stream input)
+            {
+                var bytes = {|BND3001:new byte[8]|};
+                input.ReadExactly(bytes.AsSpan());
+                return BitConverter.ToInt64(bytes.AsSpan(0, 8));
+            }
+        }
+        """, """
+        using System;
+        using System.IO;
+
+        [AttributeUsage(AttributeTargets.Method)]
+        sealed class HotPathAttribute : Attribute { }
+
+        sealed class Codec
+        {
+            [HotPath]
+            public void WriteInt(Stream output, int value)
+            {
+                Span<byte> bytes = stackalloc byte[4];
+                BitConverter.TryWriteBytes(bytes, value);
+                output.Write(bytes);
+            }
+
+            [HotPath]
+            public long ReadLong(Stream input)
+            {
+                Span<byte> bytes = stackalloc byte[8];
+                input.ReadExactly(bytes);
+                return BitConverter.ToInt64(bytes.Slice(0, 8));
+            }
+        }
+        """, Stack);
 }
