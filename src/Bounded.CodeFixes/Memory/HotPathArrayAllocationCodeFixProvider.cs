@@ -51,7 +51,7 @@ public sealed class HotPathArrayAllocationCodeFixProvider : BoundedCodeFixProvid
             || size.Type?.SpecialType != SpecialType.System_Int32
             || DeclarationOf(allocationSyntax) is not { } declaration
             || declaration.Statement.Parent is not BlockSyntax block
-            || context.Model.GetDeclaredSymbol(declaration.Declarator, context.CancellationToken) is not ILocalSymbol local)
+            || context.Model.GetDeclaredSymbol(declaration.Declarator, context.CancellationToken) is not ILocalSymbol { Type: IArrayTypeSymbol } local)
         {
             return;
         }

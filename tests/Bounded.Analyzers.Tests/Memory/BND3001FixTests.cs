@@ -879,4 +879,26 @@ public class BND3001FixTests
             }
         }
         """, Stack);
+
+    [Fact]
+    public Task NoFixWhenTheLocalIsASpan() => Verify.NoFixAsync<HotPathArrayAllocationAnalyzer, HotPathArrayAllocationCodeFixProvider>("""
+        using System;
+        using System.IO;
+
+        static class Frames
+        {
+            public static int Count(Stream input, int frames)
+            {
+                int nonZero = 0;
+                for (int i = 0; i < frames; i++)
+                {
+                    Span<byte> frame = {|BND3001:new byte[1024]|};
+                    input.ReadExactly(frame);
+                    if (frame[0] != 0) nonZero++;
+                }
+
+                return nonZero;
+            }
+        }
+        """);
 }
