@@ -15,6 +15,7 @@ public sealed class HotPathArrayAllocationAnalyzer : DiagnosticAnalyzer
 {
     public const string ContextProperty = "Context";
     public const string LoopContext = "Loop";
+    public const string CalledInLoopContext = "CalledInLoop";
     public const string ElementContext = "Element";
     public const string HotMemberContext = "HotMember";
     public const string StreamContext = "Stream";
@@ -88,7 +89,7 @@ public sealed class HotPathArrayAllocationAnalyzer : DiagnosticAnalyzer
         }
     }
 
-    /// <summary>The allocation's context, or null when it is not reported. Shared with the fixer.</summary>
+    /// <summary>The allocation's context (one of the *Context constants), or null when it is not reported.</summary>
     internal static string? Classify(IOperation allocation, ITypeSymbol elementType, IOperation size, ISymbol containingSymbol, MemorySettings settings, MemoryTypes types, out SyntaxNode? region)
     {
         region = null;
@@ -136,7 +137,7 @@ public sealed class HotPathArrayAllocationAnalyzer : DiagnosticAnalyzer
             && (bytes is null || size.ConstantValue.Value is int l && l >= settings.MinArraySize)
             && IsCalledInLoop(localFunction, BufferFlow.Root(allocation), types))
         {
-            where = LoopContext; // a local function declared in the method and called once per iteration
+            where = CalledInLoopContext; // a local function declared in the method and called once per iteration
         }
         else if (IsHotMember(containingSymbol, settings))
         {
@@ -177,6 +178,7 @@ public sealed class HotPathArrayAllocationAnalyzer : DiagnosticAnalyzer
         {
             LoopContext => "on every iteration of this loop",
             ElementContext => "for every element",
+            CalledInLoopContext => "on every call of local function '" + (allocation.EnclosingFunction() is ILocalFunctionOperation f ? f.Symbol.Name : "?") + "', which a loop calls",
             HotMemberContext => "on every call of hot member '" + context.ContainingSymbol.Name + "'",
             StreamContext => "on every call of this Stream override",
             _ => "of " + (size.ConstantValue.Value is int n ? ((long)n * ElementSize(elementType)).ToString("N0", CultureInfo.InvariantCulture) : "?") + " bytes on the Large Object Heap on every call",

@@ -572,7 +572,7 @@ public class BND3001AnalyzerTests
         """);
 
     [Fact]
-    public Task LocalFunctionCalledPerIteration() => Reports("""
+    public Task LocalFunctionCalledPerIteration() => Verify.AnalyzerAsync<HotPathArrayAllocationAnalyzer>(Usings + """
         sealed class Archive
         {
             public long Checksum(IEnumerable<string> files)
@@ -588,7 +588,7 @@ public class BND3001AnalyzerTests
                 static long HashFile(string path)
                 {
                     using var stream = File.OpenRead(path);
-                    var buffer = {|BND3001:new byte[65536]|};
+                    var buffer = {|#0:new byte[65536]|};
                     long h = 0;
                     int read;
                     while ((read = stream.Read(buffer, 0, buffer.Length)) > 0)
@@ -600,5 +600,5 @@ public class BND3001AnalyzerTests
                 }
             }
         }
-        """);
+        """, new DiagnosticResult("BND3001", DiagnosticSeverity.Warning).WithLocation(0).WithArguments("new byte[65536]", "on every call of local function 'HashFile', which a loop calls"));
 }
