@@ -11,6 +11,7 @@ public static class Program
         await Concurrency.RunAsync();
         await Queues.RunAsync();
         await Pooling.RunAsync();
+        Memory.Run();
         Console.WriteLine("Showcase ran. Build it to see the warnings: dotnet build samples/Showcase");
     }
 }

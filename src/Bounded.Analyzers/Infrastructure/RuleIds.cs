@@ -7,6 +7,7 @@ public static class RuleIds
     public const string UnboundedAsyncFanOut = "BND1002";
     public const string ThreadPerItem = "BND1003";
     public const string SemaphoreMisuse = "BND1004";
+    public const string HotPathByteArray = "BND3001";
     public const string RentedLengthAsDataLength = "BND3002";
     public const string RentedArrayNotReturned = "BND3003";
     public const string RentedArrayUsedAfterReturn = "BND3004";
