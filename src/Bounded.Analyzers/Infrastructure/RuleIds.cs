@@ -4,4 +4,7 @@ namespace Bounded.Analyzers;
 public static class RuleIds
 {
     public const string UnboundedTaskSpawn = "BND1001";
+    public const string DetachedTaskWithoutToken = "BND2001";
+    public const string LoopIgnoresCancellation = "BND2002";
+    public const string UndisposedTokenSource = "BND2003";
 }
