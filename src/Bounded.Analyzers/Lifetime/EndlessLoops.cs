@@ -77,7 +77,8 @@ internal static class EndlessLoops
                 {
                     AssignmentExpressionSyntax assignment => assignment.Left == target,
                     ArgumentSyntax argument => !argument.RefKindKeyword.IsKind(SyntaxKind.None),
-                    PrefixUnaryExpressionSyntax or PostfixUnaryExpressionSyntax => true,
+                    PrefixUnaryExpressionSyntax prefix => prefix.IsKind(SyntaxKind.PreIncrementExpression) || prefix.IsKind(SyntaxKind.PreDecrementExpression),
+                    PostfixUnaryExpressionSyntax => true,
                     _ => false,
                 };
 
