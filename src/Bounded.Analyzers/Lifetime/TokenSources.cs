@@ -51,14 +51,11 @@ internal static class TokenSources
         }
 
         ILocalSymbol local;
-        IOperation? owner;
         switch (creation.ParentSkippingConversions())
         {
             case IVariableInitializerOperation { Parent: IVariableDeclaratorOperation declarator }:
                 local = declarator.Symbol;
-                owner = declarator.Parent?.Parent;
-                if (declarator.Parent is IVariableDeclarationOperation { Parent: IUsingOperation or IUsingDeclarationOperation }
-                    || owner is IUsingOperation or IUsingDeclarationOperation)
+                if (IsUsingResource(declarator))
                 {
                     return new TokenSourceUse(local, creation, linked) { UnderUsing = true };
                 }
@@ -115,7 +112,7 @@ internal static class TokenSources
                 NoteDispose(conditional, use, creationStatement, inNestedFunction);
                 return;
             case IUsingOperation:
-            case IVariableInitializerOperation { Parent.Parent.Parent: IUsingDeclarationOperation }:
+            case IVariableInitializerOperation { Parent: IVariableDeclaratorOperation aliased } when IsUsingResource(aliased):
                 use.DisposedOnEveryPath = true;
                 return;
             case IInvocationOperation { TargetMethod.Name: "CancelAfter" } cancelAfter when ReferenceEquals(cancelAfter.Instance?.WithoutConversions(), reference):
@@ -133,6 +130,12 @@ internal static class TokenSources
                 return;
         }
     }
+
+    /// <summary>The declarator is the resource of a <c>using</c> statement or declaration.</summary>
+    private static bool IsUsingResource(IVariableDeclaratorOperation declarator) =>
+        declarator.Parent is IVariableDeclarationOperation { Parent: var group }
+        && (group is IUsingOperation or IUsingDeclarationOperation
+            || group is IVariableDeclarationGroupOperation { Parent: IUsingOperation or IUsingDeclarationOperation });
 
     private static void NoteDispose(IOperation dispose, TokenSourceUse use, StatementSyntax? creationStatement, bool inNestedFunction)
     {
