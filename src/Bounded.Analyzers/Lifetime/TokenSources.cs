@@ -175,12 +175,14 @@ internal static class TokenSources
                 case IAwaitOperation:
                     return true;
                 case ILocalFunctionOperation:
-                case IVariableDeclaratorOperation:
-                case IReturnOperation when !crossedFunction:
                 case IObjectCreationOperation:
+                    return false;
+                case IVariableDeclaratorOperation or IVariableInitializerOperation:
+                case IReturnOperation when !crossedFunction:
                 case ISimpleAssignmentOperation:
                 case ICompoundAssignmentOperation:
-                    return false;
+                    // A plain value (a bool, a count, a string) computed with the token keeps nothing alive.
+                    return !crossedFunction && !passedTask && current.Type is { SpecialType: not SpecialType.None };
                 case IAnonymousFunctionOperation:
                     crossedFunction = true;
                     break;
