@@ -9,6 +9,7 @@ public static class Program
     public static async Task Main()
     {
         await Concurrency.RunAsync();
+        await Lifetime.RunAsync();
         Console.WriteLine("Showcase ran. Build it to see the warnings: dotnet build samples/Showcase");
     }
 }
