@@ -131,12 +131,12 @@ internal static class EndlessLoops
         }
     }
 
-    /// <summary>The loop waits: an <c>await</c>, or a <c>Thread.Sleep</c>, in its own body (nested functions aside).</summary>
+    /// <summary>The loop waits: an <c>await</c>, an <c>await foreach</c>, or a <c>Thread.Sleep</c>, in its own body (nested functions aside).</summary>
     public static bool Waits(ILoopOperation loop, LifetimeTypes types)
     {
         foreach (var operation in OwnDescendants(loop))
         {
-            if (operation is IAwaitOperation
+            if (operation is IAwaitOperation or IForEachLoopOperation { IsAsynchronous: true }
                 || (operation is IInvocationOperation { TargetMethod: { Name: "Sleep", IsStatic: true } sleep } && SymbolEqualityComparer.Default.Equals(sleep.ContainingType, types.Thread)))
             {
                 return true;

@@ -62,21 +62,18 @@ public sealed class DetachedTaskCodeFixProvider : BoundedCodeFixProvider
             return;
         }
 
-        foreach (var candidate in candidates)
-        {
-            var token = candidate.Expression;
-            var single = candidates.Length == 1;
-            fixes.Add(new PlannedFix(
-                "Pass '" + token + "' to the detached work",
-                single ? PassTokenKey : PassTokenKey + "." + TokenForwarding.KeySuffix(token),
-                editor =>
+        TokenForwarding.AddPerCandidate(
+            candidates,
+            PassTokenKey,
+            token => "Pass '" + token + "' to the detached work",
+            (editor, token) =>
+            {
+                foreach (var slot in slots)
                 {
-                    foreach (var slot in slots)
-                    {
-                        TokenForwarding.Apply(editor, slot, token);
-                    }
-                }));
-        }
+                    TokenForwarding.Apply(editor, slot, token);
+                }
+            },
+            fixes);
     }
 
     /// <summary>The start call's own token slot, plus (for a lambda) the calls inside it that take one.</summary>

@@ -48,29 +48,27 @@ public sealed class EndlessLoopCodeFixProvider : BoundedCodeFixProvider
         var condition = ConditionToExtend(loopSyntax, out var endless);
         var useCondition = condition is not null && (!endless || FunctionMayEndAfter(loopSyntax, context));
 
-        foreach (var candidate in candidates)
-        {
-            var token = candidate.Expression;
-            fixes.Add(new PlannedFix(
-                "Observe '" + token + "' in the loop",
-                candidates.Length == 1 ? ObserveTokenKey : ObserveTokenKey + "." + TokenForwarding.KeySuffix(token),
-                editor =>
+        TokenForwarding.AddPerCandidate(
+            candidates,
+            ObserveTokenKey,
+            token => "Observe '" + token + "' in the loop",
+            (editor, token) =>
+            {
+                if (useCondition)
                 {
-                    if (useCondition)
-                    {
-                        ObserveInCondition(editor, condition!, endless, token);
-                    }
-                    else
-                    {
-                        ThrowAtTop(editor, loopSyntax, token);
-                    }
+                    ObserveInCondition(editor, condition!, endless, token);
+                }
+                else
+                {
+                    ThrowAtTop(editor, loopSyntax, token);
+                }
 
-                    foreach (var slot in slots)
-                    {
-                        TokenForwarding.Apply(editor, slot, token);
-                    }
-                }));
-        }
+                foreach (var slot in slots)
+                {
+                    TokenForwarding.Apply(editor, slot, token);
+                }
+            },
+            fixes);
     }
 
     /// <summary>Calls inside a nested endless loop belong to that loop's own diagnostic and fix.</summary>

@@ -203,8 +203,21 @@ internal static class TokenForwarding
         return index >= 0 && index < list.Arguments.Count ? list.Arguments[index] : null;
     }
 
+    /// <summary>
+    /// One fix per token candidate: with a single candidate under <paramref name="key"/> (so FixAll applies it
+    /// everywhere), with several under <paramref name="key"/> plus the token's name.
+    /// </summary>
+    public static void AddPerCandidate(ImmutableArray<TokenCandidate> candidates, string key, System.Func<string, string> title, System.Action<SyntaxEditor, string> apply, List<PlannedFix> fixes)
+    {
+        foreach (var candidate in candidates)
+        {
+            var token = candidate.Expression;
+            fixes.Add(new PlannedFix(title(token), candidates.Length == 1 ? key : key + "." + KeySuffix(token), editor => apply(editor, token)));
+        }
+    }
+
     /// <summary>Equivalence-key suffix for a token expression: letters and digits only.</summary>
-    public static string KeySuffix(string expression)
+    private static string KeySuffix(string expression)
     {
         var builder = new StringBuilder();
         foreach (var c in expression)

@@ -393,6 +393,23 @@ public class BND2002AnalyzerTests
         }
         """, Diagnostic("while", "observe 'cancellationToken'"));
 
+    [Fact]
+    public Task AwaitForeachCountsAsWaiting() => Reports("""
+        public class Reconnecting
+        {
+            public async Task ListenAsync(Func<IAsyncEnumerable<Message>> connect, ILogger log, CancellationToken cancellationToken)
+            {
+                {|#0:while|} (true)
+                {
+                    await foreach (var message in connect())
+                    {
+                        log.Log(message.Id);
+                    }
+                }
+            }
+        }
+        """, Diagnostic("while", "observe 'cancellationToken'"));
+
     // ---- negatives ----
 
     [Fact]

@@ -279,6 +279,31 @@ public class BND2002FixTests
         """);
 
     [Fact]
+    public Task SeveralTokensEachGetAKey() => Fix("""
+        public class Bridge
+        {
+            public async Task RunAsync(CancellationToken requestAborted, CancellationToken shutdown)
+            {
+                {|BND2002:while|} (true)
+                {
+                    await Task.Delay(1000);
+                }
+            }
+        }
+        """, """
+        public class Bridge
+        {
+            public async Task RunAsync(CancellationToken requestAborted, CancellationToken shutdown)
+            {
+                while (!requestAborted.IsCancellationRequested)
+                {
+                    await Task.Delay(1000, requestAborted);
+                }
+            }
+        }
+        """, EndlessLoopCodeFixProvider.ObserveTokenKey + ".requestAborted");
+
+    [Fact]
     public Task NoFixWithoutAToken() => Verify.NoFixAsync<EndlessLoopAnalyzer, EndlessLoopCodeFixProvider>(LifetimeSource.Code("""
         public class Flusher
         {
