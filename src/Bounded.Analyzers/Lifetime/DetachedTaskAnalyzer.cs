@@ -49,7 +49,7 @@ public sealed class DetachedTaskAnalyzer : DiagnosticAnalyzer
         }
 
         var kind = DetachedTasks.Classify(statement.Operation, types, out var call);
-        if (kind == DetachedKind.None || call is null || DetachedTasks.ReceivesToken(kind, call, types))
+        if (kind == DetachedKind.None || call is null || statement.Syntax.ContainsDiagnostics || DetachedTasks.ReceivesToken(kind, call, types))
         {
             return;
         }

@@ -42,6 +42,7 @@ public sealed class EndlessLoopAnalyzer : DiagnosticAnalyzer
         var loop = (ILoopOperation)context.Operation;
         if (loop.LoopKind is not (LoopKind.While or LoopKind.For)
             || !EndlessLoops.HasNoExitCondition(loop)
+            || loop.Syntax.ContainsDiagnostics
             || !EndlessLoops.RunsInBackground(loop, context.ContainingSymbol, types)
             || !EndlessLoops.Waits(loop, types)
             || EndlessLoops.CanLeave(loop.Syntax)

@@ -46,6 +46,11 @@ public sealed class UndisposedTokenSourceAnalyzer : DiagnosticAnalyzer
             return;
         }
 
+        if (operation.Syntax.ContainsDiagnostics)
+        {
+            return; // half-typed
+        }
+
         var use = TokenSources.Inspect(operation, types);
         if (use is null || use.UnderUsing || use.DisposedOnEveryPath || use.Escapes || (!use.Linked && !use.HasTimer))
         {

@@ -29,16 +29,11 @@ public sealed class DetachedTaskCodeFixProvider : BoundedCodeFixProvider
     private protected override void Plan(Diagnostic diagnostic, FixContext context, List<PlannedFix> fixes)
     {
         var node = context.Root.FindNode(diagnostic.Location.SourceSpan, getInnermostNodeForTie: true);
-        if (node.FirstAncestorOrSelf<ExpressionStatementSyntax>() is not { } statementSyntax
-            || context.Model.GetOperation(statementSyntax, context.CancellationToken) is not IExpressionStatementOperation statement)
+        if (node.FirstAncestorOrSelf<InvocationExpressionSyntax>() is not { } invocationSyntax
+            || context.Model.GetOperation(invocationSyntax, context.CancellationToken) is not { } site
+            || StatementOf(site) is not { } statement)
         {
-            if (node.FirstAncestorOrSelf<ArrowExpressionClauseSyntax>() is not { } arrow
-                || context.Model.GetOperation(arrow.Expression, context.CancellationToken)?.Parent is not IExpressionStatementOperation implicitStatement)
-            {
-                return;
-            }
-
-            statement = implicitStatement;
+            return;
         }
 
         var types = LifetimeTypes.From(context.Model.Compilation);
@@ -74,6 +69,23 @@ public sealed class DetachedTaskCodeFixProvider : BoundedCodeFixProvider
                 }
             },
             fixes);
+    }
+
+    /// <summary>The (possibly implicit) expression statement that drops the task started at <paramref name="site"/>.</summary>
+    private static IExpressionStatementOperation? StatementOf(IOperation site)
+    {
+        for (var current = site.Parent; current is not null; current = current.Parent)
+        {
+            switch (current)
+            {
+                case IExpressionStatementOperation statement:
+                    return statement;
+                case IAnonymousFunctionOperation or ILocalFunctionOperation or IBlockOperation:
+                    return null;
+            }
+        }
+
+        return null;
     }
 
     /// <summary>The start call's own token slot, plus (for a lambda) the calls inside it that take one.</summary>

@@ -308,7 +308,37 @@ public class BND2001AnalyzerTests
         }
         """), "bounded.task_ownership_methods = Track", Diagnostic("SendAsync", "pass 'cancellationToken'"));
 
+    [Fact]
+    public Task MinimalApiMapPostHandler() => Reports("""
+        public static class OrderEndpoints
+        {
+            public static void Map(WebApplication app)
+            {
+                app.MapPost("/orders", (Order order, IOrderStore store, CancellationToken ct) =>
+                {
+                    _ = store.{|#0:SaveAsync|}(order);
+                    return "accepted";
+                });
+            }
+        }
+        """, Diagnostic("SaveAsync", "pass 'ct'"));
+
     // ---- negatives ----
+
+    [Fact]
+    public Task MinimalApiHandlerPassesToken() => Clean("""
+        public static class OrderEndpoints
+        {
+            public static void Map(WebApplication app)
+            {
+                app.MapPost("/orders", (Order order, IOrderStore store, CancellationToken ct) =>
+                {
+                    _ = store.SaveAsync(order, ct);
+                    return "accepted";
+                });
+            }
+        }
+        """);
 
     [Fact]
     public Task Awaited() => Clean("""

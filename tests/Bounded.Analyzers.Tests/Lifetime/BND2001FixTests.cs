@@ -198,6 +198,29 @@ public class BND2001FixTests
         """);
 
     [Fact]
+    public Task DiscardInsideAnExpressionLambda() => Fix("""
+        public class Bulk
+        {
+            private readonly IOrderStore _store = null!;
+
+            public void SaveAll(List<Order> orders, CancellationToken cancellationToken)
+            {
+                orders.ForEach(order => _ = _store.{|BND2001:SaveAsync|}(order));
+            }
+        }
+        """, """
+        public class Bulk
+        {
+            private readonly IOrderStore _store = null!;
+
+            public void SaveAll(List<Order> orders, CancellationToken cancellationToken)
+            {
+                orders.ForEach(order => _ = _store.SaveAsync(order, cancellationToken));
+            }
+        }
+        """);
+
+    [Fact]
     public Task SeveralCandidatesEachGetAKey() => Fix("""
         public class Linker
         {

@@ -21,6 +21,7 @@ internal static class LifetimeSource
 
         public class HttpContext { public CancellationToken RequestAborted { get; set; } }
         public abstract class ControllerBase { public HttpContext HttpContext { get; set; } = new HttpContext(); }
+        public sealed class WebApplication { public void MapPost(string pattern, Delegate handler) { } }
         public class HttpGetAttribute : Attribute { public HttpGetAttribute(string template = "") { } }
         public interface IHostApplicationLifetime { CancellationToken ApplicationStopping { get; } }
         public abstract class BackgroundService
