@@ -201,7 +201,7 @@ public sealed class DetachedTaskCodeFixProvider : BoundedCodeFixProvider
 
     private static bool CanAddParameter(IMethodSymbol method, MethodDeclarationSyntax declaration, SyntaxNode root)
     {
-        if (method.IsOverride || method.IsAbstract || method.IsExtern || method.PartialDefinitionPart is not null || method.PartialImplementationPart is not null
+        if (method.IsOverride || method.IsAbstract || method.IsVirtual || method.IsExtern || method.PartialDefinitionPart is not null || method.PartialImplementationPart is not null
             || !method.ExplicitInterfaceImplementations.IsEmpty || method.Name == "Main")
         {
             return false;

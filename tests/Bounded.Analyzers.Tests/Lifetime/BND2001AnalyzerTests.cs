@@ -309,6 +309,34 @@ public class BND2001AnalyzerTests
         """), "bounded.task_ownership_methods = Track", Diagnostic("SendAsync", "pass 'cancellationToken'"));
 
     [Fact]
+    public Task PrivateBaseTokenIsNeverSuggested() => Reports("""
+        public abstract class ServiceBase
+        {
+            private readonly CancellationTokenSource _hidden = new();
+            protected IEmailSender Email { get; } = null!;
+        }
+
+        public class Mailer : ServiceBase
+        {
+            public void Send(string to) => _ = Email.{|#0:SendAsync|}(to, "x");
+        }
+        """, Diagnostic("SendAsync", "no token is in scope to stop it"));
+
+    [Fact]
+    public Task ProtectedBaseTokenIsSuggested() => Reports("""
+        public abstract class ServiceBase
+        {
+            protected CancellationToken Stopping { get; }
+            protected IEmailSender Email { get; } = null!;
+        }
+
+        public class Mailer : ServiceBase
+        {
+            public void Send(string to) => _ = Email.{|#0:SendAsync|}(to, "x");
+        }
+        """, Diagnostic("SendAsync", "pass 'Stopping'"));
+
+    [Fact]
     public Task MinimalApiMapPostHandler() => Reports("""
         public static class OrderEndpoints
         {

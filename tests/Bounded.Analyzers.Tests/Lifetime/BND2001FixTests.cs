@@ -325,6 +325,19 @@ public class BND2001FixTests
         """));
 
     [Fact]
+    public Task NoParameterOnVirtualMethod() => Verify.NoFixAsync<DetachedTaskAnalyzer, DetachedTaskCodeFixProvider>(LifetimeSource.Code("""
+        public class Notifier
+        {
+            private readonly IEmailSender _email = null!;
+
+            public virtual void Notify(string to)
+            {
+                _ = _email.{|BND2001:SendAsync|}(to, "hello");
+            }
+        }
+        """));
+
+    [Fact]
     public Task NoFixWhenCalleeTakesNoToken() => Verify.NoFixAsync<DetachedTaskAnalyzer, DetachedTaskCodeFixProvider>(LifetimeSource.Code("""
         public class Audit
         {
