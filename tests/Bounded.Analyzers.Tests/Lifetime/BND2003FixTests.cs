@@ -178,16 +178,19 @@ public class BND2003FixTests
         """);
 
     [Fact]
-    public Task NoFixBeforeCSharp8() => Verify.FixAsync<UndisposedTokenSourceAnalyzer, UndisposedTokenSourceCodeFixProvider>("""
+    public Task UsingStatementBeforeCSharp8() => Verify.FixAsync<UndisposedTokenSourceAnalyzer, UndisposedTokenSourceCodeFixProvider>("""
         using System.Threading;
         using System.Threading.Tasks;
 
         public class Old
         {
-            public async Task RunAsync(CancellationToken cancellationToken)
+            public async Task<int> RunAsync(CancellationToken cancellationToken)
             {
                 var cts = {|BND2003:CancellationTokenSource.CreateLinkedTokenSource|}(cancellationToken);
+                cts.CancelAfter(1000);
                 await Task.Delay(1, cts.Token);
+                var done = 1;
+                return done;
             }
         }
         """, """
@@ -196,11 +199,77 @@ public class BND2003FixTests
 
         public class Old
         {
-            public async Task RunAsync(CancellationToken cancellationToken)
+            public async Task<int> RunAsync(CancellationToken cancellationToken)
             {
-                var cts = {|BND2003:CancellationTokenSource.CreateLinkedTokenSource|}(cancellationToken);
-                await Task.Delay(1, cts.Token);
+                using (var cts = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken))
+                {
+                    cts.CancelAfter(1000);
+                    await Task.Delay(1, cts.Token);
+                }
+
+                var done = 1;
+                return done;
             }
         }
         """, UndisposedTokenSourceCodeFixProvider.UsingKey, languageVersion: LanguageVersion.CSharp7_3);
+
+    [Fact]
+    public Task UsingStatementInSwitchSection() => Fix("""
+        public class Router
+        {
+            private readonly IOrderStore _store = null!;
+
+            public async Task RouteAsync(string kind, Order order, CancellationToken cancellationToken)
+            {
+                switch (kind)
+                {
+                    case "save":
+                        var cts = {|BND2003:CancellationTokenSource.CreateLinkedTokenSource|}(cancellationToken);
+                        cts.CancelAfter(1000);
+                        await _store.SaveAsync(order, cts.Token);
+                        break;
+                }
+            }
+        }
+        """, """
+        public class Router
+        {
+            private readonly IOrderStore _store = null!;
+
+            public async Task RouteAsync(string kind, Order order, CancellationToken cancellationToken)
+            {
+                switch (kind)
+                {
+                    case "save":
+                        using (var cts = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken))
+                        {
+                            cts.CancelAfter(1000);
+                            await _store.SaveAsync(order, cts.Token);
+                        }
+
+                        break;
+                }
+            }
+        }
+        """);
+
+    [Fact]
+    public Task NoUsingStatementWhenALaterStatementNeedsALocalFromTheRange() => NoFix("""
+        public class Router
+        {
+            public async Task<int> RouteAsync(string kind, CancellationToken cancellationToken)
+            {
+                switch (kind)
+                {
+                    case "wait":
+                        var cts = {|BND2003:CancellationTokenSource.CreateLinkedTokenSource|}(cancellationToken);
+                        var done = 1;
+                        await Task.Delay(done, cts.Token);
+                        return done;
+                    default:
+                        return 0;
+                }
+            }
+        }
+        """);
 }
