@@ -304,6 +304,30 @@ public class BND2002FixTests
         """, EndlessLoopCodeFixProvider.ObserveTokenKey + ".requestAborted");
 
     [Fact]
+    public Task EmbeddedStatementBodyGetsABlock() => Fix("""
+        public class Ticker
+        {
+            public async Task TickAsync(CancellationToken cancellationToken)
+            {
+                {|BND2002:for|} (;;)
+                    await Task.Delay(1000);
+            }
+        }
+        """, """
+        public class Ticker
+        {
+            public async Task TickAsync(CancellationToken cancellationToken)
+            {
+                for (;;)
+                {
+                    cancellationToken.ThrowIfCancellationRequested();
+                    await Task.Delay(1000, cancellationToken);
+                }
+            }
+        }
+        """);
+
+    [Fact]
     public Task NoFixWithoutAToken() => Verify.NoFixAsync<EndlessLoopAnalyzer, EndlessLoopCodeFixProvider>(LifetimeSource.Code("""
         public class Flusher
         {
