@@ -93,29 +93,16 @@ internal static class TokenDiscovery
             return result.ToImmutable();
         }
 
-        // 2. Locals declared before the position, in declaration order.
+        // 2. Locals declared before the position, in declaration order (found through the syntax around the position:
+        // LookupSymbols would list every type and namespace in scope).
         var locals = new List<ILocalSymbol>();
-        foreach (var symbol in model.LookupSymbols(position))
-        {
-            if (symbol is ILocalSymbol local && DeclaredBefore(local, position))
-            {
-                locals.Add(local);
-            }
-        }
-
+        CollectLocalsBefore(model, node, scopeEnd, tokenType, sourceType, locals, cancellationToken);
         locals.Sort((a, b) => DeclarationStart(a).CompareTo(DeclarationStart(b)));
         foreach (var local in locals)
         {
-            {
-                if (SymbolEqualityComparer.Default.Equals(local.Type, tokenType))
-                {
-                    result.Add(new TokenCandidate(EscapeIdentifier(local.Name), isParameter: false));
-                }
-                else if (sourceType is not null && SymbolEqualityComparer.Default.Equals(local.Type, sourceType))
-                {
-                    result.Add(new TokenCandidate(EscapeIdentifier(local.Name) + ".Token", isParameter: false));
-                }
-            }
+            result.Add(new TokenCandidate(
+                SymbolEqualityComparer.Default.Equals(local.Type, tokenType) ? EscapeIdentifier(local.Name) : EscapeIdentifier(local.Name) + ".Token",
+                isParameter: false));
         }
 
         if (result.Count > 0)
@@ -190,28 +177,75 @@ internal static class TokenDiscovery
         return text;
     }
 
-    private static int DeclarationStart(ISymbol symbol) =>
-        symbol.DeclaringSyntaxReferences.Length > 0 ? symbol.DeclaringSyntaxReferences[0].Span.Start : 0;
-
-    private static bool DeclaredBefore(ILocalSymbol local, int position)
+    /// <summary>Token and token-source locals declared in the blocks, <c>for</c>, <c>using</c> and <c>foreach</c> headers around the node, before it.</summary>
+    private static void CollectLocalsBefore(SemanticModel model, SyntaxNode node, SyntaxNode? scopeEnd, INamedTypeSymbol tokenType, INamedTypeSymbol? sourceType, List<ILocalSymbol> locals, CancellationToken cancellationToken)
     {
-        foreach (var reference in local.DeclaringSyntaxReferences)
+        var position = node.SpanStart;
+        for (SyntaxNode? current = node; current is not null && current != scopeEnd && current is not BaseTypeDeclarationSyntax; current = current.Parent)
         {
-            var declaration = reference.GetSyntax();
-            var end = declaration.Span.End;
-            if (declaration.Parent is VariableDeclarationSyntax { Parent: LocalDeclarationStatementSyntax statement })
+            switch (current.Parent)
             {
-                end = statement.Span.End;
-            }
+                case BlockSyntax block:
+                    AddDeclaredBefore(block.Statements, position);
+                    break;
+                case SwitchSectionSyntax section:
+                    AddDeclaredBefore(section.Statements, position);
+                    break;
+                case ForStatementSyntax { Declaration: { } declaration } when current != declaration:
+                    AddDeclarators(declaration);
+                    break;
+                case UsingStatementSyntax { Declaration: { } declaration } when current != declaration:
+                    AddDeclarators(declaration);
+                    break;
+                case ForEachStatementSyntax forEach when current == forEach.Statement:
+                    if (model.GetDeclaredSymbol(forEach, cancellationToken) is ILocalSymbol variable)
+                    {
+                        Add(variable);
+                    }
 
-            if (end <= position)
-            {
-                return true;
+                    break;
             }
         }
 
-        return false;
+        void AddDeclaredBefore(SyntaxList<StatementSyntax> statements, int before)
+        {
+            foreach (var statement in statements)
+            {
+                if (statement.Span.End > before)
+                {
+                    break;
+                }
+
+                if (statement is LocalDeclarationStatementSyntax local)
+                {
+                    AddDeclarators(local.Declaration);
+                }
+            }
+        }
+
+        void AddDeclarators(VariableDeclarationSyntax declaration)
+        {
+            foreach (var variable in declaration.Variables)
+            {
+                if (model.GetDeclaredSymbol(variable, cancellationToken) is ILocalSymbol local)
+                {
+                    Add(local);
+                }
+            }
+        }
+
+        void Add(ILocalSymbol local)
+        {
+            if (SymbolEqualityComparer.Default.Equals(local.Type, tokenType)
+                || (sourceType is not null && SymbolEqualityComparer.Default.Equals(local.Type, sourceType)))
+            {
+                locals.Add(local);
+            }
+        }
     }
+
+    private static int DeclarationStart(ISymbol symbol) =>
+        symbol.DeclaringSyntaxReferences.Length > 0 ? symbol.DeclaringSyntaxReferences[0].Span.Start : 0;
 
     private static bool IsReadableMember(ISymbol member, out ITypeSymbol? type)
     {
