@@ -25,16 +25,7 @@ public sealed class EndlessLoopAnalyzer : DiagnosticAnalyzer
     {
         context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.None);
         context.EnableConcurrentExecution();
-        context.RegisterCompilationStartAction(start =>
-        {
-            var types = LifetimeTypes.From(start.Compilation);
-            if (types.Common.Task is null || types.CancellationToken is null)
-            {
-                return;
-            }
-
-            start.RegisterOperationAction(c => Analyze(c, types), OperationKind.Loop);
-        });
+        LifetimeTypes.Register(context, Analyze, OperationKind.Loop);
     }
 
     private static void Analyze(OperationAnalysisContext context, LifetimeTypes types)

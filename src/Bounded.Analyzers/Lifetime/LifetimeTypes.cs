@@ -1,4 +1,6 @@
+using System;
 using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.Diagnostics;
 using Microsoft.CodeAnalysis.Operations;
 
 namespace Bounded.Analyzers.Lifetime;
@@ -20,6 +22,24 @@ internal sealed class LifetimeTypes
     public INamedTypeSymbol? Thread { get; }
 
     public static LifetimeTypes From(Compilation compilation) => new(compilation);
+
+    /// <summary>
+    /// The registration every BND2xxx analyzer uses: types resolved once per compilation, and nothing registered
+    /// when Task or CancellationToken is missing.
+    /// </summary>
+    public static void Register(AnalysisContext context, Action<OperationAnalysisContext, LifetimeTypes> action, params OperationKind[] kinds)
+    {
+        context.RegisterCompilationStartAction(start =>
+        {
+            var types = From(start.Compilation);
+            if (types.Common.Task is null || types.CancellationToken is null)
+            {
+                return;
+            }
+
+            start.RegisterOperationAction(c => action(c, types), kinds);
+        });
+    }
 
     public bool IsToken(ITypeSymbol? type) => type is not null && SymbolEqualityComparer.Default.Equals(type, CancellationToken);
 

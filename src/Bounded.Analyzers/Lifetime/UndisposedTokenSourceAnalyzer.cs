@@ -26,16 +26,7 @@ public sealed class UndisposedTokenSourceAnalyzer : DiagnosticAnalyzer
     {
         context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.None);
         context.EnableConcurrentExecution();
-        context.RegisterCompilationStartAction(start =>
-        {
-            var types = LifetimeTypes.From(start.Compilation);
-            if (types.CancellationTokenSource is null || types.Common.Task is null)
-            {
-                return;
-            }
-
-            start.RegisterOperationAction(c => Analyze(c, types), OperationKind.Invocation, OperationKind.ObjectCreation);
-        });
+        LifetimeTypes.Register(context, Analyze, OperationKind.Invocation, OperationKind.ObjectCreation);
     }
 
     private static void Analyze(OperationAnalysisContext context, LifetimeTypes types)
