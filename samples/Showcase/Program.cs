@@ -12,6 +12,7 @@ public static class Program
         await Queues.RunAsync();
         await Pooling.RunAsync();
         Memory.Run();
+        await Lifetime.RunAsync();
         Console.WriteLine("Showcase ran. Build it to see the warnings: dotnet build samples/Showcase");
     }
 }

@@ -7,6 +7,9 @@ public static class RuleIds
     public const string UnboundedAsyncFanOut = "BND1002";
     public const string ThreadPerItem = "BND1003";
     public const string SemaphoreMisuse = "BND1004";
+    public const string DetachedTaskWithoutToken = "BND2001";
+    public const string LoopIgnoresCancellation = "BND2002";
+    public const string UndisposedTokenSource = "BND2003";
     public const string HotPathByteArray = "BND3001";
     public const string RentedLengthAsDataLength = "BND3002";
     public const string RentedArrayNotReturned = "BND3003";

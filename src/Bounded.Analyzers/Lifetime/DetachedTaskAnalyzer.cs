@@ -1,0 +1,85 @@
+using System.Collections.Immutable;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+using Microsoft.CodeAnalysis.Diagnostics;
+using Microsoft.CodeAnalysis.Operations;
+
+namespace Bounded.Analyzers.Lifetime;
+
+/// <summary>BND2001: a task that is started and dropped, whose work receives no CancellationToken.</summary>
+[DiagnosticAnalyzer(LanguageNames.CSharp)]
+public sealed class DetachedTaskAnalyzer : DiagnosticAnalyzer
+{
+    public static readonly DiagnosticDescriptor Rule = Rules.Create(
+        RuleIds.DetachedTaskWithoutToken,
+        title: "Detached task gets no CancellationToken",
+        message: "'{0}' starts work nobody awaits, and the work receives no CancellationToken; {1}",
+        RuleCategories.Lifetime,
+        DiagnosticSeverity.Warning,
+        description: "Fire-and-forget work that receives no CancellationToken keeps running after the request that started it "
+            + "is gone, during shutdown and after the caller gave up. Pass the token in scope to the work and to the calls inside it.");
+
+    public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics => ImmutableArray.Create(Rule);
+
+    public override void Initialize(AnalysisContext context)
+    {
+        context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.None);
+        context.EnableConcurrentExecution();
+        LifetimeTypes.Register(context, Analyze, OperationKind.ExpressionStatement);
+    }
+
+    private static void Analyze(OperationAnalysisContext context, LifetimeTypes types)
+    {
+        var statement = (IExpressionStatementOperation)context.Operation;
+        // Implicit statements are expression bodies; only `=> _ = X()` and `void M() => X()` drop a task on purpose.
+        if (statement.IsImplicit
+            && statement.Operation is not ISimpleAssignmentOperation { Target: IDiscardOperation }
+            && statement.Syntax.Parent is not ArrowExpressionClauseSyntax)
+        {
+            return;
+        }
+
+        var kind = DetachedTasks.Classify(statement.Operation, types, out var call);
+        if (kind == DetachedKind.None || call is null || statement.Syntax.ContainsDiagnostics || DetachedTasks.ReceivesToken(kind, call, types))
+        {
+            return;
+        }
+
+        var method = call.TargetMethod;
+        var acceptsToken = kind != DetachedKind.Call || DetachedTasks.AcceptsToken(method, types);
+        if (!acceptsToken && (method.Locations.IsEmpty || !method.Locations[0].IsInSource))
+        {
+            return; // a library call that takes no token in any overload: nothing to pass, not ours to change
+        }
+
+        var tree = statement.Syntax.SyntaxTree;
+        var provider = context.Options.AnalyzerConfigOptionsProvider;
+        if (BoundedOptions.IsExcludedTestProject(provider, tree, RuleIds.DetachedTaskWithoutToken))
+        {
+            return;
+        }
+
+        var ownership = BoundedOptions.GetList(provider, tree, RuleIds.DetachedTaskWithoutToken, DetachedTasks.OwnershipMethodsOption, ImmutableArray<string>.Empty);
+        if (DetachedTasks.IsOwnershipMethod(method, ownership))
+        {
+            return;
+        }
+
+        string advice;
+        if (!acceptsToken)
+        {
+            advice = "'" + method.Name + "' accepts no token; give it one";
+        }
+        else if (statement.SemanticModel is { } model
+            && TokenDiscovery.Find(model, call.Syntax, context.CancellationToken) is { IsEmpty: false } candidates)
+        {
+            advice = "pass " + TokenDiscovery.Describe(candidates);
+        }
+        else
+        {
+            advice = "no token is in scope to stop it";
+        }
+
+        context.ReportDiagnostic(Diagnostic.Create(Rule, DetachedTasks.Location(call), DetachedTasks.DisplayName(kind, call), advice));
+    }
+}

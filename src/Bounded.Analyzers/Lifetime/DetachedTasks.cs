@@ -1,0 +1,209 @@
+using System;
+using System.Collections.Immutable;
+using Bounded.Analyzers.Concurrency;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+using Microsoft.CodeAnalysis.Operations;
+
+namespace Bounded.Analyzers.Lifetime;
+
+/// <summary>What kind of detached work a fire-and-forget site starts.</summary>
+internal enum DetachedKind
+{
+    None,
+
+    /// <summary><c>Task.Run</c>, <c>Task.Factory.StartNew</c>.</summary>
+    Spawn,
+
+    /// <summary><c>new Task(...).Start()</c>.</summary>
+    Start,
+
+    /// <summary>A discarded or unawaited call that returns a task.</summary>
+    Call,
+}
+
+/// <summary>Recognises BND2001's fire-and-forget sites and decides whether their work receives a token.</summary>
+internal static class DetachedTasks
+{
+    public const string OwnershipMethodsOption = "task_ownership_methods";
+
+    /// <summary>
+    /// The call a statement starts and drops: <c>_ = X(...)</c>, <c>X(...);</c> (X returning a task), or
+    /// <c>new Task(...).Start();</c>. <paramref name="call"/> is the call that starts the work.
+    /// </summary>
+    public static DetachedKind Classify(IOperation statementValue, LifetimeTypes types, out IInvocationOperation? call)
+    {
+        call = null;
+        var value = statementValue;
+        var discarded = false;
+        if (value is ISimpleAssignmentOperation { Target: IDiscardOperation } discard)
+        {
+            value = discard.Value;
+            discarded = true;
+        }
+
+        value = value.WithoutConversions();
+        if (value is not IInvocationOperation invocation)
+        {
+            return DetachedKind.None;
+        }
+
+        var method = invocation.TargetMethod;
+        if (method.Name == "ConfigureAwait" && invocation.Instance?.WithoutConversions() is IInvocationOperation configured && types.IsAwaitable(configured.Type))
+        {
+            invocation = configured;
+            method = invocation.TargetMethod;
+        }
+
+        if (method.Name == "Start" && !discarded && !method.IsStatic
+            && (method.IsMethodOf(types.Common.Task, "Start") || method.IsMethodOf(types.Common.GenericTask, "Start"))
+            && invocation.Instance?.WithoutConversions() is IObjectCreationOperation)
+        {
+            call = invocation;
+            return DetachedKind.Start;
+        }
+
+        if (!types.IsAwaitable(invocation.Type) || method.Name is "ContinueWith")
+        {
+            return DetachedKind.None;
+        }
+
+        call = invocation;
+        if ((method.Name == "Run" && method.IsStatic && method.IsMethodOf(types.Common.Task, "Run"))
+            || (method.Name == "StartNew" && (method.IsMethodOf(types.Common.TaskFactory, "StartNew") || method.IsMethodOf(types.Common.GenericTaskFactory, "StartNew"))))
+        {
+            return DetachedKind.Spawn;
+        }
+
+        return DetachedKind.Call;
+    }
+
+    /// <summary>Whether the detached work gets a live token: as an argument, or read inside the lambda that is the work.</summary>
+    public static bool ReceivesToken(DetachedKind kind, IInvocationOperation call, LifetimeTypes types)
+    {
+        var arguments = call.Arguments;
+        if (kind == DetachedKind.Start && call.Instance?.WithoutConversions() is IObjectCreationOperation creation)
+        {
+            arguments = creation.Arguments;
+        }
+
+        foreach (var argument in arguments)
+        {
+            if (argument.ArgumentKind == ArgumentKind.DefaultValue)
+            {
+                continue;
+            }
+
+            if (types.ObservesToken(argument.Value))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>Whether the call has an omitted token parameter or an overload that adds one.</summary>
+    public static bool AcceptsToken(IMethodSymbol method, LifetimeTypes types) =>
+        TokenParameter(method, types) is not null || TokenOverload(method, types) is not null;
+
+    /// <summary>The method's own CancellationToken parameter.</summary>
+    public static IParameterSymbol? TokenParameter(IMethodSymbol method, LifetimeTypes types)
+    {
+        foreach (var parameter in method.Parameters)
+        {
+            if (types.IsToken(parameter.Type))
+            {
+                return parameter;
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>An accessible overload with the same parameters plus a trailing CancellationToken.</summary>
+    public static IMethodSymbol? TokenOverload(IMethodSymbol method, LifetimeTypes types)
+    {
+        var original = method.OriginalDefinition;
+        if (original.ContainingType is not { } type)
+        {
+            return null;
+        }
+
+        foreach (var member in type.GetMembers(original.Name))
+        {
+            if (member is not IMethodSymbol candidate || candidate.IsStatic != original.IsStatic
+                || candidate.Parameters.Length != original.Parameters.Length + 1
+                || candidate.TypeParameters.Length != original.TypeParameters.Length
+                || !types.IsToken(candidate.Parameters[candidate.Parameters.Length - 1].Type))
+            {
+                continue;
+            }
+
+            var same = true;
+            for (var i = 0; i < original.Parameters.Length && same; i++)
+            {
+                same = original.Parameters[i].Type.ToDisplayString() == candidate.Parameters[i].Type.ToDisplayString()
+                    && original.Parameters[i].RefKind == candidate.Parameters[i].RefKind;
+            }
+
+            if (same)
+            {
+                return candidate;
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>Whether the user declared the method as taking ownership of the task (<c>bounded.task_ownership_methods</c>).</summary>
+    public static bool IsOwnershipMethod(IMethodSymbol method, ImmutableArray<string> ownershipMethods)
+    {
+        if (ownershipMethods.IsDefaultOrEmpty)
+        {
+            return false;
+        }
+
+        var type = method.ContainingType;
+        foreach (var entry in ownershipMethods)
+        {
+            var dot = entry.LastIndexOf('.');
+            if (dot < 0)
+            {
+                if (string.Equals(entry, method.Name, StringComparison.Ordinal))
+                {
+                    return true;
+                }
+
+                continue;
+            }
+
+            if (!string.Equals(entry.Substring(dot + 1), method.Name, StringComparison.Ordinal) || type is null)
+            {
+                continue;
+            }
+
+            var typeName = entry.Substring(0, dot);
+            if (string.Equals(typeName, type.Name, StringComparison.Ordinal)
+                || string.Equals(typeName, type.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat.WithGlobalNamespaceStyle(SymbolDisplayGlobalNamespaceStyle.Omitted).WithGenericsOptions(SymbolDisplayGenericsOptions.None)), StringComparison.Ordinal))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>The name the message uses for the site.</summary>
+    public static string DisplayName(DetachedKind kind, IInvocationOperation call) => kind switch
+    {
+        DetachedKind.Spawn => call.TargetMethod.Name == "Run" ? "Task.Run" : "Task.Factory.StartNew",
+        DetachedKind.Start => "Task.Start",
+        _ => call.TargetMethod.Name,
+    };
+
+    public static Location Location(IInvocationOperation call) =>
+        call.Syntax is InvocationExpressionSyntax { Expression: IdentifierNameSyntax or GenericNameSyntax } simple
+            ? simple.Expression.GetLocation()
+            : UnboundedTaskSpawnAnalyzer.SquiggleLocation(call);
+}

@@ -1,0 +1,295 @@
+using System.Collections.Generic;
+using System.Collections.Immutable;
+using System.Threading;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+
+namespace Bounded.Analyzers.Lifetime;
+
+/// <summary>A CancellationToken the code at some position can read, written the way the fix will write it.</summary>
+internal readonly struct TokenCandidate
+{
+    public TokenCandidate(string expression, bool isParameter)
+    {
+        Expression = expression;
+        IsParameter = isParameter;
+    }
+
+    /// <summary><c>stoppingToken</c>, <c>_cts.Token</c>, <c>HttpContext.RequestAborted</c>.</summary>
+    public string Expression { get; }
+
+    public bool IsParameter { get; }
+}
+
+/// <summary>
+/// Finds the tokens in scope at a position, shared by the BND2xxx analyzers (for the message) and fixers. Tiers,
+/// first non-empty tier wins: the CancellationToken parameters of the nearest enclosing lambda, local function or
+/// method that has any; then token (or token-source) locals declared before the position; then fields and
+/// properties of the containing type, directly or one member deep (<c>_cts.Token</c>,
+/// <c>HttpContext.RequestAborted</c>, <c>_lifetime.ApplicationStopping</c>), filtered for accessibility and
+/// static context.
+/// </summary>
+internal static class TokenDiscovery
+{
+    public static ImmutableArray<TokenCandidate> Find(SemanticModel model, SyntaxNode node, CancellationToken cancellationToken)
+    {
+        var tokenType = model.Compilation.GetTypeByMetadataName("System.Threading.CancellationToken");
+        var sourceType = model.Compilation.GetTypeByMetadataName("System.Threading.CancellationTokenSource");
+        if (tokenType is null)
+        {
+            return ImmutableArray<TokenCandidate>.Empty;
+        }
+
+        var result = ImmutableArray.CreateBuilder<TokenCandidate>();
+        var position = node.SpanStart;
+        var isStatic = false;
+        var capturesOuter = true;
+        SyntaxNode? scopeEnd = null;
+
+        // 1. Parameters of the nearest function that has token parameters (a static function ends the search for outer ones).
+        for (var current = node.Parent; current is not null && capturesOuter; current = current.Parent)
+        {
+            if (current is not (AnonymousFunctionExpressionSyntax or LocalFunctionStatementSyntax or BaseMethodDeclarationSyntax or AccessorDeclarationSyntax))
+            {
+                continue;
+            }
+
+            var symbol = current is AnonymousFunctionExpressionSyntax
+                ? model.GetSymbolInfo(current, cancellationToken).Symbol as IMethodSymbol
+                : model.GetDeclaredSymbol(current, cancellationToken) as IMethodSymbol;
+            if (symbol is not null)
+            {
+                foreach (var parameter in symbol.Parameters)
+                {
+                    if (SymbolEqualityComparer.Default.Equals(parameter.Type, tokenType) && !string.IsNullOrEmpty(parameter.Name) && parameter.Name != "_")
+                    {
+                        result.Add(new TokenCandidate(EscapeIdentifier(parameter.Name), isParameter: true));
+                    }
+                }
+
+                if (result.Count > 0)
+                {
+                    return result.ToImmutable();
+                }
+
+                if (current is AnonymousFunctionExpressionSyntax lambda && lambda.Modifiers.Any(SyntaxKind.StaticKeyword)
+                    || current is LocalFunctionStatementSyntax local && local.Modifiers.Any(SyntaxKind.StaticKeyword))
+                {
+                    capturesOuter = false;
+                }
+            }
+
+            if (current is BaseMethodDeclarationSyntax or AccessorDeclarationSyntax)
+            {
+                isStatic = symbol?.IsStatic ?? false;
+                scopeEnd = current;
+                break;
+            }
+        }
+
+        if (!capturesOuter)
+        {
+            return result.ToImmutable();
+        }
+
+        // 2. Locals declared before the position, in declaration order (found through the syntax around the position:
+        // LookupSymbols would list every type and namespace in scope).
+        var locals = new List<ILocalSymbol>();
+        CollectLocalsBefore(model, node, scopeEnd, tokenType, sourceType, locals, cancellationToken);
+        locals.Sort((a, b) => DeclarationStart(a).CompareTo(DeclarationStart(b)));
+        foreach (var local in locals)
+        {
+            result.Add(new TokenCandidate(
+                SymbolEqualityComparer.Default.Equals(local.Type, tokenType) ? EscapeIdentifier(local.Name) : EscapeIdentifier(local.Name) + ".Token",
+                isParameter: false));
+        }
+
+        if (result.Count > 0)
+        {
+            return result.ToImmutable();
+        }
+
+        // 3. Members of the containing type, directly or one member deep.
+        if (model.GetEnclosingSymbol(position, cancellationToken)?.ContainingType is not { } containingType)
+        {
+            return result.ToImmutable();
+        }
+
+        if (scopeEnd is null && IsInStaticMember(node))
+        {
+            isStatic = true;
+        }
+
+        var direct = new List<string>();
+        var deep = new List<string>();
+        var seen = new HashSet<string>();
+        for (INamedTypeSymbol? type = containingType; type is not null && type.SpecialType != SpecialType.System_Object; type = type.BaseType)
+        {
+            foreach (var member in type.GetMembers())
+            {
+                if (!IsReadableMember(member, out var memberType) || (isStatic && !member.IsStatic) || !seen.Add(member.Name)
+                    || !model.IsAccessible(position, member) || IsBeingInitialised(member, node))
+                {
+                    continue;
+                }
+
+                if (SymbolEqualityComparer.Default.Equals(memberType, tokenType))
+                {
+                    direct.Add(EscapeIdentifier(member.Name));
+                    continue;
+                }
+
+                if (memberType is null || memberType.TypeKind is TypeKind.Enum || memberType.SpecialType != SpecialType.None)
+                {
+                    continue;
+                }
+
+                foreach (var inner in memberType.GetMembers())
+                {
+                    if (!inner.IsStatic && IsReadableMember(inner, out var innerType)
+                        && SymbolEqualityComparer.Default.Equals(innerType, tokenType)
+                        && model.IsAccessible(position, inner))
+                    {
+                        deep.Add(EscapeIdentifier(member.Name) + "." + EscapeIdentifier(inner.Name));
+                    }
+                }
+            }
+        }
+
+        foreach (var expression in direct.Count > 0 ? direct : deep)
+        {
+            result.Add(new TokenCandidate(expression, isParameter: false));
+        }
+
+        return result.ToImmutable();
+    }
+
+    /// <summary>"'stoppingToken'" or "'a' or 'b'", for messages.</summary>
+    public static string Describe(ImmutableArray<TokenCandidate> candidates)
+    {
+        var text = "";
+        for (var i = 0; i < candidates.Length; i++)
+        {
+            text += (i == 0 ? "" : i == candidates.Length - 1 ? " or " : ", ") + "'" + candidates[i].Expression + "'";
+        }
+
+        return text;
+    }
+
+    /// <summary>Token and token-source locals declared in the blocks, <c>for</c>, <c>using</c> and <c>foreach</c> headers around the node, before it.</summary>
+    private static void CollectLocalsBefore(SemanticModel model, SyntaxNode node, SyntaxNode? scopeEnd, INamedTypeSymbol tokenType, INamedTypeSymbol? sourceType, List<ILocalSymbol> locals, CancellationToken cancellationToken)
+    {
+        var position = node.SpanStart;
+        for (SyntaxNode? current = node; current is not null && current != scopeEnd && current is not BaseTypeDeclarationSyntax; current = current.Parent)
+        {
+            switch (current.Parent)
+            {
+                case BlockSyntax block:
+                    AddDeclaredBefore(block.Statements, position);
+                    break;
+                case SwitchSectionSyntax section:
+                    AddDeclaredBefore(section.Statements, position);
+                    break;
+                case ForStatementSyntax { Declaration: { } declaration } when current != declaration:
+                    AddDeclarators(declaration);
+                    break;
+                case UsingStatementSyntax { Declaration: { } declaration } when current != declaration:
+                    AddDeclarators(declaration);
+                    break;
+                case ForEachStatementSyntax forEach when current == forEach.Statement:
+                    if (model.GetDeclaredSymbol(forEach, cancellationToken) is ILocalSymbol variable)
+                    {
+                        Add(variable);
+                    }
+
+                    break;
+            }
+        }
+
+        void AddDeclaredBefore(SyntaxList<StatementSyntax> statements, int before)
+        {
+            foreach (var statement in statements)
+            {
+                if (statement.Span.End > before)
+                {
+                    break;
+                }
+
+                if (statement is LocalDeclarationStatementSyntax local)
+                {
+                    AddDeclarators(local.Declaration);
+                }
+            }
+        }
+
+        void AddDeclarators(VariableDeclarationSyntax declaration)
+        {
+            foreach (var variable in declaration.Variables)
+            {
+                if (model.GetDeclaredSymbol(variable, cancellationToken) is ILocalSymbol local)
+                {
+                    Add(local);
+                }
+            }
+        }
+
+        void Add(ILocalSymbol local)
+        {
+            if (SymbolEqualityComparer.Default.Equals(local.Type, tokenType)
+                || (sourceType is not null && SymbolEqualityComparer.Default.Equals(local.Type, sourceType)))
+            {
+                locals.Add(local);
+            }
+        }
+    }
+
+    private static int DeclarationStart(ISymbol symbol) =>
+        symbol.DeclaringSyntaxReferences.Length > 0 ? symbol.DeclaringSyntaxReferences[0].Span.Start : 0;
+
+    private static bool IsReadableMember(ISymbol member, out ITypeSymbol? type)
+    {
+        switch (member)
+        {
+            case IFieldSymbol field when !field.IsImplicitlyDeclared:
+                type = field.Type;
+                return true;
+            case IPropertySymbol property when !property.IsIndexer && property.GetMethod is not null:
+                type = property.Type;
+                return true;
+            default:
+                type = null;
+                return false;
+        }
+    }
+
+    /// <summary>A field initialiser cannot read the field it initialises.</summary>
+    private static bool IsBeingInitialised(ISymbol member, SyntaxNode node)
+    {
+        foreach (var reference in member.DeclaringSyntaxReferences)
+        {
+            if (reference.SyntaxTree == node.SyntaxTree && reference.Span.Contains(node.Span))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private static bool IsInStaticMember(SyntaxNode node)
+    {
+        for (var current = node.Parent; current is not null; current = current.Parent)
+        {
+            if (current is MemberDeclarationSyntax member and not BaseTypeDeclarationSyntax)
+            {
+                return member.Modifiers.Any(SyntaxKind.StaticKeyword) || member.Modifiers.Any(SyntaxKind.ConstKeyword);
+            }
+        }
+
+        return false;
+    }
+
+    private static string EscapeIdentifier(string name) =>
+        SyntaxFacts.GetKeywordKind(name) != SyntaxKind.None ? "@" + name : name;
+}

@@ -1,0 +1,61 @@
+using System.Collections.Immutable;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+using Microsoft.CodeAnalysis.Diagnostics;
+using Microsoft.CodeAnalysis.Operations;
+
+namespace Bounded.Analyzers.Lifetime;
+
+/// <summary>BND2003: a linked or timeout CancellationTokenSource held in a local and not disposed on every path.</summary>
+[DiagnosticAnalyzer(LanguageNames.CSharp)]
+public sealed class UndisposedTokenSourceAnalyzer : DiagnosticAnalyzer
+{
+    public static readonly DiagnosticDescriptor Rule = Rules.Create(
+        RuleIds.UndisposedTokenSource,
+        title: "Undisposed linked or timeout CancellationTokenSource",
+        message: "'{0}' is a {1} CancellationTokenSource that is not disposed on every path; its {2} outlives the method",
+        RuleCategories.Lifetime,
+        DiagnosticSeverity.Warning,
+        description: "A linked CancellationTokenSource registers a callback on each parent token, and a source with a timeout "
+            + "holds a timer. Until the source is disposed, the registration keeps it (and everything it references) alive "
+            + "for as long as the parent token lives, which for a long-lived token is a leak per call. Declare it with 'using'.");
+
+    public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics => ImmutableArray.Create(Rule);
+
+    public override void Initialize(AnalysisContext context)
+    {
+        context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.None);
+        context.EnableConcurrentExecution();
+        LifetimeTypes.Register(context, Analyze, OperationKind.Invocation, OperationKind.ObjectCreation);
+    }
+
+    private static void Analyze(OperationAnalysisContext context, LifetimeTypes types)
+    {
+        var operation = context.Operation;
+        if (operation is IInvocationOperation { TargetMethod.Name: not "CreateLinkedTokenSource" })
+        {
+            return;
+        }
+
+        if (operation.Syntax.ContainsDiagnostics)
+        {
+            return; // half-typed
+        }
+
+        var use = TokenSources.Inspect(operation, types);
+        if (use is null || use.UnderUsing || use.DisposedOnEveryPath || use.Escapes || (!use.Linked && !use.HasTimer))
+        {
+            return;
+        }
+
+        context.ReportDiagnostic(Diagnostic.Create(
+            Rule,
+            Location(operation),
+            use.Local.Name,
+            use.Linked ? "linked" : "timeout",
+            use.Linked ? "registration on the parent token" : "timer"));
+    }
+
+    public static Location Location(IOperation creation) =>
+        creation.Syntax is InvocationExpressionSyntax { Expression: MemberAccessExpressionSyntax access } ? access.GetLocation() : creation.Syntax.GetLocation();
+}
