@@ -37,7 +37,7 @@ public sealed class HotPathArrayAllocationCodeFixProvider : BoundedCodeFixProvid
         if (fixes.Count > start)
         {
             var best = fixes[start];
-            fixes.Insert(start, new PlannedFix("Reuse the buffer: " + char.ToLowerInvariant(best.Title[0]) + best.Title.Substring(1), PreferredKey, best.Apply));
+            fixes.Insert(start, new PlannedFix("Reuse the buffer: " + char.ToLowerInvariant(best.Title[0]) + best.Title.Substring(1), PreferredKey, best.Build));
         }
     }
 
