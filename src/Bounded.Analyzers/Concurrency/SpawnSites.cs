@@ -36,11 +36,21 @@ internal static class SpawnSites
         return false;
     }
 
-    private static bool IsBoundedForLoop(IForLoopOperation loop, int limit, WellKnownTypes types)
+    private static bool IsBoundedForLoop(IForLoopOperation loop, int limit, WellKnownTypes types) =>
+        loop.Condition is { } condition && IsBoundedCondition(condition, limit, types, depth: 0);
+
+    /// <summary><c>i &lt; bound</c>, or a conjunction of which one side is (<c>i &lt; 16 &amp;&amp; i &lt; list.Count</c>).</summary>
+    private static bool IsBoundedCondition(IOperation operation, int limit, WellKnownTypes types, int depth)
     {
-        if (loop.Condition?.WithoutConversions() is not IBinaryOperation condition)
+        if (operation.WithoutConversions() is not IBinaryOperation condition)
         {
             return false;
+        }
+
+        if (condition.OperatorKind == BinaryOperatorKind.ConditionalAnd)
+        {
+            return depth < 4
+                && (IsBoundedCondition(condition.LeftOperand, limit, types, depth + 1) || IsBoundedCondition(condition.RightOperand, limit, types, depth + 1));
         }
 
         IOperation bound;
@@ -69,7 +79,7 @@ internal static class SpawnSites
     }
 
     /// <summary>A count that is a small constant, the processor count, or (for pool sizes) named like one.</summary>
-    private static bool IsBoundedCount(IOperation count, int limit, WellKnownTypes types, bool allowPoolNames)
+    private static bool IsBoundedCount(IOperation count, int limit, WellKnownTypes types, bool allowPoolNames, int depth = 0)
     {
         count = count.WithoutConversions();
         if (count.ConstantValue is { HasValue: true, Value: int value })
@@ -87,6 +97,14 @@ internal static class SpawnSites
             // Environment.ProcessorCount * 2 and similar stay a worker pool.
             return (IsProcessorCount(arithmetic.LeftOperand.WithoutConversions(), types) && arithmetic.RightOperand.ConstantValue.HasValue)
                 || (IsProcessorCount(arithmetic.RightOperand.WithoutConversions(), types) && arithmetic.LeftOperand.ConstantValue.HasValue);
+        }
+
+        // workers.Length where workers = new Task[Environment.ProcessorCount] (or a small constant).
+        if (depth < 2
+            && count is IPropertyReferenceOperation { Property.Name: "Length", Instance: ILocalReferenceOperation { Type: IArrayTypeSymbol } array }
+            && IsBoundedLocal(array, limit, types, depth + 1))
+        {
+            return true;
         }
 
         if (!allowPoolNames)
@@ -136,8 +154,7 @@ internal static class SpawnSites
                 }
 
                 return array.DimensionSizes.Length == 1
-                    && array.DimensionSizes[0].ConstantValue is { HasValue: true, Value: int size }
-                    && size <= limit;
+                    && IsBoundedCount(array.DimensionSizes[0], limit, types, allowPoolNames: false, depth);
 
             case IInvocationOperation call
                 when SymbolEqualityComparer.Default.Equals(call.TargetMethod.ContainingType, types.Enumerable)

@@ -56,7 +56,7 @@ public static class Harness
             "Reliability",
             "Reliability",
             LanguageNames.CSharp,
-            compilationOptions: new CSharpCompilationOptions(OutputKind.DynamicallyLinkedLibrary, nullableContextOptions: NullableContextOptions.Enable)
+            compilationOptions: new CSharpCompilationOptions(OutputKind.DynamicallyLinkedLibrary, nullableContextOptions: NullableContextOptions.Disable)
                 .WithSpecificDiagnosticOptions(AllRulesOn),
             parseOptions: ParseOptions,
             metadataReferences: TestEnvironment.NetReferences));
