@@ -1,4 +1,6 @@
 using System;
+using System.Collections.Immutable;
+using System.Threading;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
@@ -12,7 +14,7 @@ namespace Bounded.Analyzers.Concurrency;
 /// </summary>
 internal static class SpawnSites
 {
-    private static readonly string[] PoolSizeWords = { "worker", "consumer", "producer", "thread", "concurren", "parallel", "degree", "pool", "reader", "writer" };
+    private static readonly ImmutableArray<string> PoolSizeWords = ImmutableArray.Create("worker", "consumer", "producer", "thread", "concurren", "parallel", "degree", "pool", "reader", "writer");
 
     /// <summary>True when the repetition is known to run few times: a small constant count or a worker pool.</summary>
     public static bool IsBoundedRepetition(Repetition repetition, int smallLoopLimit, WellKnownTypes types)
@@ -214,7 +216,7 @@ internal static class SpawnSites
     }
 
     /// <summary>The task is awaited or waited for within the same iteration, so the loop is sequential.</summary>
-    public static bool IsObservedInSameIteration(IOperation spawn, IOperation region)
+    public static bool IsObservedInSameIteration(IOperation spawn, IOperation region, CancellationToken cancellationToken = default)
     {
         var parent = spawn.ParentSkippingConversions();
         if (parent is IInvocationOperation { TargetMethod.Name: "ConfigureAwait" } configure && ReferenceEquals(configure.Instance?.WithoutConversions(), spawn))
@@ -231,7 +233,7 @@ internal static class SpawnSites
         }
 
         var holder = StoredInto(spawn);
-        return holder is not null && IsDeclaredWithin(holder, region.Syntax) && IsAwaitedWithin(holder, region);
+        return holder is not null && IsDeclaredWithin(holder, region.Syntax) && IsAwaitedWithin(holder, region, cancellationToken);
     }
 
     /// <summary>The local that holds the task: <c>var t = Spawn()</c>, <c>t = Spawn()</c> or <c>tasks.Add(Spawn())</c>.</summary>
@@ -266,10 +268,11 @@ internal static class SpawnSites
         return false;
     }
 
-    private static bool IsAwaitedWithin(ILocalSymbol local, IOperation region)
+    private static bool IsAwaitedWithin(ILocalSymbol local, IOperation region, CancellationToken cancellationToken)
     {
         foreach (var operation in region.Descendants())
         {
+            cancellationToken.ThrowIfCancellationRequested(); // a loop body can be the size of a method
             var observed = operation switch
             {
                 IAwaitOperation awaited => awaited.Operation,
@@ -310,13 +313,14 @@ internal static class SpawnSites
     /// A limiter is taken in the repeated region or inside the work itself: a semaphore wait, a rate-limiter
     /// lease, a bounded channel write, or a <c>WhenAny</c> window.
     /// </summary>
-    public static bool IsGated(IOperation region, IOperation? work, WellKnownTypes types) =>
-        ContainsLimiter(region, types) || (work is not null && ContainsLimiter(work, types));
+    public static bool IsGated(IOperation region, IOperation? work, WellKnownTypes types, CancellationToken cancellationToken = default) =>
+        ContainsLimiter(region, types, cancellationToken) || (work is not null && ContainsLimiter(work, types, cancellationToken));
 
-    private static bool ContainsLimiter(IOperation root, WellKnownTypes types)
+    private static bool ContainsLimiter(IOperation root, WellKnownTypes types, CancellationToken cancellationToken)
     {
         foreach (var operation in root.DescendantsAndSelf())
         {
+            cancellationToken.ThrowIfCancellationRequested();
             if (operation is IInvocationOperation invocation && IsLimiterCall(invocation.TargetMethod, types))
             {
                 return true;

@@ -59,8 +59,8 @@ public sealed class UnboundedTaskSpawnAnalyzer : DiagnosticAnalyzer
         var region = (IOperation?)repetition.Loop?.Body ?? repetition.PerElementLambda!.Body;
         var limit = BoundedOptions.GetInt(context.Options.AnalyzerConfigOptionsProvider, invocation.Syntax.SyntaxTree, RuleIds.UnboundedTaskSpawn, BoundedOptions.SmallLoopLimit, defaultValue: 16, min: 0);
         if (SpawnSites.IsBoundedRepetition(repetition, limit, types)
-            || SpawnSites.IsObservedInSameIteration(invocation, region)
-            || SpawnSites.IsGated(region, work, types)
+            || SpawnSites.IsObservedInSameIteration(invocation, region, context.CancellationToken)
+            || SpawnSites.IsGated(region, work, types, context.CancellationToken)
             || (repetition.Loop is not null && SpawnSites.ExitsAfter(invocation.Syntax, region.Syntax)))
         {
             return;

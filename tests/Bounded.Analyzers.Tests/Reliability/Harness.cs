@@ -21,8 +21,14 @@ public sealed record SourceFile(string Name, string Text);
 /// <summary>What one analysis run produced: the diagnostics and every exception an analyzer threw.</summary>
 public sealed record AnalysisRun(ImmutableArray<Diagnostic> Diagnostics, IReadOnlyList<string> AnalyzerFailures);
 
-/// <summary>One offered code action and what applying it produced.</summary>
-public sealed record AppliedFix(Diagnostic Diagnostic, string EquivalenceKey, bool FixAll, Solution Before, Solution After);
+/// <summary>
+/// One offered code action and what applying it produced. A single fix has one diagnostic in <paramref name="Fixed"/>;
+/// FixAll has every diagnostic of the document for which a fix with the same equivalence key was offered.
+/// </summary>
+public sealed record AppliedFix(ImmutableArray<Diagnostic> Fixed, string EquivalenceKey, bool FixAll, Solution Before, Solution After)
+{
+    public Diagnostic Diagnostic => Fixed[0];
+}
 
 /// <summary>
 /// Runs every Bounded analyzer and every Bounded fixer the way an IDE would, without the testing framework:
@@ -84,9 +90,10 @@ public static class Harness
         return await AnalyzeAsync(compilation, project.AnalyzerOptions, cancellationToken, concurrent, analyzers).ConfigureAwait(false);
     }
 
-    public static async Task<AnalysisRun> AnalyzeAsync(Compilation compilation, AnalyzerOptions options, CancellationToken cancellationToken, bool concurrent = true, ImmutableArray<DiagnosticAnalyzer> analyzers = default)
+    /// <param name="failures">Where analyzer exceptions go; pass one to see them even when the run is cancelled.</param>
+    public static async Task<AnalysisRun> AnalyzeAsync(Compilation compilation, AnalyzerOptions options, CancellationToken cancellationToken, bool concurrent = true, ImmutableArray<DiagnosticAnalyzer> analyzers = default, ConcurrentQueue<string>? failures = null)
     {
-        var failures = new ConcurrentQueue<string>();
+        failures ??= new ConcurrentQueue<string>();
         var withAnalyzers = compilation.WithAnalyzers(
             analyzers.IsDefault ? Analyzers : analyzers,
             new CompilationWithAnalyzersOptions(
@@ -95,7 +102,7 @@ public static class Harness
                 {
                     if (exception is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
                     {
-                        failures.Enqueue(analyzer.GetType().Name + " threw " + exception);
+                        failures!.Enqueue(analyzer.GetType().Name + " threw " + exception);
                     }
                 },
                 concurrentAnalysis: concurrent,
@@ -149,7 +156,7 @@ public static class Harness
                     foreach (var action in actions)
                     {
                         var after = await ApplyAsync(action, solution, cancellationToken).ConfigureAwait(false);
-                        applied.Add(new AppliedFix(diagnostic, action.EquivalenceKey ?? "", FixAll: false, solution, after));
+                        applied.Add(new AppliedFix(ImmutableArray.Create(diagnostic), action.EquivalenceKey ?? "", FixAll: false, solution, after));
                         if (action.EquivalenceKey is { } key)
                         {
                             if (!offeredKeys.TryGetValue(key, out var list))
@@ -185,10 +192,7 @@ public static class Harness
                     }
 
                     var after = await ApplyAsync(action, solution, cancellationToken).ConfigureAwait(false);
-                    foreach (var diagnostic in offeredFor)
-                    {
-                        applied.Add(new AppliedFix(diagnostic, key, FixAll: true, solution, after));
-                    }
+                    applied.Add(new AppliedFix(offeredFor.ToImmutableArray(), key, FixAll: true, solution, after));
                 }
             }
         }
