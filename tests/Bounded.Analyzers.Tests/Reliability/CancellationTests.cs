@@ -79,9 +79,13 @@ public class CancellationTests
     }
 
     /// <summary>Counts invocations and cancels the token at the given count.</summary>
+#pragma warning disable RS1036 // a test-only analyzer, never shipped
+    [DiagnosticAnalyzer(LanguageNames.CSharp)]
     private sealed class Tripwire : DiagnosticAnalyzer
     {
+#pragma warning disable RS2008 // a test-only analyzer: no release tracking
         private static readonly DiagnosticDescriptor Descriptor = new("TRIP001", "Tripwire", "Tripwire", "Test", DiagnosticSeverity.Hidden, isEnabledByDefault: true);
+#pragma warning restore RS2008
 
         private readonly CancellationTokenSource _cts;
         private readonly int _after;
@@ -112,4 +116,5 @@ public class CancellationTests
                 OperationKind.Invocation);
         }
     }
+#pragma warning restore RS1036
 }

@@ -52,7 +52,25 @@ public static class Harness
         .GroupBy(d => d.Id)
         .ToImmutableDictionary(g => g.Key, g => g.First().IsEnabledByDefault ? ReportDiagnostic.Default : ReportDiagnostic.Warn);
 
-    public static Project CreateProject(IEnumerable<SourceFile> sources, string? editorConfig = null)
+    private static readonly Lazy<MetadataReference> LazyCorpusFramework = new(() =>
+    {
+        var stubs = TestSources.Corpus.Where(s => s.Name.EndsWith("FrameworkStubs.cs", StringComparison.Ordinal))
+            .Select(s => CSharpSyntaxTree.ParseText(s.Text, ParseOptions, path: s.Name));
+        var compilation = CSharpCompilation.Create("CorpusFramework", stubs, TestEnvironment.NetReferences, new CSharpCompilationOptions(OutputKind.DynamicallyLinkedLibrary));
+        using var image = new System.IO.MemoryStream();
+        var result = compilation.Emit(image);
+        if (!result.Success)
+        {
+            throw new InvalidOperationException("FrameworkStubs.cs does not compile: " + string.Join("\n", result.Diagnostics));
+        }
+
+        return MetadataReference.CreateFromImage(image.ToArray());
+    });
+
+    /// <summary>The corpus's framework stubs (ASP.NET, hosting, logging) compiled once, as a reference.</summary>
+    public static MetadataReference CorpusFramework => LazyCorpusFramework.Value;
+
+    public static Project CreateProject(IEnumerable<SourceFile> sources, string? editorConfig = null, IEnumerable<MetadataReference>? extraReferences = null)
     {
         var workspace = new AdhocWorkspace();
         var projectId = ProjectId.CreateNewId();
@@ -65,7 +83,7 @@ public static class Harness
             compilationOptions: new CSharpCompilationOptions(OutputKind.DynamicallyLinkedLibrary, nullableContextOptions: NullableContextOptions.Disable)
                 .WithSpecificDiagnosticOptions(AllRulesOn),
             parseOptions: ParseOptions,
-            metadataReferences: TestEnvironment.NetReferences));
+            metadataReferences: extraReferences is null ? TestEnvironment.NetReferences : TestEnvironment.NetReferences.Concat(extraReferences)));
         foreach (var source in sources)
         {
             solution = solution.AddDocument(DocumentId.CreateNewId(projectId), source.Name, SourceText.From(source.Text), filePath: "/src/" + source.Name);
@@ -131,7 +149,11 @@ public static class Harness
     /// Asks every fixer for the diagnostics it handles, applies every action it registers, then FixAll in document
     /// scope for each distinct equivalence key. Returns what each application produced.
     /// </summary>
-    public static async Task<List<AppliedFix>> ApplyEveryFixAsync(Project project, ImmutableArray<Diagnostic> diagnostics, CancellationToken cancellationToken)
+    /// <param name="singleFixesForFirstOnly">
+    /// Register fixes for every diagnostic but apply single fixes only for the first one per document (FixAll still
+    /// applies the plans of all of them): the mutation test's budget.
+    /// </param>
+    public static async Task<List<AppliedFix>> ApplyEveryFixAsync(Project project, ImmutableArray<Diagnostic> diagnostics, CancellationToken cancellationToken, bool singleFixesForFirstOnly = false)
     {
         var applied = new List<AppliedFix>();
         var solution = project.Solution;
@@ -147,16 +169,23 @@ public static class Harness
                 }
 
                 var offeredKeys = new Dictionary<string, List<Diagnostic>>(StringComparer.Ordinal);
+                var first = true;
                 foreach (var diagnostic in byDocument.OrderBy(d => d.Location.SourceSpan.Start))
                 {
                     cancellationToken.ThrowIfCancellationRequested();
+                    var apply = first || !singleFixesForFirstOnly;
+                    first = false;
                     var actions = new List<CodeAction>();
                     var context = new CodeFixContext(document, diagnostic, (action, _) => actions.Add(action), cancellationToken);
                     await fixer.RegisterCodeFixesAsync(context).ConfigureAwait(false);
                     foreach (var action in actions)
                     {
-                        var after = await ApplyAsync(action, solution, cancellationToken).ConfigureAwait(false);
-                        applied.Add(new AppliedFix(ImmutableArray.Create(diagnostic), action.EquivalenceKey ?? "", FixAll: false, solution, after));
+                        if (apply)
+                        {
+                            var after = await ApplyAsync(action, solution, cancellationToken).ConfigureAwait(false);
+                            applied.Add(new AppliedFix(ImmutableArray.Create(diagnostic), action.EquivalenceKey ?? "", FixAll: false, solution, after));
+                        }
+
                         if (action.EquivalenceKey is { } key)
                         {
                             if (!offeredKeys.TryGetValue(key, out var list))

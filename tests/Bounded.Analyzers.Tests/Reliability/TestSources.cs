@@ -22,8 +22,48 @@ public static class TestSources
     /// <summary>Every test source, in a stable order (so a seed and an index name one variant).</summary>
     public static IReadOnlyList<SourceFile> All => LazyAll.Value;
 
+    private static readonly Lazy<IReadOnlyList<SourceFile>> LazyMutationSources = new(LoadMutationSources);
+
+    /// <summary>
+    /// What the mutation test breaks: every test source, with each corpus file split into one source per top-level
+    /// type (its usings and namespace kept), so a variant compiles a class, not a whole subsystem. The stubs are
+    /// left out (the mutation test references them compiled).
+    /// </summary>
+    public static IReadOnlyList<SourceFile> MutationSources => LazyMutationSources.Value;
+
     /// <summary>Sources that are whole files (not extracted from string literals).</summary>
     public static IEnumerable<SourceFile> Files => All.Where(s => !s.Name.Contains('#', StringComparison.Ordinal));
+
+    private static IReadOnlyList<SourceFile> LoadMutationSources()
+    {
+        var sources = new List<SourceFile>();
+        foreach (var source in All)
+        {
+            if (!source.Name.StartsWith("tests/Bounded.Analyzers.Tests/Corpus/", StringComparison.Ordinal))
+            {
+                sources.Add(source);
+                continue;
+            }
+
+            if (source.Name.EndsWith("FrameworkStubs.cs", StringComparison.Ordinal))
+            {
+                continue;
+            }
+
+            var root = (Microsoft.CodeAnalysis.CSharp.Syntax.CompilationUnitSyntax)Microsoft.CodeAnalysis.CSharp.CSharpSyntaxTree.ParseText(source.Text).GetRoot();
+            var usings = string.Concat(root.Usings.Select(u => u.ToFullString()));
+            foreach (var ns in root.Members.OfType<Microsoft.CodeAnalysis.CSharp.Syntax.BaseNamespaceDeclarationSyntax>())
+            {
+                foreach (var type in ns.Members)
+                {
+                    var text = usings + "\nnamespace " + ns.Name + "\n{\n" + type.ToFullString() + "}\n";
+                    sources.Add(new SourceFile($"{source.Name}#{ns.Members.IndexOf(type)}-{(type as Microsoft.CodeAnalysis.CSharp.Syntax.BaseTypeDeclarationSyntax)?.Identifier.Text}", text));
+                }
+            }
+        }
+
+        return sources;
+    }
 
     private static IReadOnlyList<SourceFile> LoadAll()
     {
