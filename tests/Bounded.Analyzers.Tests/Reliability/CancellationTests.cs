@@ -116,5 +116,23 @@ public class CancellationTests
                 OperationKind.Invocation);
         }
     }
+
+    /// <summary>Throws on every invocation: proves the harness sees analyzer exceptions (so "none" means none).</summary>
+    [DiagnosticAnalyzer(LanguageNames.CSharp)]
+    internal sealed class Thrower : DiagnosticAnalyzer
+    {
+#pragma warning disable RS2008 // a test-only analyzer: no release tracking
+        private static readonly DiagnosticDescriptor Descriptor = new("THROW001", "Thrower", "Thrower", "Test", DiagnosticSeverity.Hidden, isEnabledByDefault: true);
+#pragma warning restore RS2008
+
+        public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics => ImmutableArray.Create(Descriptor);
+
+        public override void Initialize(AnalysisContext context)
+        {
+            context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.None);
+            context.EnableConcurrentExecution();
+            context.RegisterOperationAction(_ => throw new InvalidOperationException("thrower"), OperationKind.Invocation);
+        }
+    }
 #pragma warning restore RS1036
 }

@@ -97,6 +97,14 @@ public class MutationRobustnessTests
     }
 
     [Fact]
+    public async Task TheHarnessSeesAnAnalyzerThatThrows()
+    {
+        var project = Harness.CreateProject(new[] { new SourceFile("Throws.cs", "class C { void M() { System.Console.WriteLine(); } }") });
+        var run = await Harness.AnalyzeAsync(project, CancellationToken.None, analyzers: Harness.Analyzers.Add(new CancellationTests.Thrower()));
+        Assert.Contains(run.AnalyzerFailures, f => f.Contains("thrower", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public void VariantsAreDeterministic()
     {
         var sources = TestSources.MutationSources;
