@@ -25,6 +25,23 @@ public class MutationRobustnessTests
 
     public MutationRobustnessTests(ITestOutputHelper output) => _output = output;
 
+    /// <summary>Out-of-range, malformed and empty values for every option a Bounded rule reads (and some it may read later).</summary>
+    internal const string HostileEditorConfig = """
+        bounded.max_concurrency = -1
+        bounded.small_loop_limit = 99999999999999999999
+        bounded.queue_capacity = abc
+        bounded.min_array_size = -2147483648
+        bounded.max_stackalloc_bytes = 0x10
+        bounded.clear_pooled_arrays = maybe
+        bounded.hot_path_attributes = ,, ;;
+        bounded.hot_path_methods = .
+        bounded.pooled_element_types = byte, , System.NotAType, int[]
+        bounded.task_ownership_methods = ::, M(, T.
+        bounded.exclude_test_projects = yes please
+        bounded.BND1001.small_loop_limit =
+        bounded.BND1001.max_concurrency = 2147483648
+        """;
+
     internal static int Setting(string name, int defaultValue) =>
         int.TryParse(Environment.GetEnvironmentVariable(name), out var value) ? value : defaultValue;
 
@@ -46,6 +63,10 @@ public class MutationRobustnessTests
         var baseProject = Harness.CreateProject(new[] { new SourceFile("Variant.cs", "") }, extraReferences: new[] { Harness.CorpusFramework });
         var variantId = baseProject.Documents.Single().Id;
 
+        // Every third variant also gets a hostile .editorconfig: option values a user can mistype.
+        var hostileProject = Harness.CreateProject(new[] { new SourceFile("Variant.cs", "") }, HostileEditorConfig, new[] { Harness.CorpusFramework });
+        var hostileVariantId = hostileProject.Documents.Single().Id;
+
         var failures = new ConcurrentBag<string>();
         var fixesApplied = 0;
         var diagnosticsSeen = 0;
@@ -56,7 +77,10 @@ public class MutationRobustnessTests
         await Parallel.ForEachAsync(indices, new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount }, async (index, _) =>
         {
             var variant = mutator.Create(index);
-            var project = baseProject.Solution.WithDocumentText(variantId, SourceText.From(variant.Text)).GetProject(baseProject.Id)!;
+            var hostile = index % 3 == 2;
+            var project = hostile
+                ? hostileProject.Solution.WithDocumentText(hostileVariantId, SourceText.From(variant.Text)).GetProject(hostileProject.Id)!
+                : baseProject.Solution.WithDocumentText(variantId, SourceText.From(variant.Text)).GetProject(baseProject.Id)!;
             using var cts = new CancellationTokenSource(timeout);
             var watch = Stopwatch.StartNew();
             try
@@ -97,6 +121,16 @@ public class MutationRobustnessTests
     }
 
     [Fact]
+    public async Task HostileOptionsOnTheWholeCorpusBreakNothing()
+    {
+        var project = Harness.CreateProject(TestSources.Corpus, HostileEditorConfig);
+        var run = await Harness.AnalyzeAsync(project, CancellationToken.None);
+        Assert.Empty(run.AnalyzerFailures);
+        var applied = await Harness.ApplyEveryFixAsync(project, run.Diagnostics, CancellationToken.None, singleFixesForFirstOnly: true);
+        _output.WriteLine($"{run.Diagnostics.Length} diagnostics under hostile options, {applied.Count} fix applications");
+    }
+
+    [Fact]
     public async Task TheHarnessSeesAnAnalyzerThatThrows()
     {
         var project = Harness.CreateProject(new[] { new SourceFile("Throws.cs", "class C { void M() { System.Console.WriteLine(); } }") });
@@ -119,6 +153,6 @@ public class MutationRobustnessTests
     }
 
     private static string Describe(Variant variant, int seed, string failure) =>
-        $"variant {variant.Index} of {variant.Source.Name} ({variant.Kind}: {variant.Description}): {failure}\n"
+        $"variant {variant.Index} of {variant.Source.Name} ({variant.Kind}: {variant.Description}{(variant.Index % 3 == 2 ? ", hostile .editorconfig" : "")}): {failure}\n"
         + $"  replay: BOUNDED_MUTATION_SEED={seed} BOUNDED_MUTATION_ONLY={variant.Index} dotnet test tests/Bounded.Analyzers.Tests -c Release --filter \"FullyQualifiedName~{nameof(MutationRobustnessTests)}\"";
 }
