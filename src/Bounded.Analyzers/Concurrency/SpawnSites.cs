@@ -1,4 +1,6 @@
 using System;
+using System.Collections.Immutable;
+using System.Threading;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
@@ -13,14 +15,14 @@ namespace Bounded.Analyzers.Concurrency;
 /// </summary>
 internal static class SpawnSites
 {
-    private static readonly string[] PoolSizeWords = { "worker", "consumer", "producer", "thread", "concurren", "parallel", "degree", "pool", "reader", "writer" };
+    private static readonly ImmutableArray<string> PoolSizeWords = ImmutableArray.Create("worker", "consumer", "producer", "thread", "concurren", "parallel", "degree", "pool", "reader", "writer");
 
     /// <summary>
     /// The combined precision test of the BND1xxx rules: work started at <paramref name="spawn"/> once per
     /// <paramref name="repetition"/> is unbounded unless the repetition is small, the work is awaited in the same
     /// iteration, a limiter gates it, or the loop ends after it.
     /// </summary>
-    public static bool IsUnbounded(IOperation spawn, Repetition repetition, IOperation? work, string ruleId, AnalyzerOptions options, WellKnownTypes types)
+    public static bool IsUnbounded(IOperation spawn, Repetition repetition, IOperation? work, string ruleId, AnalyzerOptions options, WellKnownTypes types, CancellationToken cancellationToken)
     {
         var region = (IOperation?)repetition.Loop?.Body ?? repetition.PerElementLambda?.Body;
         if (region is null)
@@ -30,8 +32,8 @@ internal static class SpawnSites
 
         var limit = BoundedOptions.GetInt(options.AnalyzerConfigOptionsProvider, spawn.Syntax.SyntaxTree, ruleId, BoundedOptions.SmallLoopLimit, defaultValue: 16, min: 0);
         return !(IsBoundedRepetition(repetition, limit, types)
-            || IsObservedInSameIteration(spawn, region)
-            || IsGated(region, work, types)
+            || IsObservedInSameIteration(spawn, region, cancellationToken)
+            || IsGated(region, work, types, cancellationToken)
             || (repetition.Loop is not null && ExitsAfter(spawn.Syntax, region.Syntax)));
     }
 
@@ -48,6 +50,11 @@ internal static class SpawnSites
             return IsBoundedSource(forEach.Collection, smallLoopLimit, types, depth: 0);
         }
 
+        if (repetition.PerElementLambda is { } perElement && IgnoresItsElement(perElement))
+        {
+            return true; // Range(0, n).Select(_ => Worker()): n identical workers, not work per item
+        }
+
         if (repetition.PerElementCall is { } call)
         {
             var source = call.Instance ?? (call.Arguments.Length > 0 ? call.Arguments[0].Value : null);
@@ -57,11 +64,21 @@ internal static class SpawnSites
         return false;
     }
 
-    private static bool IsBoundedForLoop(IForLoopOperation loop, int limit, WellKnownTypes types)
+    private static bool IsBoundedForLoop(IForLoopOperation loop, int limit, WellKnownTypes types) =>
+        loop.Condition is { } condition && IsBoundedCondition(condition, limit, types, depth: 0);
+
+    /// <summary><c>i &lt; bound</c>, or a conjunction of which one side is (<c>i &lt; 16 &amp;&amp; i &lt; list.Count</c>).</summary>
+    private static bool IsBoundedCondition(IOperation operation, int limit, WellKnownTypes types, int depth)
     {
-        if (loop.Condition?.WithoutConversions() is not IBinaryOperation condition)
+        if (operation.WithoutConversions() is not IBinaryOperation condition)
         {
             return false;
+        }
+
+        if (condition.OperatorKind == BinaryOperatorKind.ConditionalAnd)
+        {
+            return depth < 4
+                && (IsBoundedCondition(condition.LeftOperand, limit, types, depth + 1) || IsBoundedCondition(condition.RightOperand, limit, types, depth + 1));
         }
 
         IOperation bound;
@@ -90,7 +107,7 @@ internal static class SpawnSites
     }
 
     /// <summary>A count that is a small constant, the processor count, or (for pool sizes) named like one.</summary>
-    private static bool IsBoundedCount(IOperation count, int limit, WellKnownTypes types, bool allowPoolNames)
+    private static bool IsBoundedCount(IOperation count, int limit, WellKnownTypes types, bool allowPoolNames, int depth = 0)
     {
         count = count.WithoutConversions();
         if (count.ConstantValue is { HasValue: true, Value: int value })
@@ -108,6 +125,14 @@ internal static class SpawnSites
             // Environment.ProcessorCount * 2 and similar stay a worker pool.
             return (IsProcessorCount(arithmetic.LeftOperand.WithoutConversions(), types) && arithmetic.RightOperand.ConstantValue.HasValue)
                 || (IsProcessorCount(arithmetic.RightOperand.WithoutConversions(), types) && arithmetic.LeftOperand.ConstantValue.HasValue);
+        }
+
+        // workers.Length where workers = new Task[Environment.ProcessorCount] (or a small constant).
+        if (depth < 2
+            && count is IPropertyReferenceOperation { Property.Name: "Length", Instance: ILocalReferenceOperation { Type: IArrayTypeSymbol } array }
+            && IsBoundedLocal(array, limit, types, depth + 1))
+        {
+            return true;
         }
 
         if (!allowPoolNames)
@@ -144,6 +169,26 @@ internal static class SpawnSites
         operation is IPropertyReferenceOperation { Property.Name: "ProcessorCount" } property
         && SymbolEqualityComparer.Default.Equals(property.Property.ContainingType, types.Environment);
 
+    /// <summary>The per-element lambda never reads its element (<c>_ => …</c> or an unused parameter).</summary>
+    public static bool IgnoresItsElement(IAnonymousFunctionOperation lambda)
+    {
+        if (lambda.Symbol.Parameters.Length != 1)
+        {
+            return false;
+        }
+
+        var element = lambda.Symbol.Parameters[0];
+        foreach (var operation in lambda.Body.Descendants())
+        {
+            if (operation is IParameterReferenceOperation reference && SymbolEqualityComparer.Default.Equals(reference.Parameter, element))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
     /// <summary>A sequence of known small length: a short array, collection expression, Range/Repeat or Chunk.</summary>
     public static bool IsBoundedSource(IOperation source, int limit, WellKnownTypes types, int depth)
     {
@@ -157,14 +202,13 @@ internal static class SpawnSites
                 }
 
                 return array.DimensionSizes.Length == 1
-                    && array.DimensionSizes[0].ConstantValue is { HasValue: true, Value: int size }
-                    && size <= limit;
+                    && IsBoundedCount(array.DimensionSizes[0], limit, types, allowPoolNames: true, depth);
 
             case IInvocationOperation call
                 when SymbolEqualityComparer.Default.Equals(call.TargetMethod.ContainingType, types.Enumerable)
                     && call.TargetMethod.Name is "Range" or "Repeat"
                     && call.Arguments.Length == 2:
-                return IsBoundedCount(call.Arguments[1].Value, limit, types, allowPoolNames: false);
+                return IsBoundedCount(call.Arguments[1].Value, limit, types, allowPoolNames: true);
 
             case IInvocationOperation take
                 when take.TargetMethod.Name == "Take"
@@ -225,7 +269,7 @@ internal static class SpawnSites
     }
 
     /// <summary>The task is awaited or waited for within the same iteration, so the loop is sequential.</summary>
-    public static bool IsObservedInSameIteration(IOperation spawn, IOperation region)
+    public static bool IsObservedInSameIteration(IOperation spawn, IOperation region, CancellationToken cancellationToken = default)
     {
         var parent = spawn.ParentSkippingConversions();
         if (parent is IInvocationOperation { TargetMethod.Name: "ConfigureAwait" } configure && ReferenceEquals(configure.Instance?.WithoutConversions(), spawn))
@@ -242,7 +286,7 @@ internal static class SpawnSites
         }
 
         var holder = StoredInto(spawn);
-        return holder is not null && IsDeclaredWithin(holder, region.Syntax) && IsAwaitedWithin(holder, region);
+        return holder is not null && IsDeclaredWithin(holder, region.Syntax) && IsAwaitedWithin(holder, region, cancellationToken);
     }
 
     /// <summary>The local that holds the task: <c>var t = Spawn()</c>, <c>t = Spawn()</c> or <c>tasks.Add(Spawn())</c>.</summary>
@@ -277,10 +321,11 @@ internal static class SpawnSites
         return false;
     }
 
-    private static bool IsAwaitedWithin(ILocalSymbol local, IOperation region)
+    private static bool IsAwaitedWithin(ILocalSymbol local, IOperation region, CancellationToken cancellationToken)
     {
         foreach (var operation in region.Descendants())
         {
+            cancellationToken.ThrowIfCancellationRequested(); // a loop body can be the size of a method
             var observed = operation switch
             {
                 IAwaitOperation awaited => awaited.Operation,
@@ -321,13 +366,14 @@ internal static class SpawnSites
     /// A limiter is taken in the repeated region or inside the work itself: a semaphore wait, a rate-limiter
     /// lease, a bounded channel write, or a <c>WhenAny</c> window.
     /// </summary>
-    public static bool IsGated(IOperation region, IOperation? work, WellKnownTypes types) =>
-        ContainsLimiter(region, types) || (work is not null && ContainsLimiter(work, types));
+    public static bool IsGated(IOperation region, IOperation? work, WellKnownTypes types, CancellationToken cancellationToken = default) =>
+        ContainsLimiter(region, types, cancellationToken) || (work is not null && ContainsLimiter(work, types, cancellationToken));
 
-    private static bool ContainsLimiter(IOperation root, WellKnownTypes types)
+    private static bool ContainsLimiter(IOperation root, WellKnownTypes types, CancellationToken cancellationToken)
     {
         foreach (var operation in root.DescendantsAndSelf())
         {
+            cancellationToken.ThrowIfCancellationRequested();
             if (operation is IInvocationOperation invocation && IsLimiterCall(invocation.TargetMethod, types))
             {
                 return true;

@@ -90,7 +90,7 @@ public sealed class ThreadPerItemAnalyzer : DiagnosticAnalyzer
     private static void Report(OperationAnalysisContext context, IOperation spawn, IOperation? work, string name, Location location, WellKnownTypes types)
     {
         var repetition = Repetition.Find(spawn, types);
-        if (!repetition.Exists || !SpawnSites.IsUnbounded(spawn, repetition, work, RuleIds.ThreadPerItem, context.Options, types))
+        if (!repetition.Exists || !SpawnSites.IsUnbounded(spawn, repetition, work, RuleIds.ThreadPerItem, context.Options, types, context.CancellationToken))
         {
             return;
         }

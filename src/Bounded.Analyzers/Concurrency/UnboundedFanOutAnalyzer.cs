@@ -73,9 +73,9 @@ public sealed class UnboundedFanOutAnalyzer : DiagnosticAnalyzer
 
         var selector = select.Arguments[1].Value;
         var lambda = selector.AsLambda();
-        if (lambda is not null && (ReturnsSpawn(lambda, types) || !StartsWork(lambda)))
+        if (lambda is not null && (ReturnsSpawn(lambda, types) || !StartsWork(lambda) || SpawnSites.IgnoresItsElement(lambda)))
         {
-            return; // Task.Run per element is BND1001; t => t starts nothing
+            return; // Task.Run per element is BND1001; t => t starts nothing; _ => Worker() is a pool of workers
         }
 
         if (!IsStartedTogether(select, types))
@@ -85,7 +85,7 @@ public sealed class UnboundedFanOutAnalyzer : DiagnosticAnalyzer
 
         var limit = BoundedOptions.GetInt(context.Options.AnalyzerConfigOptionsProvider, select.Syntax.SyntaxTree, RuleIds.UnboundedAsyncFanOut, BoundedOptions.SmallLoopLimit, defaultValue: 16, min: 0);
         if (SpawnSites.IsBoundedSource(select.Arguments[0].Value, limit, types, depth: 0)
-            || (lambda is not null && SpawnSites.IsGated(lambda.Body, null, types)))
+            || (lambda is not null && SpawnSites.IsGated(lambda.Body, null, types, context.CancellationToken)))
         {
             return;
         }
@@ -112,7 +112,7 @@ public sealed class UnboundedFanOutAnalyzer : DiagnosticAnalyzer
         var repetition = Repetition.Find(call, types);
         if (repetition.Loop is null
             || !IsAwaitedTogether(holder, call, types)
-            || !SpawnSites.IsUnbounded(call, repetition, work: null, RuleIds.UnboundedAsyncFanOut, context.Options, types))
+            || !SpawnSites.IsUnbounded(call, repetition, work: null, RuleIds.UnboundedAsyncFanOut, context.Options, types, context.CancellationToken))
         {
             return;
         }

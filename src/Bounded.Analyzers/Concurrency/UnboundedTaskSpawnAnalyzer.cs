@@ -56,7 +56,7 @@ public sealed class UnboundedTaskSpawnAnalyzer : DiagnosticAnalyzer
             return;
         }
 
-        if (!SpawnSites.IsUnbounded(invocation, repetition, work, RuleIds.UnboundedTaskSpawn, context.Options, types))
+        if (!SpawnSites.IsUnbounded(invocation, repetition, work, RuleIds.UnboundedTaskSpawn, context.Options, types, context.CancellationToken))
         {
             return;
         }
@@ -149,12 +149,14 @@ public sealed class UnboundedTaskSpawnAnalyzer : DiagnosticAnalyzer
         return false;
     }
 
-    /// <summary><c>Task.Run</c>, <c>Task.Factory.StartNew</c>; only <c>Start</c> for <c>task.Start()</c>.</summary>
+    /// <summary><c>Task.Run</c> and <c>Task.Factory.StartNew</c> whole; only the name for calls on an instance (<c>task.Start()</c>).</summary>
     internal static Location SquiggleLocation(IInvocationOperation invocation)
     {
         if (invocation.Syntax is InvocationExpressionSyntax { Expression: MemberAccessExpressionSyntax access })
         {
-            return invocation.TargetMethod.Name == "Start" ? access.Name.GetLocation() : access.GetLocation();
+            var onType = invocation.TargetMethod.IsStatic
+                || invocation.Instance is IPropertyReferenceOperation { Property.IsStatic: true } or IFieldReferenceOperation { Field.IsStatic: true };
+            return onType ? access.GetLocation() : access.Name.GetLocation();
         }
 
         return invocation.Syntax.GetLocation();

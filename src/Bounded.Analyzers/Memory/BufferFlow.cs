@@ -1,3 +1,4 @@
+using System.Collections.Immutable;
 using System.Collections.Generic;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Operations;
@@ -226,10 +227,9 @@ internal static class BufferFlow
         return false;
     }
 
-    private static readonly string[] KeepingPrefixes =
-    {
-        "Add", "TryAdd", "Enqueue", "TryEnqueue", "Push", "Insert", "Post", "Set", "Store", "Register", "Attach", "Cache", "Keep", "Retain", "Publish", "Schedule",
-    };
+    private static readonly ImmutableArray<string> KeepingPrefixes = ImmutableArray.Create(
+        "Add", "TryAdd", "Enqueue", "TryEnqueue", "Push", "Insert", "Post", "Set", "Store", "Register", "Attach", "Cache", "Keep", "Retain", "Publish", "Schedule"
+    );
 
     /// <summary><c>await call</c> or <c>await call.ConfigureAwait(…)</c>.</summary>
     private static bool IsAwaited(IOperation call)

@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Immutable;
 using System.Collections.Generic;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Operations;
@@ -27,12 +28,11 @@ internal static class RentedLengthUses
     }
 
     /// <summary>Consumers that read every element of an array they get with no offset or count.</summary>
-    private static readonly HashSet<string> WholeArrayConsumers = new(StringComparer.Ordinal)
-    {
+    private static readonly ImmutableHashSet<string> WholeArrayConsumers = ImmutableHashSet.Create(StringComparer.Ordinal,
         "ToBase64String", "ToHexString", "ToHexStringLower", "GetString", "ComputeHash", "HashData", "WriteAllBytes",
         "WriteAllBytesAsync", "Send", "SendAsync", "SendTo", "SendToAsync", "Write", "WriteAsync", "AppendData",
-        "SignData", "VerifyData", "ToArray", "ToList", "SequenceEqual", "ToString",
-    };
+        "SignData", "VerifyData", "ToArray", "ToList", "SequenceEqual", "ToString"
+    );
 
     public static void Find(Resource resource, PoolingTypes types, List<Finding> findings)
     {

@@ -1,3 +1,4 @@
+using System.Collections.Immutable;
 using System.Collections.Generic;
 using Bounded.Analyzers;
 using Bounded.Analyzers.Memory;
@@ -61,16 +62,14 @@ internal readonly struct BufferUse
 /// </summary>
 internal sealed class BufferUses
 {
-    private static readonly HashSet<string> PrefixFills = new()
-    {
+    private static readonly ImmutableHashSet<string> PrefixFills = ImmutableHashSet.Create(
         "Read", "ReadAsync", "ReadAtLeast", "ReadAtLeastAsync", "Receive", "ReceiveAsync", "ReceiveFrom", "ReceiveFromAsync",
-        "GetBytes", "GetChars", "ReadBlock", "ReadBlockAsync",
-    };
+        "GetBytes", "GetChars", "ReadBlock", "ReadBlockAsync"
+    );
 
-    private static readonly HashSet<string> WholeFills = new()
-    {
-        "ReadExactly", "ReadExactlyAsync", "Fill", "NextBytes", "GetNonZeroBytes",
-    };
+    private static readonly ImmutableHashSet<string> WholeFills = ImmutableHashSet.Create(
+        "ReadExactly", "ReadExactlyAsync", "Fill", "NextBytes", "GetNonZeroBytes"
+    );
 
     private BufferUses()
     {

@@ -65,7 +65,9 @@ public sealed class HotPathArrayAllocationCodeFixProvider : BoundedCodeFixProvid
         long? bytes = size.ConstantValue is { HasValue: true, Value: int count } ? (long)count * HotPathArrayAllocationAnalyzer.ElementSize(elementType) : null;
         var small = size.ConstantValue is { HasValue: true, Value: int elements } && elements < MemoryOptions.MinSize(options, tree);
 
+        // A Large Object Heap buffer hoisted out of the loop would still be allocated on every call: pool it instead.
         if (where == HotPathArrayAllocationAnalyzer.LoopContext
+            && bytes is not >= MemoryOptions.LargeObjectThreshold
             && Repetition.Find(allocation, types.Shared).Loop is { } loop
             && loop.Syntax is StatementSyntax loopStatement && loopStatement.Parent is BlockSyntax
             && IsLoopInvariant(size, loop))

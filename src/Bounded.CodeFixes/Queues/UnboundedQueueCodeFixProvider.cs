@@ -23,7 +23,7 @@ public sealed class UnboundedQueueCodeFixProvider : BoundedCodeFixProvider
 {
     public const string BoundedKey = "Bounded." + RuleIds.UnboundedQueue + ".Bounded";
 
-    private static readonly string[] CarriedChannelOptions = { "SingleReader", "SingleWriter", "AllowSynchronousContinuations" };
+    private static readonly ImmutableArray<string> CarriedChannelOptions = ImmutableArray.Create("SingleReader", "SingleWriter", "AllowSynchronousContinuations");
 
     public override ImmutableArray<string> FixableDiagnosticIds => ImmutableArray.Create(RuleIds.UnboundedQueue);
 
@@ -441,7 +441,7 @@ public sealed class UnboundedQueueCodeFixProvider : BoundedCodeFixProvider
                 foreach (var expression in initializer.Expressions)
                 {
                     if (expression is not AssignmentExpressionSyntax { Left: IdentifierNameSyntax property } assignment
-                        || System.Array.IndexOf(CarriedChannelOptions, property.Identifier.ValueText) < 0)
+                        || CarriedChannelOptions.IndexOf(property.Identifier.ValueText) < 0)
                     {
                         return null; // an option we do not know how to carry over
                     }

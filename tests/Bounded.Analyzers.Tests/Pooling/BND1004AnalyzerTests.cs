@@ -10,6 +10,28 @@ public class BND1004AnalyzerTests
 
     // ------------------------------------------------------------------ positives
 
+    // Corpus (Caching/ProductCache.cs): a local semaphore waited and released in finally inside a Select lambda.
+    [Fact]
+    public Task LocalGateInsideSelectLambda() => Check("""
+            public async Task ReloadAllAsync(IEnumerable<string> keys, CancellationToken cancellationToken)
+            {
+                using var gate = new SemaphoreSlim(8);
+                var loads = keys.Select(async key =>
+                {
+                    await gate.WaitAsync(cancellationToken);
+                    try
+                    {
+                        await Task.Delay(1, cancellationToken);
+                    }
+                    finally
+                    {
+                        gate.Release();
+                    }
+                }).ToList();
+                await Task.WhenAll(loads);
+            }
+        """);
+
     [Fact]
     public Task WaitAsyncInsideTheTry() => Check("""
             public async Task SaveAsync(Message message, CancellationToken cancellationToken)
