@@ -37,7 +37,7 @@ public sealed class EndlessLoopAnalyzer : DiagnosticAnalyzer
             || !EndlessLoops.RunsInBackground(loop, context.ContainingSymbol, types)
             || !EndlessLoops.Waits(loop, types)
             || EndlessLoops.CanLeave(loop.Syntax)
-            || types.ObservesToken(loop))
+            || types.LoopObservesToken(loop))
         {
             return;
         }

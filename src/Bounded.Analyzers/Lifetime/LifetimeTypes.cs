@@ -1,3 +1,4 @@
+using System.Collections.Generic;
 using System;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Diagnostics;
@@ -70,20 +71,45 @@ internal sealed class LifetimeTypes
     }
 
     /// <summary>Whether the operation reads a live token or a source's cancellation state anywhere in its tree, nested functions included.</summary>
-    public bool ObservesToken(IOperation root)
+    public bool ObservesToken(IOperation root) => ObservesToken(root, skipDetachedWork: false);
+
+    /// <summary>
+    /// Whether the loop itself reads a token. Work it starts (a lambda, a local function, the token handed to
+    /// Task.Run) runs detached from it: a token read only there does not stop the loop.
+    /// </summary>
+    public bool LoopObservesToken(ILoopOperation loop) => ObservesToken(loop, skipDetachedWork: true);
+
+    private bool ObservesToken(IOperation root, bool skipDetachedWork)
     {
-        foreach (var operation in root.DescendantsAndSelf())
+        var pending = new Stack<IOperation>();
+        pending.Push(root);
+        while (pending.Count > 0)
         {
+            var operation = pending.Pop();
             switch (operation)
             {
+                case IAnonymousFunctionOperation or ILocalFunctionOperation when skipDetachedWork:
+                    continue;
+                case IArgumentOperation { Parent: IInvocationOperation spawn } when skipDetachedWork && IsSpawn(spawn.TargetMethod):
+                    continue;
                 case IParameterReferenceOperation or ILocalReferenceOperation or IFieldReferenceOperation or IPropertyReferenceOperation or IInvocationOperation
                     when IsToken(operation.Type) && IsLiveToken(operation):
                     return true;
                 case IPropertyReferenceOperation { Property.Name: "IsCancellationRequested" } property when IsTokenSource(property.Property.ContainingType):
                     return true;
             }
+
+            foreach (var child in operation.ChildOperations)
+            {
+                pending.Push(child);
+            }
         }
 
         return false;
     }
+
+    /// <summary>Task.Run, TaskFactory.StartNew and ContinueWith: the token they get belongs to the work they start.</summary>
+    private static bool IsSpawn(IMethodSymbol method) =>
+        method.Name is "Run" or "StartNew" or "ContinueWith"
+        && method.ContainingType?.ContainingNamespace?.ToDisplayString() == "System.Threading.Tasks";
 }

@@ -93,7 +93,7 @@ public class BND2001AnalyzerTests
         {
             public void Reindex(string[] files, CancellationToken cancellationToken)
             {
-                Task.Factory.{|#0:StartNew|}(() => { foreach (var f in files) File.ReadAllText(f); });
+                {|#0:Task.Factory.StartNew|}(() => { foreach (var f in files) File.ReadAllText(f); });
             }
         }
         """, Diagnostic("Task.Factory.StartNew", "pass 'cancellationToken'"));

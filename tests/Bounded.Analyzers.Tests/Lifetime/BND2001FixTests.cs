@@ -151,7 +151,7 @@ public class BND2001FixTests
             public void Kick(Order order, string path, CancellationToken cancellationToken)
             {
                 _ = {|BND2001:Task.Run|}(PollAsync);
-                Task.Factory.{|BND2001:StartNew|}(() => File.Delete(path));
+                {|BND2001:Task.Factory.StartNew|}(() => File.Delete(path));
                 new Task(() => File.Delete(path)).{|BND2001:Start|}();
                 _ = {|BND2001:Task.Delay|}(1000);
                 _ = _store.{|BND2001:FindAsync|}(order.Id).ConfigureAwait(false);

@@ -17,6 +17,24 @@ public class BND2002AnalyzerTests
 
     // ---- positives ----
 
+    // Corpus (Messaging/MessageConsumer.cs): the token only reaches the work the loop starts, never the loop.
+    [Fact]
+    public Task TokenGivenOnlyToDetachedWork() => Reports("""
+        public class Pump : BackgroundService
+        {
+            private readonly HttpClient _http = new();
+
+            protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+            {
+                {|#0:while|} (true)
+                {
+                    var page = await _http.GetStringAsync("https://example.org/next");
+                    _ = Task.Run(() => _http.PostAsync("https://example.org/seen", new StringContent(page), stoppingToken), stoppingToken);
+                }
+            }
+        }
+        """, Diagnostic("while", "observe 'stoppingToken'"));
+
     [Fact]
     public Task BackgroundServiceWhileTrue() => Reports("""
         public class Heartbeat : BackgroundService

@@ -156,9 +156,9 @@ namespace Corpus.Caching
         // Positive: the gate is released only when the load succeeds.
         public async Task ReloadGatedAsync(string sku, SemaphoreSlim gate, CancellationToken cancellationToken)
         {
-            await gate.WaitAsync(cancellationToken);
+            await gate.WaitAsync(cancellationToken); // expect BND1004
             await ReloadAsync(sku, cancellationToken);
-            gate.Release(); // expect BND1004
+            gate.Release();
         }
 
         public void Invalidate(string sku) => _entries.TryRemove(sku, out _);

@@ -477,8 +477,8 @@ namespace Corpus.Ingestion
         public long TotalSize(IEnumerable<string> paths) =>
             paths.AsParallel().WithDegreeOfParallelism(4).Sum(path => new FileInfo(path).Length);
 
-        // Positive: PLINQ with a degree taken from configuration, possibly far above the processor count.
+        // Not reported: PLINQ with a degree taken from configuration is a limit the caller chose.
         public long TotalSizeConfigured(IEnumerable<string> paths, int degree) =>
-            paths.AsParallel().WithDegreeOfParallelism(degree).Sum(path => new FileInfo(path).Length); // expect BND4002
+            paths.AsParallel().WithDegreeOfParallelism(degree).Sum(path => new FileInfo(path).Length);
     }
 }

@@ -145,7 +145,7 @@ namespace Corpus.Messaging
         // Positive: the event handler starts detached work with no token.
         public void Subscribe()
         {
-            _connection.Delivered += (_, envelope) =>
+            _connection.Delivered += (sender, envelope) =>
             {
                 _ = _handler.HandleAsync(envelope); // expect BND2001
             };

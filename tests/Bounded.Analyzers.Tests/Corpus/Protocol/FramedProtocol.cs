@@ -333,9 +333,9 @@ namespace Corpus.Protocol
         // Positive: the release is skipped when the write throws.
         public async Task SendUnprotectedAsync(Frame frame, SemaphoreSlim writeLock, CancellationToken cancellationToken)
         {
-            await writeLock.WaitAsync(cancellationToken);
+            await writeLock.WaitAsync(cancellationToken); // expect BND1004
             await FrameWriter.WriteAsync(_stream, frame, cancellationToken);
-            writeLock.Release(); // expect BND1004
+            writeLock.Release();
         }
 
         // Positive: the timed wait's result is ignored, so the write may run without the lock.
