@@ -15,7 +15,7 @@ namespace Bounded.Analyzers.Tests.Performance;
 /// </summary>
 public sealed class AnalyzerCostBudgetTests
 {
-    private const int Lines = 10_000;
+    private const int Lines = 8_000;
     private const double TotalLimit = 0.15;
     private const double PerAnalyzerLimit = 0.06;
 
