@@ -20,6 +20,7 @@ namespace Bounded.Bench;
 ///   --warmup N             discarded iterations per corpus (default 1)
 ///   --seed N               generator seed (default 20261129)
 ///   --no-baseline          skip the do-nothing-analyzer pass (faster; no driver/allocation split)
+///   --allocations          also each analyzer's own allocations, one pass per analyzer alone (first corpus only)
 /// </summary>
 public static class Program
 {
@@ -34,6 +35,7 @@ public static class Program
         var warmup = 1;
         var seed = 20261129;
         var baseline = true;
+        var allocations = false;
         string? corpus = null;
         for (var i = 0; i < args.Length; i++)
         {
@@ -60,6 +62,9 @@ public static class Program
                 case "--no-baseline":
                     baseline = false;
                     break;
+                case "--allocations":
+                    allocations = true;
+                    break;
                 default:
                     Console.Error.WriteLine("unknown option " + args[i]);
                     return 2;
@@ -84,6 +89,11 @@ public static class Program
                 .ToList();
             var summary = await AnalyzerCost.MeasureAsync(files, references, analyzers, warmup, iterations, noOp);
             Print("corpus " + corpus, summary);
+            if (allocations)
+            {
+                await PrintAllocationsAsync(files, references, analyzers);
+                allocations = false;
+            }
         }
 
         var scaling = new List<CostSummary>();
@@ -95,6 +105,11 @@ public static class Program
             var huge = size >= 1_000_000;
             var summary = await AnalyzerCost.MeasureAsync(files, references, analyzers, huge ? 0 : warmup, huge ? Math.Min(iterations, 2) : iterations, huge ? null : noOp);
             Print($"generated {size:N0} lines (seed {seed})", summary);
+            if (allocations)
+            {
+                await PrintAllocationsAsync(files, references, analyzers);
+                allocations = false;
+            }
             scaling.Add(summary);
             if (size == BudgetSize)
             {
@@ -140,6 +155,18 @@ public static class Program
             + (summary.HasBaseline
                 ? $", Bounded's own (pass minus do-nothing pass) {Megabytes(summary.BoundedAllocatedBytes.Median)} (min {Megabytes(summary.BoundedAllocatedBytes.Min)}, max {Megabytes(summary.BoundedAllocatedBytes.Max)}) = {Percent(summary.BoundedAllocatedBytes.Median / summary.CompilerAllocatedBytes.Median)} of the compiler's"
                 : ""));
+        Console.WriteLine();
+    }
+
+    private static async Task PrintAllocationsAsync(IReadOnlyList<CorpusFile> files, ImmutableArray<MetadataReference> references, ImmutableArray<DiagnosticAnalyzer> analyzers)
+    {
+        var byAnalyzer = await AnalyzerCost.AllocatedBytesByAnalyzerAsync(files, references, analyzers, new NoOpAnalyzer());
+        Console.WriteLine("allocated by each analyzer alone (its pass minus a do-nothing pass):");
+        foreach (var pair in byAnalyzer.OrderByDescending(p => p.Value))
+        {
+            Console.WriteLine($"  {pair.Key,-52} {Megabytes(pair.Value),10}");
+        }
+
         Console.WriteLine();
     }
 

@@ -214,6 +214,27 @@ public static class AnalyzerCost
         };
     }
 
+    /// <summary>
+    /// Bytes each analyzer allocates, measured alone: a pass with only that analyzer minus a pass with only
+    /// <paramref name="baseline"/> (a do-nothing analyzer), one pass each. Allocation counts barely vary between runs.
+    /// </summary>
+    public static async Task<IReadOnlyDictionary<string, long>> AllocatedBytesByAnalyzerAsync(IReadOnlyList<CorpusFile> files, ImmutableArray<MetadataReference> references, ImmutableArray<DiagnosticAnalyzer> analyzers, DiagnosticAnalyzer baseline)
+    {
+        var trees = Parse(files);
+        var exceptions = new List<string>();
+        // The first pass over new trees allocates once-only state; discard it.
+        await RunAnalyzersAsync(trees, references, analyzers, ImmutableArray.Create(baseline), exceptions).ConfigureAwait(false);
+        var (_, _, _, driverOnly) = await RunAnalyzersAsync(trees, references, analyzers, ImmutableArray.Create(baseline), exceptions).ConfigureAwait(false);
+        var result = new Dictionary<string, long>(StringComparer.Ordinal);
+        foreach (var analyzer in analyzers)
+        {
+            var (_, _, _, allocated) = await RunAnalyzersAsync(trees, references, analyzers, ImmutableArray.Create(analyzer), exceptions).ConfigureAwait(false);
+            result[NameOf(analyzer)] = allocated - driverOnly;
+        }
+
+        return result;
+    }
+
     private static async Task<(CompilationWithAnalyzers Analyzed, ImmutableArray<Diagnostic> Found, double Milliseconds, long Allocated)> RunAnalyzersAsync(
         ImmutableArray<SyntaxTree> trees, ImmutableArray<MetadataReference> references, ImmutableArray<DiagnosticAnalyzer> measured, ImmutableArray<DiagnosticAnalyzer> run, List<string> exceptions)
     {
