@@ -1,8 +1,5 @@
 using System;
 using System.Collections.Immutable;
-using System.IO;
-using System.Linq;
-using System.Reflection;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Testing;
 
@@ -21,25 +18,7 @@ public static class TestEnvironment
     /// <summary>An empty reference set: the real assemblies are added as <see cref="NetReferences"/>.</summary>
     public static ReferenceAssemblies ReferenceAssemblies { get; } = new("net10.0");
 
-    private static ImmutableArray<MetadataReference> LoadReferences()
-    {
-        var packRoot = Metadata("NetCoreTargetingPackRoot");
-        var version = Metadata("BundledNETCoreAppPackageVersion");
-        var directory = Path.Combine(packRoot, "Microsoft.NETCore.App.Ref", version, "ref", "net10.0");
-        if (!Directory.Exists(directory))
-        {
-            // The SDK may carry a newer patch of the pack than the one it names.
-            var refRoot = Path.Combine(packRoot, "Microsoft.NETCore.App.Ref");
-            directory = Directory.GetDirectories(refRoot).OrderBy(d => d, StringComparer.Ordinal).Select(d => Path.Combine(d, "ref", "net10.0")).Last(Directory.Exists);
-        }
+    private static ImmutableArray<MetadataReference> LoadReferences() => Bench.ReferencePack.Load(typeof(TestEnvironment).Assembly);
 
-        return Directory.GetFiles(directory, "*.dll")
-            .OrderBy(f => f, StringComparer.Ordinal)
-            .Select(f => (MetadataReference)MetadataReference.CreateFromFile(f))
-            .ToImmutableArray();
-    }
-
-    private static string Metadata(string key) =>
-        typeof(TestEnvironment).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>().Single(a => a.Key == key).Value
-        ?? throw new InvalidOperationException("Missing assembly metadata " + key);
+    private static string Metadata(string key) => Bench.ReferencePack.Metadata(typeof(TestEnvironment).Assembly, key);
 }
