@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Concurrent;
 using System.Collections.Generic;
 using System.Threading;
 using Microsoft.CodeAnalysis;
@@ -19,8 +20,10 @@ internal sealed class GraphBuildCounter
 }
 
 /// <summary>
-/// Wires the acquire/release analysis into an analyzer. An invocation action notes Rent (or Wait/WaitAsync) calls;
-/// only when a member had one does the block-end action build the control-flow graph of each function that holds one.
+/// Wires the acquire/release analysis into an analyzer. A compilation-wide invocation action notes the members
+/// that call Rent (or Wait/WaitAsync); the operation-block action of such a member (run after its operation
+/// actions) builds the control-flow graph only of the functions that hold one. Every other member costs one
+/// method-name check per invocation and one dictionary lookup: no per-member registration, no graph.
 /// </summary>
 internal static class AcquireReleaseDriver
 {
@@ -29,53 +32,45 @@ internal static class AcquireReleaseDriver
         PoolingTypes types,
         ResourceKind kind,
         GraphBuildCounter counter,
-        Action<OperationBlockAnalysisContext, IOperation, List<Resource>> report)
+        Action<Action<Diagnostic>, IOperation, List<Resource>> report)
     {
-        start.RegisterOperationBlockStartAction(blockStart =>
-        {
-            var gate = new object();
-            List<IInvocationOperation>? candidates = null;
-            blockStart.RegisterOperationAction(
-                context =>
-                {
-                    var invocation = (IInvocationOperation)context.Operation;
-                    var method = invocation.TargetMethod;
-                    if (kind == ResourceKind.RentedArray ? !types.IsRent(method) : !types.IsWait(method))
-                    {
-                        return;
-                    }
-
-                    lock (gate)
-                    {
-                        (candidates ??= new List<IInvocationOperation>()).Add(invocation);
-                    }
-
-                },
-                OperationKind.Invocation);
-
-            blockStart.RegisterOperationBlockEndAction(end =>
+        // Candidate calls by the syntax of their member's root operation; removed when the member is analysed.
+        var pending = new ConcurrentDictionary<SyntaxNode, ConcurrentQueue<IInvocationOperation>>();
+        start.RegisterOperationAction(
+            context =>
             {
-                List<IInvocationOperation>? found;
-                lock (gate)
+                var invocation = (IInvocationOperation)context.Operation;
+                if (IsCandidate(invocation.TargetMethod, types, kind))
                 {
-                    found = candidates;
+                    pending.GetOrAdd(RootOf(invocation).Syntax, _ => new ConcurrentQueue<IInvocationOperation>()).Enqueue(invocation);
                 }
+            },
+            OperationKind.Invocation);
 
-                if (found is not null)
+        start.RegisterOperationBlockAction(context =>
+        {
+            foreach (var block in context.OperationBlocks)
+            {
+                if (pending.TryRemove(RootOf(block).Syntax, out var found))
                 {
-                    Analyze(end, found, types, kind, counter, report);
+                    Analyze(RootOf(block), new List<IInvocationOperation>(found), types, kind, counter, report, context.ReportDiagnostic, context.CancellationToken);
                 }
-            });
+            }
         });
     }
 
+    private static bool IsCandidate(IMethodSymbol method, PoolingTypes types, ResourceKind kind) =>
+        kind == ResourceKind.RentedArray ? types.IsRent(method) : types.IsWait(method);
+
     private static void Analyze(
-        OperationBlockAnalysisContext context,
+        IOperation root,
         List<IInvocationOperation> candidates,
         PoolingTypes types,
         ResourceKind kind,
         GraphBuildCounter counter,
-        Action<OperationBlockAnalysisContext, IOperation, List<Resource>> report)
+        Action<Action<Diagnostic>, IOperation, List<Resource>> report,
+        Action<Diagnostic> reportDiagnostic,
+        CancellationToken cancellationToken)
     {
         var functions = new List<IOperation>();
         foreach (var candidate in candidates)
@@ -90,21 +85,21 @@ internal static class AcquireReleaseDriver
         var graphs = new Dictionary<IOperation, ControlFlowGraph?>();
         foreach (var function in functions)
         {
-            context.CancellationToken.ThrowIfCancellationRequested();
-            var resources = AcquireReleaseAnalysis.Collect(function, types, kind, context.CancellationToken);
+            cancellationToken.ThrowIfCancellationRequested();
+            var resources = AcquireReleaseAnalysis.Collect(function, types, kind, cancellationToken);
             if (!HasLiveResource(resources))
             {
                 continue;
             }
 
-            var graph = GraphFor(context, function, graphs, counter);
+            var graph = GraphFor(root, function, graphs, counter, cancellationToken);
             if (graph is null)
             {
                 continue;
             }
 
-            AcquireReleaseAnalysis.Flow(graph, resources, context.CancellationToken);
-            report(context, function, resources);
+            AcquireReleaseAnalysis.Flow(graph, resources, cancellationToken);
+            report(reportDiagnostic, function, resources);
         }
     }
 
@@ -122,7 +117,7 @@ internal static class AcquireReleaseDriver
     }
 
     /// <summary>The graph of the operation block, lambda or local function <paramref name="function"/>.</summary>
-    private static ControlFlowGraph? GraphFor(OperationBlockAnalysisContext context, IOperation function, Dictionary<IOperation, ControlFlowGraph?> graphs, GraphBuildCounter counter)
+    private static ControlFlowGraph? GraphFor(IOperation root, IOperation function, Dictionary<IOperation, ControlFlowGraph?> graphs, GraphBuildCounter counter, CancellationToken cancellationToken)
     {
         if (graphs.TryGetValue(function, out var cached))
         {
@@ -133,32 +128,30 @@ internal static class AcquireReleaseDriver
         switch (function)
         {
             case IAnonymousFunctionOperation lambda:
-                if (GraphFor(context, AcquireReleaseAnalysis.FunctionOf(lambda), graphs, counter) is { } outer
+                if (GraphFor(root, AcquireReleaseAnalysis.FunctionOf(lambda), graphs, counter, cancellationToken) is { } outer
                     && FindLambda(outer, lambda.Symbol) is { } flow)
                 {
                     counter.Increment();
-                    graph = outer.GetAnonymousFunctionControlFlowGraph(flow, context.CancellationToken);
+                    graph = outer.GetAnonymousFunctionControlFlowGraph(flow, cancellationToken);
                 }
 
                 break;
             case ILocalFunctionOperation localFunction:
-                if (GraphFor(context, AcquireReleaseAnalysis.FunctionOf(localFunction), graphs, counter) is { } container
+                if (GraphFor(root, AcquireReleaseAnalysis.FunctionOf(localFunction), graphs, counter, cancellationToken) is { } container
                     && container.LocalFunctions.Contains(localFunction.Symbol))
                 {
                     counter.Increment();
-                    graph = container.GetLocalFunctionControlFlowGraph(localFunction.Symbol, context.CancellationToken);
+                    graph = container.GetLocalFunctionControlFlowGraph(localFunction.Symbol, cancellationToken);
                 }
 
                 break;
             default:
-                foreach (var block in context.OperationBlocks)
+                if (function == root)
                 {
-                    if (RootOf(block) == function && block.Kind is OperationKind.Block or OperationKind.MethodBody or OperationKind.ConstructorBody
-                        or OperationKind.FieldInitializer or OperationKind.PropertyInitializer or OperationKind.ParameterInitializer)
+                    graph = CreateGraph(root, cancellationToken);
+                    if (graph is not null)
                     {
                         counter.Increment();
-                        graph = context.GetControlFlowGraph(block);
-                        break;
                     }
                 }
 
@@ -168,6 +161,18 @@ internal static class AcquireReleaseDriver
         graphs[function] = graph;
         return graph;
     }
+
+    /// <summary>The graph of a member's root operation: a body, a constructor body or an initializer.</summary>
+    private static ControlFlowGraph? CreateGraph(IOperation root, CancellationToken cancellationToken) => root switch
+    {
+        IMethodBodyOperation body => ControlFlowGraph.Create(body, cancellationToken),
+        IConstructorBodyOperation constructor => ControlFlowGraph.Create(constructor, cancellationToken),
+        IBlockOperation block => ControlFlowGraph.Create(block, cancellationToken),
+        IFieldInitializerOperation field => ControlFlowGraph.Create(field, cancellationToken),
+        IPropertyInitializerOperation property => ControlFlowGraph.Create(property, cancellationToken),
+        IParameterInitializerOperation parameter => ControlFlowGraph.Create(parameter, cancellationToken),
+        _ => null,
+    };
 
     private static IOperation RootOf(IOperation operation)
     {

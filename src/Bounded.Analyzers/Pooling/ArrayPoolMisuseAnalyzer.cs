@@ -1,3 +1,4 @@
+using System;
 using System.Collections.Generic;
 using System.Collections.Immutable;
 using Microsoft.CodeAnalysis;
@@ -66,7 +67,7 @@ public sealed class ArrayPoolMisuseAnalyzer : DiagnosticAnalyzer
         });
     }
 
-    private static void Report(OperationBlockAnalysisContext context, List<Resource> resources, PoolingTypes types)
+    private static void Report(Action<Diagnostic> report, List<Resource> resources, PoolingTypes types)
     {
         var findings = new List<RentedLengthUses.Finding>();
         foreach (var resource in resources)
@@ -82,7 +83,7 @@ public sealed class ArrayPoolMisuseAnalyzer : DiagnosticAnalyzer
             var rentLocation = resource.Acquires.Count == 1 ? new[] { resource.Acquires[0].Syntax.GetLocation() } : System.Array.Empty<Location>();
             foreach (var finding in findings)
             {
-                context.ReportDiagnostic(Diagnostic.Create(
+                report(Diagnostic.Create(
                     LengthRule,
                     finding.Operation.Syntax.GetLocation(),
                     rentLocation,
@@ -92,12 +93,12 @@ public sealed class ArrayPoolMisuseAnalyzer : DiagnosticAnalyzer
 
             foreach (var use in resource.UsesAfterRelease)
             {
-                context.ReportDiagnostic(Diagnostic.Create(AfterReturnRule, use.GetLocation(), name, "is used after it was returned to the pool"));
+                report(Diagnostic.Create(AfterReturnRule, use.GetLocation(), name, "is used after it was returned to the pool"));
             }
 
             foreach (var release in resource.DoubleReleases)
             {
-                context.ReportDiagnostic(Diagnostic.Create(AfterReturnRule, CallNameLocation(release), name, "may be returned to the pool twice"));
+                report(Diagnostic.Create(AfterReturnRule, CallNameLocation(release), name, "may be returned to the pool twice"));
             }
 
             string? kind = null;
@@ -124,7 +125,7 @@ public sealed class ArrayPoolMisuseAnalyzer : DiagnosticAnalyzer
             if (kind is not null && resource.Acquires.Count > 0)
             {
                 var additional = resource.Releases.Count == 1 ? new[] { resource.Releases[0].Syntax.GetLocation() } : System.Array.Empty<Location>();
-                context.ReportDiagnostic(Diagnostic.Create(
+                report(Diagnostic.Create(
                     ReturnRule,
                     resource.Acquires[0].Syntax.GetLocation(),
                     additional,

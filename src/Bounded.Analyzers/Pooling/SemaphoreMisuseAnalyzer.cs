@@ -1,3 +1,4 @@
+using System;
 using System.Collections.Generic;
 using System.Collections.Immutable;
 using Microsoft.CodeAnalysis;
@@ -55,7 +56,7 @@ public sealed class SemaphoreMisuseAnalyzer : DiagnosticAnalyzer
 
     private static string Display(IInvocationOperation call) => AcquireReleaseAnalysis.SemaphoreSymbol(call.Instance)?.Name + "." + call.TargetMethod.Name;
 
-    private static void Report(OperationBlockAnalysisContext context, IOperation function, List<Resource> resources, PoolingTypes types)
+    private static void Report(Action<Diagnostic> report, IOperation function, List<Resource> resources, PoolingTypes types)
     {
         foreach (var resource in resources)
         {
@@ -73,7 +74,7 @@ public sealed class SemaphoreMisuseAnalyzer : DiagnosticAnalyzer
                     && AcquireReleaseAnalysis.AcquireOperation(wait) is { } acquired
                     && AcquireReleaseAnalysis.BoolWaitUse(acquired) == AcquireReleaseAnalysis.BoolWait.Ignored)
                 {
-                    context.ReportDiagnostic(Diagnostic.Create(
+                    report(Diagnostic.Create(
                         Rule,
                         ArrayPoolMisuseAnalyzer.CallNameLocation(wait.Syntax),
                         Kind(TimeoutIgnored),
@@ -87,7 +88,7 @@ public sealed class SemaphoreMisuseAnalyzer : DiagnosticAnalyzer
                 if (ReleasingTry(wait, function, resource) is not null)
                 {
                     waitInsideTry = true;
-                    context.ReportDiagnostic(Diagnostic.Create(
+                    report(Diagnostic.Create(
                         Rule,
                         ArrayPoolMisuseAnalyzer.CallNameLocation(wait.Syntax),
                         Kind(WaitInsideTry),
@@ -99,7 +100,7 @@ public sealed class SemaphoreMisuseAnalyzer : DiagnosticAnalyzer
             {
                 foreach (var release in resource.ReleasesWithoutAcquire)
                 {
-                    context.ReportDiagnostic(Diagnostic.Create(
+                    report(Diagnostic.Create(
                         Rule,
                         ArrayPoolMisuseAnalyzer.CallNameLocation(release),
                         Kind(ReleaseWithoutWait),
@@ -109,7 +110,7 @@ public sealed class SemaphoreMisuseAnalyzer : DiagnosticAnalyzer
 
             foreach (var release in resource.DoubleReleases)
             {
-                context.ReportDiagnostic(Diagnostic.Create(
+                report(Diagnostic.Create(
                     Rule,
                     ArrayPoolMisuseAnalyzer.CallNameLocation(release),
                     Kind(ReleasedTwice),
@@ -125,7 +126,7 @@ public sealed class SemaphoreMisuseAnalyzer : DiagnosticAnalyzer
             var additional = resource.Releases.Count == 1 ? new[] { resource.Releases[0].Syntax.GetLocation() } : System.Array.Empty<Location>();
             if (resource.NormalLeak)
             {
-                context.ReportDiagnostic(Diagnostic.Create(
+                report(Diagnostic.Create(
                     Rule,
                     ArrayPoolMisuseAnalyzer.CallNameLocation(firstWait.Syntax),
                     additional,
@@ -134,7 +135,7 @@ public sealed class SemaphoreMisuseAnalyzer : DiagnosticAnalyzer
             }
             else if (resource.ExposedBy is { } thrower)
             {
-                context.ReportDiagnostic(Diagnostic.Create(
+                report(Diagnostic.Create(
                     Rule,
                     ArrayPoolMisuseAnalyzer.CallNameLocation(firstWait.Syntax),
                     additional,
