@@ -1110,10 +1110,17 @@ internal static class AcquireReleaseAnalysis
         }
 
         /// <summary>An exception leaves <paramref name="block"/>: run the finally regions it crosses, reach the catch handlers or leave the function.</summary>
+        /// <remarks>
+        /// The walk stops at this graph's root region. The root region of a lambda's or local function's graph has the
+        /// containing function's region as its <see cref="ControlFlowRegion.EnclosingRegion"/> (a <c>using</c> or
+        /// <c>try</c> around the lambda): those regions hold the outer graph's block ordinals, and the exception does not
+        /// cross them while this function runs; it leaves this function.
+        /// </remarks>
         private void Raise(BasicBlock block, int mask, SyntaxNode? thrower, LocalRun? local)
         {
+            var root = _graph.Root;
             var region = block.EnclosingRegion;
-            while (region is not null)
+            while (region is not null && !ReferenceEquals(region, root))
             {
                 if (region.Kind == ControlFlowRegionKind.Try && region.EnclosingRegion is { } parent)
                 {

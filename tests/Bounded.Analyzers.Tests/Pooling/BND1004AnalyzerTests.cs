@@ -1,36 +1,39 @@
 using System.Threading.Tasks;
+using Bounded.Analyzers;
 using Bounded.Analyzers.Pooling;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.Testing;
 using Xunit;
 
 namespace Bounded.Analyzers.Tests.Pooling;
 
 public class BND1004AnalyzerTests
 {
-    private static Task Check(string members) => Verify.AnalyzerAsync<SemaphoreMisuseAnalyzer>(PoolingSources.Wrap(members));
+    private static Task Check(string members, params DiagnosticResult[] expected) => Verify.AnalyzerAsync<SemaphoreMisuseAnalyzer>(PoolingSources.Wrap(members), expected);
 
     // ------------------------------------------------------------------ positives
 
-    // Corpus (Caching/ProductCache.cs): a local semaphore waited and released in finally inside a Select lambda.
+    // The catch around the lambda does not run while the lambda runs: the exception still leaves the lambda holding the slot.
     [Fact]
-    public Task LocalGateInsideSelectLambda() => Check("""
-            public async Task ReloadAllAsync(IEnumerable<string> keys, CancellationToken cancellationToken)
+    public Task ReleaseNotInFinallyInsideALambdaWithinAnOuterCatch() => Check("""
+            public async Task HandleAsync(IEnumerable<Message> messages, CancellationToken cancellationToken)
             {
-                using var gate = new SemaphoreSlim(8);
-                var loads = keys.Select(async key =>
+                try
                 {
-                    await gate.WaitAsync(cancellationToken);
-                    try
+                    await Task.WhenAll(messages.Select(async message =>
                     {
-                        await Task.Delay(1, cancellationToken);
-                    }
-                    finally
-                    {
-                        gate.Release();
-                    }
-                }).ToList();
-                await Task.WhenAll(loads);
+                        await _gate.{|#0:WaitAsync|}(cancellationToken);
+                        await SaveAsync(message.Id, cancellationToken);
+                        {|#1:_gate.Release()|};
+                    }));
+                }
+                catch (Exception exception)
+                {
+                    Log(exception.Message);
+                }
             }
-        """);
+        """, new DiagnosticResult(RuleIds.SemaphoreMisuse, DiagnosticSeverity.Warning).WithLocation(0).WithLocation(1)
+        .WithArguments("'_gate.Release()' is not in a finally block: if 'SaveAsync' throws, the slot is never released"));
 
     [Fact]
     public Task WaitAsyncInsideTheTry() => Check("""
@@ -385,6 +388,208 @@ public class BND1004AnalyzerTests
         """);
 
     // ------------------------------------------------------------------ negatives
+
+    // Corpus (Caching/ProductCache.cs): a local semaphore waited and released in finally inside a Select lambda.
+    [Fact]
+    public Task LocalGateInsideSelectLambda() => Check("""
+            public async Task ReloadAllAsync(IEnumerable<string> keys, CancellationToken cancellationToken)
+            {
+                using var gate = new SemaphoreSlim(8);
+                var loads = keys.Select(async key =>
+                {
+                    await gate.WaitAsync(cancellationToken);
+                    try
+                    {
+                        await Task.Delay(1, cancellationToken);
+                    }
+                    finally
+                    {
+                        gate.Release();
+                    }
+                }).ToList();
+                await Task.WhenAll(loads);
+            }
+        """);
+
+    // A lambda or local function is analysed over its own graph. Its root region's EnclosingRegion is the region of the
+    // containing function around it (a using declaration, a foreach over an enumerator, a try): an exception leaving the
+    // lambda must not run those outer finally blocks against the lambda's blocks.
+    [Fact]
+    public Task LocalGateInsideASyncSelectLambdaInAUsingBlock() => Check("""
+            public List<int> Measure(IEnumerable<string> keys)
+            {
+                using (var gate = new SemaphoreSlim(4))
+                {
+                    return keys.Select(key =>
+                    {
+                        gate.Wait();
+                        try
+                        {
+                            Log(key);
+                            return key.Length;
+                        }
+                        finally
+                        {
+                            gate.Release();
+                        }
+                    }).ToList();
+                }
+            }
+        """);
+
+    [Fact]
+    public Task LocalGateInsideALocalFunction() => Check("""
+            public async Task ReloadAllAsync(IEnumerable<string> keys, CancellationToken cancellationToken)
+            {
+                using var gate = new SemaphoreSlim(8);
+                await Task.WhenAll(keys.Select(ReloadAsync));
+
+                async Task ReloadAsync(string key)
+                {
+                    await gate.WaitAsync(cancellationToken);
+                    try
+                    {
+                        await SaveAsync(key, cancellationToken);
+                    }
+                    finally
+                    {
+                        gate.Release();
+                    }
+                }
+            }
+        """);
+
+    [Fact]
+    public Task LocalGateInsideASyncLocalFunction() => Check("""
+            public List<int> Measure(IEnumerable<string> keys)
+            {
+                using var gate = new SemaphoreSlim(4);
+                return keys.Select(MeasureOne).ToList();
+
+                int MeasureOne(string key)
+                {
+                    gate.Wait();
+                    try
+                    {
+                        Log(key);
+                        return key.Length;
+                    }
+                    finally
+                    {
+                        gate.Release();
+                    }
+                }
+            }
+        """);
+
+    // A local function's graph hangs below the regions of the block that declares it: here the outer try.
+    [Fact]
+    public Task LocalFunctionDeclaredInsideAnOuterTry() => Check("""
+            public async Task ReloadAllAsync(IEnumerable<string> keys, CancellationToken cancellationToken)
+            {
+                using var gate = new SemaphoreSlim(8);
+                try
+                {
+                    await Task.WhenAll(keys.Select(ReloadAsync));
+
+                    async Task ReloadAsync(string key)
+                    {
+                        await gate.WaitAsync(cancellationToken);
+                        try
+                        {
+                            await SaveAsync(key, cancellationToken);
+                        }
+                        finally
+                        {
+                            gate.Release();
+                        }
+                    }
+                }
+                finally
+                {
+                    Log("reloaded");
+                }
+            }
+        """);
+
+    // The shape the BND1001 fix writes in a synchronous method: the throttle is waited inside the spawned task.
+    [Fact]
+    public Task TaskRunInALoopWaitsInsideTheTask() => Check("""
+            public void SaveAll(IEnumerable<Message> messages)
+            {
+                using var throttle = new SemaphoreSlim(8);
+                var tasks = new List<Task>();
+                foreach (var message in messages)
+                {
+                    tasks.Add(Task.Run(async () =>
+                    {
+                        await throttle.WaitAsync();
+                        try
+                        {
+                            await SaveAsync(message.Id, CancellationToken.None);
+                        }
+                        finally
+                        {
+                            throttle.Release();
+                        }
+                    }));
+                }
+
+                Task.WaitAll(tasks.ToArray());
+            }
+        """);
+
+    [Fact]
+    public Task FieldGateInsideALambdaInAForeach() => Check("""
+            public async Task HandleAsync(IEnumerable<Message> messages, CancellationToken cancellationToken)
+            {
+                var tasks = new List<Task>();
+                foreach (var message in messages)
+                {
+                    tasks.Add(Task.Run(async () =>
+                    {
+                        await _gate.WaitAsync(cancellationToken);
+                        try
+                        {
+                            await SaveAsync(message.Id, cancellationToken);
+                        }
+                        finally
+                        {
+                            _gate.Release();
+                        }
+                    }, cancellationToken));
+                }
+
+                await Task.WhenAll(tasks);
+            }
+        """);
+
+    [Fact]
+    public Task FieldGateInsideALambdaInAnOuterTryFinally() => Check("""
+            public async Task HandleAsync(IEnumerable<Message> messages, CancellationToken cancellationToken)
+            {
+                try
+                {
+                    await Task.WhenAll(messages.Select(async message =>
+                    {
+                        await _gate.WaitAsync(cancellationToken);
+                        try
+                        {
+                            await SaveAsync(message.Id, cancellationToken);
+                        }
+                        finally
+                        {
+                            _gate.Release();
+                        }
+                    }));
+                }
+                finally
+                {
+                    Log("done");
+                }
+            }
+        """);
+
 
     [Fact]
     public Task WaitBeforeTryReleaseInFinally() => Check("""

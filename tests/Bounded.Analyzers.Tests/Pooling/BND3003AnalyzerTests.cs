@@ -346,6 +346,58 @@ public class BND3003AnalyzerTests
             }
         """);
 
+    // The catch around the lambda does not run while the lambda runs: an exception still leaves the lambda with the array.
+    [Fact]
+    public Task ReturnNotInFinallyInsideALambdaWithinAnOuterCatch() => Check("""
+            public List<string> HashAll(IEnumerable<string> paths)
+            {
+                try
+                {
+                    return paths.Select(path =>
+                    {
+                        var buffer = {|BND3003:ArrayPool<byte>.Shared.Rent(4096)|};
+                        using var file = File.OpenRead(path);
+                        var read = file.Read(buffer, 0, 4096);
+                        var hash = Convert.ToHexString(SHA256.HashData(buffer.AsSpan(0, read)));
+                        ArrayPool<byte>.Shared.Return(buffer);
+                        return hash;
+                    }).ToList();
+                }
+                catch (Exception exception)
+                {
+                    Log(exception.Message);
+                    return new List<string>();
+                }
+            }
+        """);
+
+    [Fact]
+    public Task ReturnNotInFinallyInsideALocalFunctionWithinAnOuterCatch() => Check("""
+            public void SendAll(Socket socket, IEnumerable<string> lines)
+            {
+                try
+                {
+                    foreach (var line in lines)
+                    {
+                        Send(line);
+                    }
+
+                    void Send(string line)
+                    {
+                        var length = Encoding.UTF8.GetByteCount(line);
+                        var buffer = {|BND3003:ArrayPool<byte>.Shared.Rent(length)|};
+                        var written = Encoding.UTF8.GetBytes(line, buffer);
+                        socket.Send(buffer, 0, written, SocketFlags.None);
+                        ArrayPool<byte>.Shared.Return(buffer);
+                    }
+                }
+                catch (SocketException exception)
+                {
+                    Log(exception.Message);
+                }
+            }
+        """);
+
     // ------------------------------------------------------------------ negatives
 
     [Fact]

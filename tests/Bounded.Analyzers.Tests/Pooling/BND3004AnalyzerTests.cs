@@ -328,6 +328,94 @@ public class BND3004AnalyzerTests
 
     // ------------------------------------------------------------------ negatives
 
+    // A lambda's graph hangs below the containing function's regions (using, foreach, try): those finally blocks are not
+    // run against the lambda's blocks, so the single Return in the lambda's finally is not seen twice.
+    [Fact]
+    public Task RentedAndReturnedInsideASelectLambdaUnderAUsing() => Check("""
+            public List<string> HashAll(IEnumerable<string> paths)
+            {
+                using var log = new StringWriter();
+                return paths.Select(path =>
+                {
+                    var buffer = ArrayPool<byte>.Shared.Rent(4096);
+                    try
+                    {
+                        using var file = File.OpenRead(path);
+                        var read = file.Read(buffer, 0, 4096);
+                        log.WriteLine(path);
+                        return Convert.ToHexString(SHA256.HashData(buffer.AsSpan(0, read)));
+                    }
+                    finally
+                    {
+                        ArrayPool<byte>.Shared.Return(buffer);
+                    }
+                }).ToList();
+            }
+        """);
+
+    [Fact]
+    public Task RentedAndReturnedInsideATaskRunInAForeach() => Check("""
+            public async Task SendAllAsync(IEnumerable<Message> messages, Stream stream, CancellationToken cancellationToken)
+            {
+                using var gate = new SemaphoreSlim(1);
+                var tasks = new List<Task>();
+                foreach (var message in messages)
+                {
+                    tasks.Add(Task.Run(async () =>
+                    {
+                        var buffer = ArrayPool<byte>.Shared.Rent(message.Body.Length);
+                        try
+                        {
+                            message.Body.CopyTo(buffer, 0);
+                            await stream.WriteAsync(buffer.AsMemory(0, message.Body.Length), cancellationToken);
+                        }
+                        finally
+                        {
+                            ArrayPool<byte>.Shared.Return(buffer);
+                        }
+                    }, cancellationToken));
+                }
+
+                await Task.WhenAll(tasks);
+            }
+        """);
+
+    [Fact]
+    public Task RentedAndReturnedInsideALocalFunctionInATry() => Check("""
+            public async Task CopyAllAsync(IEnumerable<string> paths, Stream destination, CancellationToken cancellationToken)
+            {
+                try
+                {
+                    foreach (var path in paths)
+                    {
+                        await CopyAsync(path);
+                    }
+                }
+                finally
+                {
+                    Log("copied");
+                }
+
+                async Task CopyAsync(string path)
+                {
+                    var buffer = ArrayPool<byte>.Shared.Rent(81920);
+                    try
+                    {
+                        await using var source = File.OpenRead(path);
+                        int read;
+                        while ((read = await source.ReadAsync(buffer.AsMemory(0, 81920), cancellationToken)) > 0)
+                        {
+                            await destination.WriteAsync(buffer.AsMemory(0, read), cancellationToken);
+                        }
+                    }
+                    finally
+                    {
+                        ArrayPool<byte>.Shared.Return(buffer);
+                    }
+                }
+            }
+        """);
+
     [Fact]
     public Task UsedBeforeReturnInFinally() => Check("""
             public byte[] Hash(Stream stream, int size)
