@@ -78,6 +78,19 @@ public class ConcurrencyRuntimeTests
 
             public static async Task RecordAsync(int item) => await WorkAsync(item);
 
+            public static int[] RejectOn = Array.Empty<int>();
+
+            /// <summary>Not async: rejects an item by throwing synchronously, before any task exists.</summary>
+            public static Task<int> ValidatedAsync(int item)
+            {
+                if (Array.IndexOf(RejectOn, item) >= 0)
+                {
+                    throw new ArgumentException("item " + item + " rejected");
+                }
+
+                return WorkAsync(item);
+            }
+
             private static void Enter(int item)
             {
                 Processed.Enqueue(item);
@@ -288,6 +301,57 @@ public class ConcurrencyRuntimeTests
         Assert.Equal(before.Processed.OrderBy(i => i), after.Processed.OrderBy(i => i));
     }
 
+    private const string FanOutOfValidatingCalls = """
+        public class Subject
+        {
+            public async Task<int[]> RunAsync(IEnumerable<int> items)
+            {
+                var results = await Task.WhenAll(items.Select(item => Probe.ValidatedAsync(item)));
+                return results;
+            }
+        }
+        """;
+
+    /// <summary>
+    /// The one documented difference of the Select fix (docs/rules/BND1002.md): a call that throws synchronously
+    /// stopped the original Select at that item; in the async lambda the throw faults that item's task, so the
+    /// other items still run and the same exception surfaces from WhenAll after they ended.
+    /// </summary>
+    [Fact]
+    public async Task SelectFixTurnsASynchronousThrowIntoTheSameFailureAfterAllItems()
+    {
+        var original = Probe + FanOutOfValidatingCalls;
+        var fixedSource = await SemaphoreFixAsync(original, "BND1002");
+
+        var before = await RunAsync(original, Enumerable.Range(0, 12), rejectOn: new[] { 3 });
+        var after = await RunAsync(fixedSource, Enumerable.Range(0, 12), rejectOn: new[] { 3 });
+
+        Assert.IsType<ArgumentException>(before.Error);
+        Assert.Equal("item 3 rejected", before.Error!.Message);
+        Assert.Equal(before.Error.GetType(), after.Error?.GetType());
+        Assert.Equal(before.Error.Message, after.Error!.Message);
+        Assert.Equal(new[] { 0, 1, 2 }, before.Processed.OrderBy(i => i));
+        Assert.Equal(Enumerable.Range(0, 12).Where(i => i != 3), after.Processed.OrderBy(i => i));
+    }
+
+    /// <summary>The loop fix keeps the call in the loop, after the wait: a synchronous throw still ends the loop at that item.</summary>
+    [Fact]
+    public async Task LoopFixKeepsASynchronousThrowWhereItWas()
+    {
+        var original = Probe + FanOutCollectedLoop.Replace("Probe.WorkAsync(item)", "Probe.ValidatedAsync(item)");
+        var fixedSource = await SemaphoreFixAsync(original, "BND1002");
+        Assert.Contains("ReleaseWhenDoneAsync(Probe.ValidatedAsync(item))", fixedSource);
+
+        var before = await RunAsync(original, Enumerable.Range(0, 12), rejectOn: new[] { 3 });
+        var after = await RunAsync(fixedSource, Enumerable.Range(0, 12), rejectOn: new[] { 3 });
+
+        Assert.IsType<ArgumentException>(before.Error);
+        Assert.Equal(before.Error!.GetType(), after.Error?.GetType());
+        Assert.Equal(before.Error.Message, after.Error!.Message);
+        Assert.Equal(new[] { 0, 1, 2 }, before.Processed.OrderBy(i => i));
+        Assert.Equal(before.Processed.OrderBy(i => i), after.Processed.OrderBy(i => i));
+    }
+
     // ---- BND1003: a thread per item, fire-and-forget ----
 
     private const string ThreadLoop = """
@@ -370,6 +434,26 @@ public class ConcurrencyRuntimeTests
         var original = Probe + CollectedCalls;
         var fixedSource = await AppliedFix.ApplyAsync<UnboundedFanOutAnalyzer, UnboundedFanOutCodeFixProvider>(original, "BND1002", UnboundedFanOutCodeFixProvider.ParallelForEachAsyncKey, EditorConfig);
         await AssertParallelRewriteAsync(original, fixedSource);
+    }
+
+    /// <summary>Docs: after the first failure Parallel.ForEachAsync starts no further items; the method still throws the failure.</summary>
+    [Fact]
+    public async Task ParallelForEachAsyncFixStillThrowsTheFailure()
+    {
+        var original = Probe + CollectedTaskRuns;
+        var fixedSource = await AppliedFix.ApplyAsync<UnboundedTaskSpawnAnalyzer, UnboundedTaskSpawnCodeFixProvider>(original, "BND1001", UnboundedTaskSpawnCodeFixProvider.ParallelForEachAsyncKey, EditorConfig);
+        int[] failOn = { 4 };
+
+        var before = await RunAsync(original, Enumerable.Range(0, Items), failOn);
+        var after = await RunAsync(fixedSource, Enumerable.Range(0, Items), failOn);
+
+        Assert.IsType<InvalidOperationException>(before.Error);
+        Assert.Equal("item 4 failed", before.Error!.Message);
+        Assert.Equal(before.Error.GetType(), after.Error?.GetType());
+        Assert.Equal(before.Error.Message, after.Error!.Message);
+        Assert.Equal(Enumerable.Range(0, Items), before.Processed.OrderBy(i => i));
+        Assert.Contains(4, after.Processed);
+        Assert.Equal(after.Processed.Length, after.Processed.Distinct().Count());
     }
 
     private static async Task AssertParallelRewriteAsync(string original, string fixedSource)
@@ -477,12 +561,13 @@ public class ConcurrencyRuntimeTests
     private sealed record Outcome(int[]? Results, Exception? Error, string[] AllErrors, int[] Processed, int Peak);
 
     /// <summary>Calls <c>Subject.RunAsync(items)</c>; with <paramref name="waitForProcessed"/> also waits for fire-and-forget work to record that many items.</summary>
-    private static async Task<Outcome> RunAsync(string source, IEnumerable<int> items, int[]? failOn = null, int delayMs = 15, int waitForProcessed = 0)
+    private static async Task<Outcome> RunAsync(string source, IEnumerable<int> items, int[]? failOn = null, int delayMs = 15, int waitForProcessed = 0, int[]? rejectOn = null)
     {
         using var compiled = InMemoryAssembly.Compile(source);
         var probe = compiled.GetType("Probe");
         probe.GetField("FailOn")!.SetValue(null, failOn ?? Array.Empty<int>());
         probe.GetField("DelayMs")!.SetValue(null, delayMs);
+        probe.GetField("RejectOn")!.SetValue(null, rejectOn ?? Array.Empty<int>());
         var subjectType = compiled.GetType("Subject");
         var run = subjectType.GetMethod("RunAsync")!;
         object argument = run.GetParameters()[0].ParameterType == typeof(List<int>) ? items.ToList() : items;
