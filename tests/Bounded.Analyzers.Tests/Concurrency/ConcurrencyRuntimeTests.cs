@@ -352,7 +352,7 @@ public class ConcurrencyRuntimeTests
         Assert.Equal(before.Processed.OrderBy(i => i), after.Processed.OrderBy(i => i));
     }
 
-    // ---- BND1003: a thread per item, fire-and-forget ----
+    // ---- fire-and-forget work: a thread, a pool work item, a discarded task per item ----
 
     private const string ThreadLoop = """
         public class Subject
@@ -370,11 +370,50 @@ public class ConcurrencyRuntimeTests
         }
         """;
 
-    [Fact]
-    public async Task ThreadFixRunsEveryItemOnceWithinTheLimit()
+    private const string QueueUserWorkItemLoop = """
+        public class Subject
+        {
+            public async Task RunAsync(IAsyncEnumerable<int> items)
+            {
+                await foreach (var item in items)
+                {
+                    ThreadPool.QueueUserWorkItem(_ => Probe.Work(item));
+                }
+            }
+        }
+        """;
+
+    private const string DiscardedTaskLoop = """
+        public class Subject
+        {
+            public async Task RunAsync(IEnumerable<int> items)
+            {
+                foreach (var item in items)
+                {
+                    _ = Task.Run(() => Probe.Work(item));
+                }
+
+                await Task.Yield();
+            }
+        }
+        """;
+
+    public static TheoryData<string> FireAndForgetShapes => new() { nameof(ThreadLoop), nameof(QueueUserWorkItemLoop), nameof(DiscardedTaskLoop) };
+
+    /// <summary>The semaphore fix of fire-and-forget work: the method still returns before the work ends, every item runs once, at most the limit at once.</summary>
+    [Theory]
+    [MemberData(nameof(FireAndForgetShapes))]
+    public async Task SemaphoreFixOfFireAndForgetWorkRunsEveryItemOnceWithinTheLimit(string shape)
     {
-        var original = Probe + ThreadLoop;
-        var fixedSource = await AppliedFix.ApplyAsync<ThreadPerItemAnalyzer, UnboundedTaskSpawnCodeFixProvider>(original, "BND1003", UnboundedTaskSpawnCodeFixProvider.ThreadSemaphoreKey, EditorConfig);
+        var original = Probe + shape switch
+        {
+            nameof(ThreadLoop) => ThreadLoop,
+            nameof(QueueUserWorkItemLoop) => QueueUserWorkItemLoop,
+            _ => DiscardedTaskLoop,
+        };
+        var fixedSource = shape == nameof(ThreadLoop)
+            ? await AppliedFix.ApplyAsync<ThreadPerItemAnalyzer, UnboundedTaskSpawnCodeFixProvider>(original, "BND1003", UnboundedTaskSpawnCodeFixProvider.ThreadSemaphoreKey, EditorConfig)
+            : await AppliedFix.ApplyAsync<UnboundedTaskSpawnAnalyzer, UnboundedTaskSpawnCodeFixProvider>(original, "BND1001", UnboundedTaskSpawnCodeFixProvider.SemaphoreKey, EditorConfig);
         Assert.Contains("throttle.Release()", fixedSource);
 
         var before = await RunAsync(original, Enumerable.Range(0, Items), waitForProcessed: Items);
@@ -487,14 +526,32 @@ public class ConcurrencyRuntimeTests
         }
         """;
 
-    private static Task<string> ChannelFixAsync() => Fixed(FireAndForget, () =>
-        AppliedFix.ApplyAsync<UnboundedTaskSpawnAnalyzer, UnboundedTaskSpawnCodeFixProvider>(Probe + FireAndForget, "BND1001", UnboundedTaskSpawnCodeFixProvider.BoundedChannelKey, EditorConfig));
+    private const string AsyncStreamFireAndForget = """
+        public class Subject
+        {
+            public async Task RunAsync(IAsyncEnumerable<int> items)
+            {
+                await foreach (var item in items)
+                {
+                    _ = Task.Run(async () =>
+                    {
+                        await Probe.RecordAsync(item);
+                    });
+                }
+            }
+        }
+        """;
 
-    [Fact]
-    public async Task ChannelFixProcessesTenThousandItemsExactlyOnce()
+    private static Task<string> ChannelFixAsync(string shape = FireAndForget) => Fixed(shape, () =>
+        AppliedFix.ApplyAsync<UnboundedTaskSpawnAnalyzer, UnboundedTaskSpawnCodeFixProvider>(Probe + shape, "BND1001", UnboundedTaskSpawnCodeFixProvider.BoundedChannelKey, EditorConfig));
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task ChannelFixProcessesTenThousandItemsExactlyOnce(bool asyncStream)
     {
         const int count = 10_000;
-        var fixedSource = await ChannelFixAsync();
+        var fixedSource = await ChannelFixAsync(asyncStream ? AsyncStreamFireAndForget : FireAndForget);
         Assert.Contains("Channel.CreateBounded", fixedSource);
 
         var after = await RunAsync(fixedSource, Enumerable.Range(0, count), delayMs: 0);
@@ -547,6 +604,15 @@ public class ConcurrencyRuntimeTests
         Assert.Empty(written.Except(after.Processed));
     }
 
+    private static async IAsyncEnumerable<int> Stream(IEnumerable<int> items)
+    {
+        foreach (var item in items)
+        {
+            await Task.Yield();
+            yield return item;
+        }
+    }
+
     private static IEnumerable<int> Tracked(IEnumerable<int> source, ConcurrentQueue<int> yielded)
     {
         foreach (var item in source)
@@ -570,7 +636,10 @@ public class ConcurrencyRuntimeTests
         probe.GetField("RejectOn")!.SetValue(null, rejectOn ?? Array.Empty<int>());
         var subjectType = compiled.GetType("Subject");
         var run = subjectType.GetMethod("RunAsync")!;
-        object argument = run.GetParameters()[0].ParameterType == typeof(List<int>) ? items.ToList() : items;
+        var parameterType = run.GetParameters()[0].ParameterType;
+        object argument = parameterType == typeof(List<int>) ? items.ToList()
+            : parameterType == typeof(IAsyncEnumerable<int>) ? Stream(items)
+            : items;
 
         var task = (Task)run.Invoke(Activator.CreateInstance(subjectType), new[] { argument })!;
         int[]? results = null;
