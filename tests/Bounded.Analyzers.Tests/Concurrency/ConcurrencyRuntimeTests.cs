@@ -352,6 +352,58 @@ public class ConcurrencyRuntimeTests
         Assert.Equal(before.Processed.OrderBy(i => i), after.Processed.OrderBy(i => i));
     }
 
+    // ---- cancellation: the fix passes the method's token to WaitAsync ----
+
+    private const string CancellableAsyncLoop = """
+        public class Subject
+        {
+            public async Task<int[]> RunAsync(IEnumerable<int> items, CancellationToken cancellationToken)
+            {
+                var tasks = new List<Task<int>>();
+                foreach (var item in items)
+                {
+                    tasks.Add(Task.Run(() => Probe.WorkAsync(item)));
+                }
+
+                return await Task.WhenAll(tasks);
+            }
+        }
+        """;
+
+    private const string CancellableSelect = """
+        public class Subject
+        {
+            public async Task<int[]> RunAsync(IEnumerable<int> items, CancellationToken cancellationToken)
+            {
+                var results = await Task.WhenAll(items.Select(item => Task.Run(() => Probe.WorkAsync(item))));
+                return results;
+            }
+        }
+        """;
+
+    /// <summary>
+    /// Docs (BND1001): when the token is cancelled, work not yet started is no longer started and the method ends
+    /// with an OperationCanceledException; the bound holds up to then. (The original ignores the token and runs all.)
+    /// </summary>
+    [Theory]
+    [InlineData(nameof(CancellableAsyncLoop))]
+    [InlineData(nameof(CancellableSelect))]
+    public async Task CancellingStopsStartingWorkAndKeepsTheBound(string shape)
+    {
+        var original = Probe + (shape == nameof(CancellableSelect) ? CancellableSelect : CancellableAsyncLoop);
+        var fixedSource = await SemaphoreFixAsync(original, "BND1001");
+        Assert.Contains("WaitAsync(cancellationToken)", fixedSource);
+        const int count = 60;
+
+        var after = await RunAsync(fixedSource, Enumerable.Range(0, count), cancelAfter: TimeSpan.FromMilliseconds(100));
+
+        Assert.IsAssignableFrom<OperationCanceledException>(after.Error);
+        Assert.True(after.Processed.Length < count, $"all {count} items started despite the cancellation");
+        Assert.True(after.Processed.Length >= Limit, $"only {after.Processed.Length} items started before the cancellation");
+        Assert.Equal(after.Processed.Length, after.Processed.Distinct().Count());
+        Assert.True(after.Peak <= Limit, $"the fixed program ran {after.Peak} at once, limit {Limit}");
+    }
+
     // ---- fire-and-forget work: a thread, a pool work item, a discarded task per item ----
 
     private const string ThreadLoop = """
@@ -627,7 +679,7 @@ public class ConcurrencyRuntimeTests
     private sealed record Outcome(int[]? Results, Exception? Error, string[] AllErrors, int[] Processed, int Peak);
 
     /// <summary>Calls <c>Subject.RunAsync(items)</c>; with <paramref name="waitForProcessed"/> also waits for fire-and-forget work to record that many items.</summary>
-    private static async Task<Outcome> RunAsync(string source, IEnumerable<int> items, int[]? failOn = null, int delayMs = 15, int waitForProcessed = 0, int[]? rejectOn = null)
+    private static async Task<Outcome> RunAsync(string source, IEnumerable<int> items, int[]? failOn = null, int delayMs = 15, int waitForProcessed = 0, int[]? rejectOn = null, TimeSpan? cancelAfter = null)
     {
         using var compiled = InMemoryAssembly.Compile(source);
         var probe = compiled.GetType("Probe");
@@ -641,7 +693,14 @@ public class ConcurrencyRuntimeTests
             : parameterType == typeof(IAsyncEnumerable<int>) ? Stream(items)
             : items;
 
-        var task = (Task)run.Invoke(Activator.CreateInstance(subjectType), new[] { argument })!;
+        using var cancellation = new CancellationTokenSource();
+        var arguments = run.GetParameters().Length == 2 ? new[] { argument, cancellation.Token } : new[] { argument };
+        var task = (Task)run.Invoke(Activator.CreateInstance(subjectType), arguments)!;
+        if (cancelAfter is { } delay)
+        {
+            cancellation.CancelAfter(delay);
+        }
+
         int[]? results = null;
         Exception? error = null;
         try
