@@ -39,6 +39,7 @@ public class ConcurrencyRuntimeTests
             public static int DelayMs = 15;
             public static int[] FailOn = Array.Empty<int>();
             public static readonly ConcurrentQueue<int> Processed = new();
+            public static readonly ConcurrentQueue<Task> Started = new();
 
             public static int Work(int item)
             {
@@ -404,6 +405,78 @@ public class ConcurrencyRuntimeTests
         Assert.True(after.Peak <= Limit, $"the fixed program ran {after.Peak} at once, limit {Limit}");
     }
 
+    private const string TrackedCancellableLoop = """
+        public class Subject
+        {
+            public async Task<int[]> RunAsync(IEnumerable<int> items, CancellationToken cancellationToken)
+            {
+                var tasks = new List<Task<int>>();
+                foreach (var item in items)
+                {
+                    tasks.Add(Task.Run(() => Probe.WorkAsync(item)));
+                    Probe.Started.Enqueue(tasks[tasks.Count - 1]);
+                }
+
+                return await Task.WhenAll(tasks);
+            }
+        }
+        """;
+
+    /// <summary>
+    /// A cancelled wait ends the fixed method while the tasks started before still run: they must finish as they
+    /// would have (a semaphore disposed at the method's end made their Release throw ObjectDisposedException).
+    /// </summary>
+    [Fact]
+    public async Task WorkStartedBeforeTheCancellationFinishesNormally()
+    {
+        var fixedSource = await SemaphoreFixAsync(Probe + TrackedCancellableLoop, "BND1001");
+        Assert.Contains("WaitAsync(cancellationToken)", fixedSource);
+
+        var after = await RunAsync(fixedSource, Enumerable.Range(0, 60), cancelAfter: TimeSpan.FromMilliseconds(50));
+
+        Assert.IsAssignableFrom<OperationCanceledException>(after.Error);
+        Assert.NotEmpty(after.StartedOutcomes);
+        Assert.All(after.StartedOutcomes, outcome => Assert.Equal(nameof(TaskStatus.RanToCompletion), outcome));
+    }
+
+    /// <summary>
+    /// A source that fails part-way ends the method while the items taken before it were started: in the original
+    /// they all run; in the fixed program they must too (waiting on a disposed semaphore they never would).
+    /// </summary>
+    [Theory]
+    [InlineData(nameof(SelectOfTaskRun), "BND1001")]
+    [InlineData(nameof(FanOutSelectLambda), "BND1002")]
+    [InlineData(nameof(AsyncLoop), "BND1001")]
+    public async Task ItemsStartedBeforeTheSourceFailsStillRun(string shape, string ruleId)
+    {
+        const int taken = 8;
+        var original = Probe + Shape(shape);
+        var fixedSource = await SemaphoreFixAsync(original, ruleId);
+
+        var before = await RunAsync(original, FailingAfter(taken), waitForProcessed: taken);
+        var after = await RunAsync(fixedSource, FailingAfter(taken), waitForProcessed: shape == nameof(AsyncLoop) ? 0 : taken);
+
+        Assert.IsType<System.IO.InvalidDataException>(before.Error);
+        Assert.Equal(before.Error!.GetType(), after.Error?.GetType());
+        Assert.Equal(before.Error.Message, after.Error!.Message);
+        Assert.Equal(Enumerable.Range(0, taken), before.Processed.OrderBy(i => i));
+
+        // Gating before each spawn, the fixed loop had started only the first items when the source failed.
+        var expected = shape == nameof(AsyncLoop) ? Enumerable.Range(0, after.Processed.Length) : Enumerable.Range(0, taken);
+        Assert.Equal(expected, after.Processed.OrderBy(i => i));
+        Assert.True(after.Peak <= Limit, $"the fixed program ran {after.Peak} at once, limit {Limit}");
+    }
+
+    private static IEnumerable<int> FailingAfter(int count)
+    {
+        for (var i = 0; i < count; i++)
+        {
+            yield return i;
+        }
+
+        throw new System.IO.InvalidDataException("the source failed after " + count + " items");
+    }
+
     // ---- fire-and-forget work: a thread, a pool work item, a discarded task per item ----
 
     private const string ThreadLoop = """
@@ -676,7 +749,8 @@ public class ConcurrencyRuntimeTests
 
     // ---- running a program ----
 
-    private sealed record Outcome(int[]? Results, Exception? Error, string[] AllErrors, int[] Processed, int Peak);
+    /// <param name="StartedOutcomes">How each task the program put in <c>Probe.Started</c> ended: a status, or the exception's type.</param>
+    private sealed record Outcome(int[]? Results, Exception? Error, string[] AllErrors, int[] Processed, int Peak, string[] StartedOutcomes);
 
     /// <summary>Calls <c>Subject.RunAsync(items)</c>; with <paramref name="waitForProcessed"/> also waits for fire-and-forget work to record that many items.</summary>
     private static async Task<Outcome> RunAsync(string source, IEnumerable<int> items, int[]? failOn = null, int delayMs = 15, int waitForProcessed = 0, int[]? rejectOn = null, TimeSpan? cancelAfter = null)
@@ -726,7 +800,22 @@ public class ConcurrencyRuntimeTests
             }
         }
 
+        var started = ((ConcurrentQueue<Task>)probe.GetField("Started")!.GetValue(null)!).ToArray();
+        try
+        {
+            await Task.WhenAll(started).WaitAsync(Timeout);
+        }
+        catch (TimeoutException)
+        {
+            throw;
+        }
+        catch (Exception)
+        {
+            // Reported per task below.
+        }
+
+        var startedOutcomes = started.Select(t => t.Exception is { } failure ? failure.InnerException!.GetType().Name : t.Status.ToString()).ToArray();
         var allErrors = task.Exception?.InnerExceptions.Select(e => e.GetType().Name + ": " + e.Message).ToArray() ?? Array.Empty<string>();
-        return new Outcome(results, error, allErrors, processed.ToArray(), (int)probe.GetField("Peak")!.GetValue(null)!);
+        return new Outcome(results, error, allErrors, processed.ToArray(), (int)probe.GetField("Peak")!.GetValue(null)!, startedOutcomes);
     }
 }
