@@ -620,6 +620,31 @@ public class ConcurrencyRuntimeTests
         Assert.Equal(after.Processed.Length, after.Processed.Distinct().Count());
     }
 
+    /// <summary>A source that fails part-way: the rewrites surface the same exception after every item taken before it ran.</summary>
+    [Theory]
+    [InlineData(nameof(CollectedTaskRuns))]
+    [InlineData(nameof(FireAndForget))]
+    public async Task LoopRewritesSurfaceASourceFailureAfterTheItemsTakenRan(string shape)
+    {
+        const int taken = 8;
+        var original = Probe + (shape == nameof(FireAndForget) ? FireAndForget : CollectedTaskRuns);
+        var fixedSource = shape == nameof(FireAndForget)
+            ? await ChannelFixAsync()
+            : await AppliedFix.ApplyAsync<UnboundedTaskSpawnAnalyzer, UnboundedTaskSpawnCodeFixProvider>(original, "BND1001", UnboundedTaskSpawnCodeFixProvider.ParallelForEachAsyncKey, EditorConfig);
+
+        var before = await RunAsync(original, FailingAfter(taken), waitForProcessed: taken);
+        var after = await RunAsync(fixedSource, FailingAfter(taken));
+
+        Assert.IsType<System.IO.InvalidDataException>(before.Error);
+        Assert.Equal(before.Error!.GetType(), after.Error?.GetType());
+        Assert.Equal(before.Error.Message, after.Error!.Message);
+        Assert.Equal(Enumerable.Range(0, taken), before.Processed.OrderBy(i => i));
+
+        // The fixed method ends only after the work on every item it took.
+        Assert.Equal(Enumerable.Range(0, taken), after.Processed.OrderBy(i => i));
+        Assert.True(after.Peak <= Limit, $"the fixed program ran {after.Peak} at once, limit {Limit}");
+    }
+
     private static async Task AssertParallelRewriteAsync(string original, string fixedSource)
     {
         Assert.Contains("Parallel.ForEachAsync", fixedSource);
