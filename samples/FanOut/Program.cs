@@ -86,7 +86,7 @@ public static class Program
     {
         var tasks = new List<Task<long>>();
         var maxConcurrency = limit;
-        using var throttle = new SemaphoreSlim(maxConcurrency);
+        var throttle = new SemaphoreSlim(maxConcurrency);
         foreach (var item in items)
         {
             await throttle.WaitAsync();

@@ -50,7 +50,7 @@ public static class Concurrency
     {
         var tasks = new List<Task<int>>();
         var maxConcurrency = Environment.ProcessorCount;
-        using var throttle = new SemaphoreSlim(maxConcurrency);
+        var throttle = new SemaphoreSlim(maxConcurrency);
         foreach (var item in items)
         {
             await throttle.WaitAsync(cancellationToken);

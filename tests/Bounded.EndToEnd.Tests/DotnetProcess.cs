@@ -2,6 +2,7 @@ using System;
 using System.Collections;
 using System.Diagnostics;
 using System.Text;
+using System.Threading;
 
 namespace Bounded.EndToEnd.Tests;
 
@@ -59,7 +60,20 @@ internal static class DotnetProcess
             throw new TimeoutException($"dotnet {string.Join(' ', arguments)} did not finish in {timeout}:\n{output}");
         }
 
-        process.WaitForExit(10_000); // drain the asynchronous readers, bounded
+        // WaitForExit(timeout) does not wait for the redirected output (dotnet/runtime#51641): under load the
+        // lines of a finished build arrived after it returned, so the output looked empty. WaitForExitAsync waits
+        // for the readers to reach the end of the streams; the token bounds that wait.
+        using (var drain = new CancellationTokenSource(TimeSpan.FromSeconds(30)))
+        {
+            try
+            {
+                process.WaitForExitAsync(drain.Token).GetAwaiter().GetResult();
+            }
+            catch (OperationCanceledException)
+            {
+                // A grandchild process still holds the pipes; keep what arrived.
+            }
+        }
         lock (output)
         {
             return new Result(process.ExitCode, output.ToString());

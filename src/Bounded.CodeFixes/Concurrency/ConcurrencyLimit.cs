@@ -18,17 +18,18 @@ internal static class ConcurrencyLimit
             : FixSyntax.QualifiedName("System.Environment.ProcessorCount");
     }
 
-    /// <summary><c>var maxConcurrency = …;</c> and <c>[using ]var throttle = new SemaphoreSlim(maxConcurrency);</c></summary>
-    public static SyntaxNode[] Declarations(string limitName, ExpressionSyntax limit, string throttleName, bool disposeAtEnd, StatementSyntax anchor)
+    /// <summary>
+    /// <c>var maxConcurrency = …;</c> and <c>var throttle = new SemaphoreSlim(maxConcurrency);</c>. Never under
+    /// <c>using</c>: a task started before the method ends early (a cancelled wait, a failing source or loop body)
+    /// still releases or waits on it, and a disposed SemaphoreSlim throws ObjectDisposedException there. It holds
+    /// no OS handle unless <c>AvailableWaitHandle</c> is used, so leaving it to the GC costs nothing.
+    /// </summary>
+    public static SyntaxNode[] Declarations(string limitName, ExpressionSyntax limit, string throttleName, StatementSyntax anchor)
     {
         var limitDeclaration = Local(limitName, limit);
         var creation = ObjectCreationExpression(FixSyntax.QualifiedType("System.Threading.SemaphoreSlim"))
             .WithArgumentList(ArgumentList(SingletonSeparatedList(Argument(IdentifierName(limitName)))));
         var throttleDeclaration = Local(throttleName, creation);
-        if (disposeAtEnd)
-        {
-            throttleDeclaration = throttleDeclaration.WithUsingKeyword(Token(SyntaxKind.UsingKeyword));
-        }
 
         var indentation = anchor.GetLeadingTrivia();
         return new SyntaxNode[]

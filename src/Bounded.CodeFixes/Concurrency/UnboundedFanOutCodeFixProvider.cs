@@ -94,10 +94,9 @@ public sealed class UnboundedFanOutCodeFixProvider : BoundedCodeFixProvider
                 var itemName = methodGroup is null ? null : context.Names.Allocate(statement, "item");
                 var token = FixSyntax.TokenInScope(context.Model, select.Syntax, context.CancellationToken);
                 var limit = ConcurrencyLimit.Expression(context.Document, statement.SyntaxTree, RuleIds.UnboundedAsyncFanOut);
-                var disposeAtEnd = FixSyntax.SupportsUsingDeclarations(statement) && FixSyntax.AwaitsAll(statement);
                 var waitCall = throttleName + ".WaitAsync(" + token + ")";
                 var returnsValue = methodGroup is { ReturnType: INamedTypeSymbol { IsGenericType: true } };
-                return editor => ThrottleSelect(editor, statement, lambdaSyntax, rewrite, methodGroupSyntax, limitName, limit, throttleName, itemName, waitCall, returnsValue, disposeAtEnd);
+                return editor => ThrottleSelect(editor, statement, lambdaSyntax, rewrite, methodGroupSyntax, limitName, limit, throttleName, itemName, waitCall, returnsValue);
             }));
     }
 
@@ -112,11 +111,10 @@ public sealed class UnboundedFanOutCodeFixProvider : BoundedCodeFixProvider
         string throttleName,
         string? itemName,
         string waitCall,
-        bool returnsValue,
-        bool disposeAtEnd)
+        bool returnsValue)
     {
         {
-            editor.InsertBefore(statement, ConcurrencyLimit.Declarations(limitName, limit, throttleName, disposeAtEnd, statement));
+            editor.InsertBefore(statement, ConcurrencyLimit.Declarations(limitName, limit, throttleName, statement));
             if (lambdaSyntax is not null)
             {
                 editor.ReplaceNode(lambdaSyntax, (current, _) => rewrite!.Apply((AnonymousFunctionExpressionSyntax)current, throttleName, waitCall));
@@ -172,8 +170,6 @@ public sealed class UnboundedFanOutCodeFixProvider : BoundedCodeFixProvider
                 var helperName = context.Names.Allocate(loopStatement, "ReleaseWhenDoneAsync");
                 var token = FixSyntax.TokenInScope(context.Model, gate, context.CancellationToken);
                 var limit = ConcurrencyLimit.Expression(context.Document, loopStatement.SyntaxTree, RuleIds.UnboundedAsyncFanOut);
-                var holder = SpawnSites.StoredInto(call);
-                var disposeAtEnd = FixSyntax.SupportsUsingDeclarations(loopStatement) && holder is not null && FixSyntax.IsAwaitedAllAfter(loopStatement, holder.Name);
                 var taskText = taskType.ToMinimalDisplayString(context.Model, loopStatement.SpanStart);
                 var returnsValue = taskType.IsGenericType;
                 var helper = FixSyntax.Statement(
@@ -184,7 +180,7 @@ public sealed class UnboundedFanOutCodeFixProvider : BoundedCodeFixProvider
 
                 return editor =>
                     {
-                        var declarations = ConcurrencyLimit.Declarations(limitName, limit, throttleName, disposeAtEnd, loopStatement);
+                        var declarations = ConcurrencyLimit.Declarations(limitName, limit, throttleName, loopStatement);
                         editor.InsertBefore(loopStatement, new SyntaxNode[] { declarations[0], declarations[1], helper });
                         editor.InsertBefore(gate, FixSyntax.Statement("await " + throttleName + ".WaitAsync(" + token + ");").WithLeadingTrivia(gate.GetLeadingTrivia()));
                         editor.ReplaceNode(callSyntax, (current, _) =>

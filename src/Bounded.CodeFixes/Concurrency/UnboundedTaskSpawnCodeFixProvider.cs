@@ -157,8 +157,7 @@ public sealed class UnboundedTaskSpawnCodeFixProvider : BoundedCodeFixProvider
             return;
         }
 
-        var disposeAtEnd = FixSyntax.SupportsUsingDeclarations(loopStatement) && SpawnSites.StoredInto(spawn) is { } holder && FixSyntax.IsAwaitedAllAfter(loopStatement, holder.Name);
-        AddFix(context, loopStatement, gateBefore, lambdaSyntax, rewrite, disposeAtEnd, key, fixes);
+        AddFix(context, loopStatement, gateBefore, lambdaSyntax, rewrite, key, fixes);
     }
 
     /// <summary><c>source.Select(x => Task.Run(...))</c>: each task waits for a slot inside itself.</summary>
@@ -175,11 +174,10 @@ public sealed class UnboundedTaskSpawnCodeFixProvider : BoundedCodeFixProvider
             return;
         }
 
-        var disposeAtEnd = FixSyntax.SupportsUsingDeclarations(statement) && FixSyntax.AwaitsAll(statement);
-        AddFix(context, statement, gateBefore: null, lambdaSyntax, rewrite, disposeAtEnd, key, fixes);
+        AddFix(context, statement, gateBefore: null, lambdaSyntax, rewrite, key, fixes);
     }
 
-    private static void AddFix(FixContext context, StatementSyntax anchor, StatementSyntax? gateBefore, AnonymousFunctionExpressionSyntax lambdaSyntax, WorkRewrite rewrite, bool disposeAtEnd, string key, List<PlannedFix> fixes)
+    private static void AddFix(FixContext context, StatementSyntax anchor, StatementSyntax? gateBefore, AnonymousFunctionExpressionSyntax lambdaSyntax, WorkRewrite rewrite, string key, List<PlannedFix> fixes)
     {
         fixes.Add(new PlannedFix(
             "Limit concurrency with SemaphoreSlim",
@@ -193,7 +191,7 @@ public sealed class UnboundedTaskSpawnCodeFixProvider : BoundedCodeFixProvider
                 var waitCall = throttleName + ".WaitAsync(" + token + ")";
                 return editor =>
                 {
-                    editor.InsertBefore(anchor, ConcurrencyLimit.Declarations(limitName, limit, throttleName, disposeAtEnd, anchor));
+                    editor.InsertBefore(anchor, ConcurrencyLimit.Declarations(limitName, limit, throttleName, anchor));
                     if (gateBefore is not null)
                     {
                         editor.InsertBefore(gateBefore, FixSyntax.Statement("await " + waitCall + ";").WithLeadingTrivia(gateBefore.GetLeadingTrivia()));

@@ -123,10 +123,6 @@ internal static class FixSyntax
         return null;
     }
 
-    /// <summary>Whether using declarations (C# 8) are available.</summary>
-    public static bool SupportsUsingDeclarations(SyntaxNode node) =>
-        node.SyntaxTree.Options is CSharpParseOptions { LanguageVersion: >= LanguageVersion.CSharp8 };
-
     /// <summary>The single CancellationToken parameter of the nearest enclosing function that has exactly one.</summary>
     public static string? TokenInScope(SemanticModel model, SyntaxNode node, CancellationToken cancellationToken)
     {
@@ -168,52 +164,5 @@ internal static class FixSyntax
         }
 
         return null;
-    }
-
-    /// <summary>A statement after <paramref name="statement"/> in its block awaits or waits for <paramref name="holder"/> with WhenAll/WaitAll.</summary>
-    public static bool IsAwaitedAllAfter(StatementSyntax statement, string holder)
-    {
-        if (statement.Parent is not BlockSyntax block)
-        {
-            return false;
-        }
-
-        for (var i = block.Statements.IndexOf(statement) + 1; i < block.Statements.Count; i++)
-        {
-            if (AwaitsAll(block.Statements[i]) && Mentions(block.Statements[i], holder))
-            {
-                return true;
-            }
-        }
-
-        return false;
-    }
-
-    /// <summary><c>await Task.WhenAll(…)</c> or <c>Task.WaitAll(…)</c> as the statement's outermost work.</summary>
-    public static bool AwaitsAll(StatementSyntax statement)
-    {
-        foreach (var node in statement.DescendantNodes(n => n is not AnonymousFunctionExpressionSyntax))
-        {
-            if (node is InvocationExpressionSyntax { Expression: MemberAccessExpressionSyntax { Name.Identifier.ValueText: var name } } call
-                && (name == "WaitAll" || (name == "WhenAll" && call.Parent is AwaitExpressionSyntax or MemberAccessExpressionSyntax { Name.Identifier.ValueText: "ConfigureAwait" })))
-            {
-                return true;
-            }
-        }
-
-        return false;
-    }
-
-    public static bool Mentions(SyntaxNode node, string name)
-    {
-        foreach (var identifier in node.DescendantNodes())
-        {
-            if (identifier is IdentifierNameSyntax id && id.Identifier.ValueText == name)
-            {
-                return true;
-            }
-        }
-
-        return false;
     }
 }

@@ -51,7 +51,7 @@ public class BND1001FixTests
             {
                 var tasks = new List<Task<string>>();
                 var maxConcurrency = Environment.ProcessorCount;
-                using var throttle = new SemaphoreSlim(maxConcurrency);
+                var throttle = new SemaphoreSlim(maxConcurrency);
                 foreach (var url in urls)
                 {
                     await throttle.WaitAsync(cancellationToken);
@@ -99,7 +99,7 @@ public class BND1001FixTests
             {
                 var pending = new List<Task>();
                 var maxConcurrency = 8;
-                using var throttle = new SemaphoreSlim(maxConcurrency);
+                var throttle = new SemaphoreSlim(maxConcurrency);
                 foreach (var path in paths)
                 {
                     await throttle.WaitAsync();
@@ -190,7 +190,7 @@ public class BND1001FixTests
             {
                 var pending = new List<Task>();
                 var maxConcurrency = Environment.ProcessorCount;
-                using var throttle = new SemaphoreSlim(maxConcurrency);
+                var throttle = new SemaphoreSlim(maxConcurrency);
                 for (var i = 0; i < paths.Length; i++)
                 {
                     var path = paths[i];
@@ -281,7 +281,7 @@ public class BND1001FixTests
             public async Task<int> TotalAsync(IEnumerable<string> lines, CancellationToken cancellationToken)
             {
                 var maxConcurrency = Environment.ProcessorCount;
-                using var throttle = new SemaphoreSlim(maxConcurrency);
+                var throttle = new SemaphoreSlim(maxConcurrency);
                 var scores = await Task.WhenAll(lines.Select(line => Task.Run(async () =>
                 {
                     await throttle.WaitAsync(cancellationToken);
@@ -333,7 +333,7 @@ public class BND1001FixTests
                 string? line;
                 var saves = new List<Task>();
                 var maxConcurrency = Environment.ProcessorCount;
-                using var throttle = new SemaphoreSlim(maxConcurrency);
+                var throttle = new SemaphoreSlim(maxConcurrency);
                 while ((line = await reader.ReadLineAsync()) != null)
                 {
                     var captured = line;
@@ -431,7 +431,7 @@ public class BND1001FixTests
             {
                 var copies = new List<Task>();
                 var maxConcurrency = Environment.ProcessorCount;
-                using var throttle = new SemaphoreSlim(maxConcurrency);
+                var throttle = new SemaphoreSlim(maxConcurrency);
                 foreach (var image in images)
                 {
                     await throttle.WaitAsync();
@@ -449,7 +449,7 @@ public class BND1001FixTests
                 }
 
                 var maxConcurrency2 = Environment.ProcessorCount;
-                using var throttle2 = new SemaphoreSlim(maxConcurrency2);
+                var throttle2 = new SemaphoreSlim(maxConcurrency2);
                 foreach (var video in videos)
                 {
                     await throttle2.WaitAsync();
@@ -531,7 +531,7 @@ public class BND1001FixTests
                 {
                     var pending = new List<Task>();
                     var maxConcurrency = Environment.ProcessorCount;
-                    using var throttle = new SemaphoreSlim(maxConcurrency);
+                    var throttle = new SemaphoreSlim(maxConcurrency);
                     foreach (var path in paths)
                     {
                         await throttle.WaitAsync();

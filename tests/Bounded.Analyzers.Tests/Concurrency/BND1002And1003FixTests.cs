@@ -44,7 +44,7 @@ public class BND1002And1003FixTests
             public async Task<string[]> FetchAllAsync(IEnumerable<string> urls, CancellationToken cancellationToken)
             {
                 var maxConcurrency = Environment.ProcessorCount;
-                using var throttle = new SemaphoreSlim(maxConcurrency);
+                var throttle = new SemaphoreSlim(maxConcurrency);
                 var pages = await Task.WhenAll(urls.Select(async url =>
                 {
                     await throttle.WaitAsync(cancellationToken);
@@ -85,7 +85,7 @@ public class BND1002And1003FixTests
             public async Task SaveAllAsync(IEnumerable<int> ids)
             {
                 var maxConcurrency = 4;
-                using var throttle = new SemaphoreSlim(maxConcurrency);
+                var throttle = new SemaphoreSlim(maxConcurrency);
                 await Task.WhenAll(ids.Select(async id =>
                 {
                     await throttle.WaitAsync();
@@ -123,7 +123,7 @@ public class BND1002And1003FixTests
             public async Task<int> TotalAsync(IReadOnlyList<int> ids)
             {
                 var maxConcurrency = Environment.ProcessorCount;
-                using var throttle = new SemaphoreSlim(maxConcurrency);
+                var throttle = new SemaphoreSlim(maxConcurrency);
                 var values = await Task.WhenAll(ids.Select(async item =>
                 {
                     await throttle.WaitAsync();
@@ -167,7 +167,7 @@ public class BND1002And1003FixTests
             {
                 var saves = new List<Task>();
                 var maxConcurrency = Environment.ProcessorCount;
-                using var throttle = new SemaphoreSlim(maxConcurrency);
+                var throttle = new SemaphoreSlim(maxConcurrency);
 
                 async Task ReleaseWhenDoneAsync(Task task)
                 {
@@ -298,7 +298,7 @@ public class BND1002And1003FixTests
             {
                 var pumps = new List<Task>();
                 var maxConcurrency = Environment.ProcessorCount;
-                using var throttle = new SemaphoreSlim(maxConcurrency);
+                var throttle = new SemaphoreSlim(maxConcurrency);
                 foreach (var queue in queues)
                 {
                     await throttle.WaitAsync();

@@ -1,13 +1,8 @@
 using System;
 using System.Collections.Generic;
-using System.IO;
 using System.Linq;
-using System.Reflection;
-using System.Runtime.Loader;
 using System.Threading;
 using System.Threading.Tasks;
-using Microsoft.CodeAnalysis;
-using Microsoft.CodeAnalysis.CSharp;
 using Xunit;
 
 namespace Bounded.Analyzers.Tests.Queues;
@@ -88,70 +83,34 @@ public class BND4001RuntimeTests
     /// <summary>A producer thread and a consumer thread, as the code is meant to run.</summary>
     private static async Task<List<int>> RunHandoffAsync(string source)
     {
-        var context = new AssemblyLoadContext("fixed-handoff", isCollectible: true);
-        try
-        {
-            var type = Compile(source, context).GetType("Handoff", throwOnError: true)!;
-            var handoff = Activator.CreateInstance(type)!;
-            var consumer = Task.Factory.StartNew(() => (List<int>)type.GetMethod("Consume")!.Invoke(handoff, null)!, TaskCreationOptions.LongRunning);
-            var producer = Task.Factory.StartNew(() => type.GetMethod("Produce")!.Invoke(handoff, new object[] { ItemCount }), TaskCreationOptions.LongRunning);
-            await producer.WaitAsync(TimeSpan.FromMinutes(2));
-            return await consumer.WaitAsync(TimeSpan.FromMinutes(2));
-        }
-        finally
-        {
-            context.Unload();
-        }
+        using var compiled = InMemoryAssembly.Compile(source);
+        var type = compiled.GetType("Handoff");
+        var handoff = Activator.CreateInstance(type)!;
+        var consumer = Task.Factory.StartNew(() => (List<int>)type.GetMethod("Consume")!.Invoke(handoff, null)!, TaskCreationOptions.LongRunning);
+        var producer = Task.Factory.StartNew(() => type.GetMethod("Produce")!.Invoke(handoff, new object[] { ItemCount }), TaskCreationOptions.LongRunning);
+        await producer.WaitAsync(TimeSpan.FromMinutes(2));
+        return await consumer.WaitAsync(TimeSpan.FromMinutes(2));
     }
 
     private static async Task<IReadOnlyDictionary<int, int>> RunPipelineAsync(string source)
     {
-        var context = new AssemblyLoadContext("fixed-pipeline", isCollectible: true);
-        try
-        {
-            var type = Compile(source, context).GetType("Collector", throwOnError: true)!;
-            var collector = Activator.CreateInstance(type)!;
-            using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(2));
-            await ((Task)type.GetMethod("ProduceAsync")!.Invoke(collector, new object[] { ItemCount })!).WaitAsync(timeout.Token);
-            return new Dictionary<int, int>((IDictionary<int, int>)type.GetProperty("Seen")!.GetValue(collector)!);
-        }
-        finally
-        {
-            context.Unload();
-        }
-    }
-
-    private static Assembly Compile(string source, AssemblyLoadContext context)
-    {
-        var compilation = CSharpCompilation.Create(
-            "FixedQueue" + Guid.NewGuid().ToString("N"),
-            new[] { CSharpSyntaxTree.ParseText(source, new CSharpParseOptions(LanguageVersion.CSharp12)) },
-            TestEnvironment.NetReferences,
-            new CSharpCompilationOptions(OutputKind.DynamicallyLinkedLibrary, nullableContextOptions: NullableContextOptions.Enable, optimizationLevel: OptimizationLevel.Release));
-        using var image = new MemoryStream();
-        var emitted = compilation.Emit(image);
-        Assert.True(emitted.Success, string.Join(Environment.NewLine, emitted.Diagnostics));
-        image.Position = 0;
-        return context.LoadFromStream(image);
+        using var compiled = InMemoryAssembly.Compile(source);
+        var type = compiled.GetType("Collector");
+        var collector = Activator.CreateInstance(type)!;
+        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(2));
+        await ((Task)type.GetMethod("ProduceAsync")!.Invoke(collector, new object[] { ItemCount })!).WaitAsync(timeout.Token);
+        return new Dictionary<int, int>((IDictionary<int, int>)type.GetProperty("Seen")!.GetValue(collector)!);
     }
 
     private static async Task<List<int>> RunAsync(string source)
     {
-        var context = new AssemblyLoadContext("fixed-queue", isCollectible: true);
-        try
-        {
-            var assembly = Compile(source, context);
-            var pumpType = assembly.GetType("EventPump", throwOnError: true)!;
-            var pump = Activator.CreateInstance(pumpType)!;
-            using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(2));
-            var consume = (Task<List<int>>)pumpType.GetMethod("ConsumeAsync")!.Invoke(pump, new object[] { timeout.Token })!;
-            var produce = (Task)pumpType.GetMethod("ProduceAsync")!.Invoke(pump, new object[] { ItemCount })!;
-            await produce.WaitAsync(timeout.Token);
-            return await consume.WaitAsync(timeout.Token);
-        }
-        finally
-        {
-            context.Unload();
-        }
+        using var compiled = InMemoryAssembly.Compile(source);
+        var pumpType = compiled.GetType("EventPump");
+        var pump = Activator.CreateInstance(pumpType)!;
+        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(2));
+        var consume = (Task<List<int>>)pumpType.GetMethod("ConsumeAsync")!.Invoke(pump, new object[] { timeout.Token })!;
+        var produce = (Task)pumpType.GetMethod("ProduceAsync")!.Invoke(pump, new object[] { ItemCount })!;
+        await produce.WaitAsync(timeout.Token);
+        return await consume.WaitAsync(timeout.Token);
     }
 }

@@ -1,0 +1,117 @@
+using System;
+using System.Collections.Generic;
+using System.Collections.Immutable;
+using System.Linq;
+using System.Threading;
+using System.Threading.Tasks;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CodeActions;
+using Microsoft.CodeAnalysis.CodeFixes;
+using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.Diagnostics;
+using Microsoft.CodeAnalysis.Text;
+using Xunit;
+
+namespace Bounded.Analyzers.Tests;
+
+/// <summary>
+/// Applies the real fixer to a source, the way an IDE does: an <see cref="AdhocWorkspace"/> with the net10.0
+/// references and an optional .editorconfig, the analyzer's diagnostics, the code action with the given
+/// equivalence key, its changes applied; repeated until no diagnostic of the rule is left. Runtime tests run
+/// the result, so they exercise whatever the fixer produces today.
+/// </summary>
+public static class AppliedFix
+{
+    private const int MaxRounds = 20;
+
+    public static async Task<string> ApplyAsync<TAnalyzer, TFix>(string source, string ruleId, string equivalenceKey, string? editorConfig = null)
+        where TAnalyzer : DiagnosticAnalyzer, new()
+        where TFix : CodeFixProvider, new()
+    {
+        var analyzer = new TAnalyzer();
+        var fixer = new TFix();
+        Assert.Contains(ruleId, fixer.FixableDiagnosticIds);
+        using var workspace = new AdhocWorkspace();
+        var document = CreateDocument(workspace, source, editorConfig);
+
+        var applied = 0;
+        for (var round = 0; ; round++)
+        {
+            var diagnostics = await DiagnosticsAsync(document, analyzer, ruleId);
+            if (diagnostics.IsEmpty)
+            {
+                break;
+            }
+
+            Assert.True(round < MaxRounds, $"{ruleId} is still reported after {MaxRounds} fixes:{Environment.NewLine}{await TextAsync(document)}");
+            var action = await FindActionAsync(document, fixer, diagnostics, equivalenceKey);
+            Assert.True(action is not null, $"No fix '{equivalenceKey}' is offered for {diagnostics[0]} in:{Environment.NewLine}{await TextAsync(document)}");
+            var operations = await action!.GetOperationsAsync(CancellationToken.None);
+            var apply = Assert.Single(operations.OfType<ApplyChangesOperation>());
+            document = apply.ChangedSolution.GetDocument(document.Id)!;
+            applied++;
+        }
+
+        Assert.True(applied > 0, $"{ruleId} is not reported in the source, so there is nothing to fix:{Environment.NewLine}{source}");
+        return await TextAsync(document);
+    }
+
+    private static Document CreateDocument(AdhocWorkspace workspace, string source, string? editorConfig)
+    {
+        var projectId = ProjectId.CreateNewId();
+        var solution = workspace.CurrentSolution
+            .AddProject(ProjectInfo.Create(
+                projectId,
+                VersionStamp.Create(),
+                "Subject",
+                "Subject",
+                LanguageNames.CSharp,
+                filePath: "/Subject.csproj",
+                compilationOptions: new CSharpCompilationOptions(OutputKind.DynamicallyLinkedLibrary, nullableContextOptions: NullableContextOptions.Enable),
+                parseOptions: new CSharpParseOptions(LanguageVersion.CSharp12),
+                metadataReferences: TestEnvironment.NetReferences));
+        var documentId = DocumentId.CreateNewId(projectId);
+        solution = solution.AddDocument(documentId, "Subject.cs", SourceText.From(source), filePath: "/Subject.cs");
+        if (editorConfig is not null)
+        {
+            solution = solution.AddAnalyzerConfigDocument(
+                DocumentId.CreateNewId(projectId),
+                ".editorconfig",
+                SourceText.From("root = true\n[*.cs]\n" + editorConfig),
+                filePath: "/.editorconfig");
+        }
+
+        return solution.GetDocument(documentId)!;
+    }
+
+    private static async Task<ImmutableArray<Diagnostic>> DiagnosticsAsync(Document document, DiagnosticAnalyzer analyzer, string ruleId)
+    {
+        var compilation = (await document.Project.GetCompilationAsync())!;
+        var errors = compilation.GetDiagnostics().Where(d => d.Severity == DiagnosticSeverity.Error).ToList();
+        Assert.True(errors.Count == 0, "The source does not compile:" + Environment.NewLine + string.Join(Environment.NewLine, errors) + Environment.NewLine + await TextAsync(document));
+        var diagnostics = await compilation
+            .WithAnalyzers(ImmutableArray.Create(analyzer), document.Project.AnalyzerOptions)
+            .GetAnalyzerDiagnosticsAsync(CancellationToken.None);
+        return diagnostics.Where(d => d.Id == ruleId).OrderBy(d => d.Location.SourceSpan.Start).ToImmutableArray();
+    }
+
+    /// <summary>The first diagnostic, in document order, for which the fixer offers an action with <paramref name="equivalenceKey"/>.</summary>
+    private static async Task<CodeAction?> FindActionAsync(Document document, CodeFixProvider fixer, ImmutableArray<Diagnostic> diagnostics, string equivalenceKey)
+    {
+        foreach (var diagnostic in diagnostics)
+        {
+            var actions = new List<CodeAction>();
+            var context = new CodeFixContext(document, diagnostic, (action, _) => actions.Add(action), CancellationToken.None);
+            await fixer.RegisterCodeFixesAsync(context);
+            var match = actions.FirstOrDefault(a => a.EquivalenceKey == equivalenceKey);
+            if (match is not null)
+            {
+                return match;
+            }
+        }
+
+        return null;
+    }
+
+    private static async Task<string> TextAsync(Document document) => (await document.GetTextAsync()).ToString();
+}
