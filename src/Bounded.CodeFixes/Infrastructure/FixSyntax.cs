@@ -123,6 +123,10 @@ internal static class FixSyntax
         return null;
     }
 
+    /// <summary>Whether using declarations (C# 8) are available.</summary>
+    public static bool SupportsUsingDeclarations(SyntaxNode node) =>
+        node.SyntaxTree.Options is CSharpParseOptions { LanguageVersion: >= LanguageVersion.CSharp8 };
+
     /// <summary>The single CancellationToken parameter of the nearest enclosing function that has exactly one.</summary>
     public static string? TokenInScope(SemanticModel model, SyntaxNode node, CancellationToken cancellationToken)
     {

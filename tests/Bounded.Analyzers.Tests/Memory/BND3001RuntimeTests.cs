@@ -1,7 +1,5 @@
 using System;
-using System.IO;
 using System.Reflection;
-using System.Runtime.Loader;
 using System.Text.RegularExpressions;
 using System.Threading.Tasks;
 using Bounded.Analyzers.Memory;
@@ -23,8 +21,10 @@ public class BND3001RuntimeTests
     {
         await Verify.FixAsync<HotPathArrayAllocationAnalyzer, HotPathArrayAllocationCodeFixProvider>(source, fixedSource, key, editorConfig);
 
-        var original = Load(Regex.Replace(source, @"\{\|BND3001:(.*?)\|\}", "$1"));
-        var rewritten = Load(fixedSource);
+        using var originalAssembly = InMemoryAssembly.Compile(Regex.Replace(source, @"\{\|BND3001:(.*?)\|\}", "$1"));
+        using var rewrittenAssembly = InMemoryAssembly.Compile(fixedSource);
+        var original = Runner(originalAssembly);
+        var rewritten = Runner(rewrittenAssembly);
         var random = new Random(3001);
         foreach (var length in new[] { 0, 1, 100, 4095, 4096, 4097, 65_537, 300_000, 17, 1_000_003 })
         {
@@ -39,21 +39,10 @@ public class BND3001RuntimeTests
         }
     }
 
-    /// <summary>Compiles <c>Subject.Run(byte[]) : byte[]</c> into a collectible context and returns it.</summary>
-    private static Func<byte[], byte[]> Load(string source)
+    /// <summary><c>Subject.Run(byte[]) : byte[]</c> of a compiled source.</summary>
+    private static Func<byte[], byte[]> Runner(InMemoryAssembly compiled)
     {
-        var compilation = CSharpCompilation.Create(
-            "Subject" + Guid.NewGuid().ToString("N"),
-            new[] { CSharpSyntaxTree.ParseText(source, new CSharpParseOptions(LanguageVersion.CSharp12)) },
-            TestEnvironment.NetReferences,
-            new CSharpCompilationOptions(OutputKind.DynamicallyLinkedLibrary, optimizationLevel: OptimizationLevel.Release));
-        using var image = new MemoryStream();
-        var emitted = compilation.Emit(image);
-        Assert.True(emitted.Success, string.Join(Environment.NewLine, emitted.Diagnostics));
-        image.Position = 0;
-        var context = new AssemblyLoadContext("BND3001", isCollectible: true);
-        var assembly = context.LoadFromStream(image);
-        var run = assembly.GetType("Subject")!.GetMethod("Run", BindingFlags.Public | BindingFlags.Static)!;
+        var run = compiled.GetType("Subject").GetMethod("Run", BindingFlags.Public | BindingFlags.Static)!;
         return input => (byte[])run.Invoke(null, new object[] { input })!;
     }
 
