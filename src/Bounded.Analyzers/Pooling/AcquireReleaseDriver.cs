@@ -3,6 +3,7 @@ using System.Collections.Concurrent;
 using System.Collections.Generic;
 using System.Threading;
 using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
 using Microsoft.CodeAnalysis.Diagnostics;
 using Microsoft.CodeAnalysis.FlowAnalysis;
 using Microsoft.CodeAnalysis.Operations;
@@ -92,15 +93,119 @@ internal static class AcquireReleaseDriver
                 continue;
             }
 
-            var graph = GraphFor(root, function, graphs, counter, cancellationToken);
-            if (graph is null)
+            // The acquire-then-try/finally idiom is proven by its shape; only the rest needs the graph.
+            var needsFlow = new List<Resource>();
+            foreach (var resource in resources)
             {
-                continue;
+                if (!resource.Failed && !IsCanonical(resource))
+                {
+                    needsFlow.Add(resource);
+                }
             }
 
-            AcquireReleaseAnalysis.Flow(graph, resources, cancellationToken);
+            if (needsFlow.Count > 0)
+            {
+                var graph = GraphFor(root, function, graphs, counter, cancellationToken);
+                if (graph is null)
+                {
+                    continue;
+                }
+
+                AcquireReleaseAnalysis.Flow(graph, needsFlow, cancellationToken);
+            }
+
             report(reportDiagnostic, function, resources);
         }
+    }
+
+    /// <summary>
+    /// The idiom that needs no graph: one acquire as a statement of its own (<c>await gate.WaitAsync();</c>, or
+    /// <c>var buffer = pool.Rent(n);</c>), immediately followed by a <c>try</c> whose <c>finally</c> starts with the one
+    /// release of the function; for an array, every use sits inside that <c>try</c>. Every path after the acquire enters
+    /// the try and the finally releases exactly once, so no path can leak, release twice or use after release.
+    /// </summary>
+    private static bool IsCanonical(Resource resource)
+    {
+        if (resource.Acquires.Count != 1 || resource.Releases.Count != 1)
+        {
+            return false;
+        }
+
+        var acquire = resource.Acquires[0];
+        StatementSyntax? statement;
+        if (resource.Kind == ResourceKind.SemaphoreSlot)
+        {
+            var method = acquire.TargetMethod;
+            if (resource.Releases[0].Arguments.Length != 0
+                || !(method.ReturnsVoid || method.ReturnType is INamedTypeSymbol { Name: "Task", IsGenericType: false }))
+            {
+                return false; // Release(n), or a Wait whose bool result decides whether a slot was taken
+            }
+
+            SyntaxNode node = acquire.Syntax;
+            while (node.Parent is AwaitExpressionSyntax or ParenthesizedExpressionSyntax
+                || node.Parent is MemberAccessExpressionSyntax { Name.Identifier.ValueText: "ConfigureAwait" }
+                || (node.Parent is InvocationExpressionSyntax && node is MemberAccessExpressionSyntax))
+            {
+                node = node.Parent;
+            }
+
+            statement = node.Parent as ExpressionStatementSyntax;
+        }
+        else
+        {
+            statement = acquire.Syntax.Parent is EqualsValueClauseSyntax { Parent: VariableDeclaratorSyntax { Parent: VariableDeclarationSyntax { Variables.Count: 1, Parent: LocalDeclarationStatementSyntax declaration } } }
+                ? declaration
+                : null;
+        }
+
+        if (statement?.Parent is not BlockSyntax block)
+        {
+            return false;
+        }
+
+        // Declarations of locals with literal values (long total = 0;) may stand between: they cannot throw.
+        var next = block.Statements.IndexOf(statement) + 1;
+        while (next < block.Statements.Count && IsLiteralDeclaration(block.Statements[next]))
+        {
+            next++;
+        }
+
+        if (next >= block.Statements.Count
+            || block.Statements[next] is not TryStatementSyntax { Finally.Block.Statements: { Count: > 0 } finallyStatements } guarded
+            || finallyStatements[0] is not ExpressionStatementSyntax { Expression: var released }
+            || released != resource.Releases[0].Syntax)
+        {
+            return false;
+        }
+
+        foreach (var use in resource.Uses)
+        {
+            if (!guarded.Block.Span.Contains(use.Syntax.Span))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    private static bool IsLiteralDeclaration(StatementSyntax statement)
+    {
+        if (statement is not LocalDeclarationStatementSyntax { UsingKeyword.RawKind: 0, AwaitKeyword.RawKind: 0 } declaration)
+        {
+            return false;
+        }
+
+        foreach (var variable in declaration.Declaration.Variables)
+        {
+            if (variable.Initializer is { Value: var value } && value is not (LiteralExpressionSyntax or DefaultExpressionSyntax))
+            {
+                return false;
+            }
+        }
+
+        return true;
     }
 
     private static bool HasLiveResource(List<Resource> resources)
