@@ -73,10 +73,24 @@ public sealed class PackageEndToEndTests : IDisposable
         Assert.True(expectedStrict.Count > expected.Count, "no strict-only expectations in the consumer sources");
         Assert.Equal(expectedStrict.OrderBy(f => f.ToString()), Findings(strict.Output).Where(f => f.Id.StartsWith("BND", StringComparison.Ordinal)).OrderBy(f => f.ToString()));
 
-        // dotnet format applies every fix through FixAll.
+        // dotnet format applies every fix through FixAll. It computes the diagnostics once per run, so where fixes of
+        // two rules touch one file the second rule's positions are stale and it may be left for a second run (the
+        // README says so); at most two runs, then --verify-no-changes must pass.
         var ids = expected.Select(f => f.Id).Distinct().OrderBy(i => i).ToArray();
-        var format = Step(consumer, new[] { "format", "analyzers", project, "--no-restore", "--severity", "info", "--diagnostics" }.Concat(ids).ToArray());
-        Assert.True(format.ExitCode == 0, format.ToString());
+        var formatArguments = new[] { "format", "analyzers", project, "--no-restore", "--severity", "info", "--diagnostics" }.Concat(ids).ToArray();
+        for (var run = 1; run <= 2; run++)
+        {
+            var format = Step(consumer, formatArguments);
+            Assert.True(format.ExitCode == 0, format.ToString());
+            var verify = Step(consumer, formatArguments.Append("--verify-no-changes").ToArray());
+            if (verify.ExitCode == 0)
+            {
+                break;
+            }
+
+            Assert.True(run < 2, "fixes still pending after two dotnet format runs:\n" + verify);
+            _output.WriteLine("dotnet format left fixes for a second run");
+        }
         foreach (var source in sources)
         {
             var fixedPath = Path.Combine(ConsumerTemplate, source + ".fixed");
