@@ -523,6 +523,40 @@ public class ConcurrencyAnalyzerTests
         """);
 
     [Fact]
+    public Task WorkersStartedFromAPoolSizedRange() => Clean("""
+            public Task StartWorkersAsync(ChannelReader<Message> reader) =>
+                Task.WhenAll(Enumerable.Range(0, _workerCount).Select(_ => DrainAsync(reader)));
+
+            private async Task DrainAsync(ChannelReader<Message> reader)
+            {
+                await foreach (var message in reader.ReadAllAsync())
+                {
+                    await _handler.HandleAsync(message, default);
+                }
+            }
+        """);
+
+    [Fact]
+    public Task WorkersOverAPoolSizedArray() => Clean("""
+            public Task StartWorkersAsync(ChannelReader<Message> reader)
+            {
+                var workers = new Task[_workerCount];
+                for (var i = 0; i < workers.Length; i++)
+                {
+                    workers[i] = Task.Run(async () =>
+                    {
+                        await foreach (var message in reader.ReadAllAsync())
+                        {
+                            await _handler.HandleAsync(message, default);
+                        }
+                    });
+                }
+
+                return Task.WhenAll(workers);
+            }
+        """);
+
+    [Fact]
     public Task ShortArrayOfEndpoints() => Clean("""
             public Task<string[]> HealthAsync()
             {
