@@ -127,46 +127,13 @@ internal static class FixSyntax
     public static bool SupportsUsingDeclarations(SyntaxNode node) =>
         node.SyntaxTree.Options is CSharpParseOptions { LanguageVersion: >= LanguageVersion.CSharp8 };
 
-    /// <summary>The single CancellationToken parameter of the nearest enclosing function that has exactly one.</summary>
+    /// <summary>
+    /// The one token in scope at <paramref name="node"/>, found the way every Bounded fix finds tokens
+    /// (<see cref="Bounded.Analyzers.Lifetime.TokenDiscovery"/>); null when there is none or more than one to choose from.
+    /// </summary>
     public static string? TokenInScope(SemanticModel model, SyntaxNode node, CancellationToken cancellationToken)
     {
-        var tokenType = model.Compilation.GetTypeByMetadataName("System.Threading.CancellationToken");
-        if (tokenType is null)
-        {
-            return null;
-        }
-
-        for (var current = node.Parent; current is not null; current = current.Parent)
-        {
-            if (current is AnonymousFunctionExpressionSyntax or LocalFunctionStatementSyntax or BaseMethodDeclarationSyntax)
-            {
-                if (model.GetSymbolInfo(current, cancellationToken).Symbol is IMethodSymbol function
-                    || model.GetDeclaredSymbol(current, cancellationToken) is IMethodSymbol declared && (function = declared) is not null)
-                {
-                    string? found = null;
-                    var count = 0;
-                    foreach (var parameter in function.Parameters)
-                    {
-                        if (SymbolEqualityComparer.Default.Equals(parameter.Type, tokenType))
-                        {
-                            found = parameter.Name;
-                            count++;
-                        }
-                    }
-
-                    if (count == 1)
-                    {
-                        return found;
-                    }
-                }
-
-                if (current is BaseMethodDeclarationSyntax)
-                {
-                    return null;
-                }
-            }
-        }
-
-        return null;
+        var candidates = Bounded.Analyzers.Lifetime.TokenDiscovery.Find(model, node, cancellationToken);
+        return candidates.Length == 1 ? candidates[0].Expression : null;
     }
 }

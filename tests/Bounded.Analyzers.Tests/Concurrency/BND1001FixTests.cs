@@ -74,6 +74,56 @@ public class BND1001FixTests
         """);
 
     [Fact]
+    public Task WaitUsesTheTokenOfAFieldWhenNoParameterHasOne() => Fix("""
+        class Poller
+        {
+            private readonly CancellationTokenSource _shutdown = new CancellationTokenSource();
+            private void Poll(string feed) { }
+
+            public async Task PollAllAsync(IEnumerable<string> feeds)
+            {
+                var polls = new List<Task>();
+                foreach (var feed in feeds)
+                {
+                    polls.Add({|BND1001:Task.Run|}(() => Poll(feed)));
+                }
+
+                await Task.WhenAll(polls);
+            }
+        }
+        """, """
+        class Poller
+        {
+            private readonly CancellationTokenSource _shutdown = new CancellationTokenSource();
+            private void Poll(string feed) { }
+
+            public async Task PollAllAsync(IEnumerable<string> feeds)
+            {
+                var polls = new List<Task>();
+                var maxConcurrency = Environment.ProcessorCount;
+                var throttle = new SemaphoreSlim(maxConcurrency);
+                foreach (var feed in feeds)
+                {
+                    await throttle.WaitAsync(_shutdown.Token);
+                    polls.Add(Task.Run(() =>
+                    {
+                        try
+                        {
+                            Poll(feed);
+                        }
+                        finally
+                        {
+                            throttle.Release();
+                        }
+                    }));
+                }
+
+                await Task.WhenAll(polls);
+            }
+        }
+        """);
+
+    [Fact]
     public Task LimitComesFromEditorConfig() => Fix("""
         class Indexer
         {
