@@ -344,16 +344,12 @@ internal static class SpawnSites
         return false;
     }
 
-    private static bool References(IOperation operation, ILocalSymbol local)
+    /// <summary>Whether <paramref name="operation"/> or anything under it reads <paramref name="local"/>.</summary>
+    public static bool References(IOperation operation, ILocalSymbol local)
     {
-        if (operation is ILocalReferenceOperation reference && SymbolEqualityComparer.Default.Equals(reference.Local, local))
+        foreach (var node in operation.DescendantsAndSelf())
         {
-            return true;
-        }
-
-        foreach (var descendant in operation.Descendants())
-        {
-            if (descendant is ILocalReferenceOperation inner && SymbolEqualityComparer.Default.Equals(inner.Local, local))
+            if (node is ILocalReferenceOperation reference && SymbolEqualityComparer.Default.Equals(reference.Local, local))
             {
                 return true;
             }

@@ -91,7 +91,7 @@ public sealed class UnboundedFanOutAnalyzer : DiagnosticAnalyzer
         }
 
         var properties = ImmutableDictionary<string, string?>.Empty.Add(ShapeProperty, SelectShape);
-        context.ReportDiagnostic(Diagnostic.Create(Rule, NameLocation(select), properties, WorkName(selector), "element passed to 'Select'"));
+        context.ReportDiagnostic(Diagnostic.Create(Rule, OperationHelpers.CallNameLocation(select.Syntax), properties, WorkName(selector), "element passed to 'Select'"));
     }
 
     /// <summary><c>tasks.Add(FooAsync(x))</c> in a loop, with <c>tasks</c> awaited together later.</summary>
@@ -118,7 +118,7 @@ public sealed class UnboundedFanOutAnalyzer : DiagnosticAnalyzer
         }
 
         var properties = ImmutableDictionary<string, string?>.Empty.Add(ShapeProperty, LoopShape);
-        context.ReportDiagnostic(Diagnostic.Create(Rule, NameLocation(call), properties, method.Name, "iteration of this loop"));
+        context.ReportDiagnostic(Diagnostic.Create(Rule, OperationHelpers.CallNameLocation(call.Syntax), properties, method.Name, "iteration of this loop"));
     }
 
     private static bool IsTaskLike(ITypeSymbol type, WellKnownTypes types) => types.IsTaskType(type) || types.IsValueTaskType(type);
@@ -198,24 +198,11 @@ public sealed class UnboundedFanOutAnalyzer : DiagnosticAnalyzer
             {
                 foreach (var argument in all.Arguments)
                 {
-                    if (MentionsLocal(argument.Value, local))
+                    if (SpawnSites.References(argument.Value, local))
                     {
                         return true;
                     }
                 }
-            }
-        }
-
-        return false;
-    }
-
-    private static bool MentionsLocal(IOperation operation, ILocalSymbol local)
-    {
-        foreach (var node in operation.DescendantsAndSelf())
-        {
-            if (node is ILocalReferenceOperation reference && SymbolEqualityComparer.Default.Equals(reference.Local, local))
-            {
-                return true;
             }
         }
 
@@ -239,9 +226,4 @@ public sealed class UnboundedFanOutAnalyzer : DiagnosticAnalyzer
 
         return "the async lambda";
     }
-
-    private static Location NameLocation(IInvocationOperation invocation) =>
-        invocation.Syntax is InvocationExpressionSyntax { Expression: MemberAccessExpressionSyntax access }
-            ? access.Name.GetLocation()
-            : invocation.Syntax is InvocationExpressionSyntax { Expression: IdentifierNameSyntax name } ? name.GetLocation() : invocation.Syntax.GetLocation();
 }

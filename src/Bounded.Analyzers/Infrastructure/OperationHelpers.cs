@@ -1,4 +1,5 @@
 using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
 using Microsoft.CodeAnalysis.Operations;
 
 namespace Bounded.Analyzers;
@@ -87,17 +88,23 @@ internal static class OperationHelpers
         return null;
     }
 
-    /// <summary>Whether the function the operation runs in is <c>async</c>.</summary>
-    public static IMethodSymbol? EnclosingMethodSymbol(this IOperation operation, ISymbol containingSymbol)
+    /// <summary><c>await call</c> or <c>await call.ConfigureAwait(…)</c>.</summary>
+    public static bool IsAwaited(this IOperation call)
     {
-        switch (operation.EnclosingFunction())
+        var parent = call.ParentSkippingConversions();
+        if (parent is IInvocationOperation { TargetMethod.Name: "ConfigureAwait" } configure && ReferenceEquals(configure.Instance?.WithoutConversions(), call))
         {
-            case IAnonymousFunctionOperation lambda:
-                return lambda.Symbol;
-            case ILocalFunctionOperation local:
-                return local.Symbol;
-            default:
-                return containingSymbol as IMethodSymbol;
+            parent = configure.ParentSkippingConversions();
         }
+
+        return parent is IAwaitOperation;
     }
+
+    /// <summary>The called method's name (<c>Release</c> of <c>gate.Release()</c>, <c>Foo</c> of <c>Foo(x)</c>), else the whole call.</summary>
+    public static Location CallNameLocation(SyntaxNode call) => call switch
+    {
+        InvocationExpressionSyntax { Expression: MemberAccessExpressionSyntax access } => access.Name.GetLocation(),
+        InvocationExpressionSyntax { Expression: IdentifierNameSyntax name } => name.GetLocation(),
+        _ => call.GetLocation(),
+    };
 }

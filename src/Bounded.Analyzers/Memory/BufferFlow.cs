@@ -204,7 +204,7 @@ internal static class BufferFlow
 
         if (state.Types.Shared.IsTaskType(returnType) || state.Types.Shared.IsValueTaskType(returnType))
         {
-            return !IsAwaited(invocation);
+            return !invocation.IsAwaited();
         }
 
         return false;
@@ -231,17 +231,6 @@ internal static class BufferFlow
         "Add", "TryAdd", "Enqueue", "TryEnqueue", "Push", "Insert", "Post", "Set", "Store", "Register", "Attach", "Cache", "Keep", "Retain", "Publish", "Schedule"
     );
 
-    /// <summary><c>await call</c> or <c>await call.ConfigureAwait(…)</c>.</summary>
-    private static bool IsAwaited(IOperation call)
-    {
-        var parent = call.ParentSkippingConversions();
-        if (parent is IInvocationOperation { TargetMethod.Name: "ConfigureAwait" } configure && ReferenceEquals(configure.Instance?.WithoutConversions(), call))
-        {
-            parent = configure.ParentSkippingConversions();
-        }
-
-        return parent is IAwaitOperation;
-    }
 
     private static bool DeclaredIn(ILocalSymbol local, TextSpan region)
     {

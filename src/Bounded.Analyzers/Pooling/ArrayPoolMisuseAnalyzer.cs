@@ -98,7 +98,7 @@ public sealed class ArrayPoolMisuseAnalyzer : DiagnosticAnalyzer
 
             foreach (var release in resource.DoubleReleases)
             {
-                report(Diagnostic.Create(AfterReturnRule, CallNameLocation(release), name, "may be returned to the pool twice"));
+                report(Diagnostic.Create(AfterReturnRule, OperationHelpers.CallNameLocation(release), name, "may be returned to the pool twice"));
             }
 
             string? kind = null;
@@ -161,6 +161,4 @@ public sealed class ArrayPoolMisuseAnalyzer : DiagnosticAnalyzer
         }
     }
 
-    internal static Location CallNameLocation(SyntaxNode call) =>
-        call is InvocationExpressionSyntax { Expression: MemberAccessExpressionSyntax access } ? access.Name.GetLocation() : call.GetLocation();
 }

@@ -76,7 +76,7 @@ public sealed class SemaphoreMisuseAnalyzer : DiagnosticAnalyzer
                 {
                     report(Diagnostic.Create(
                         Rule,
-                        ArrayPoolMisuseAnalyzer.CallNameLocation(wait.Syntax),
+                        OperationHelpers.CallNameLocation(wait.Syntax),
                         Kind(TimeoutIgnored),
                         "The bool returned by '" + Display(wait) + "' is ignored: when the wait times out the code runs without a slot and still releases one; check it"));
                 }
@@ -90,7 +90,7 @@ public sealed class SemaphoreMisuseAnalyzer : DiagnosticAnalyzer
                     waitInsideTry = true;
                     report(Diagnostic.Create(
                         Rule,
-                        ArrayPoolMisuseAnalyzer.CallNameLocation(wait.Syntax),
+                        OperationHelpers.CallNameLocation(wait.Syntax),
                         Kind(WaitInsideTry),
                         "'" + Display(wait) + "' is inside the try whose finally releases '" + name + "': if the wait throws or is cancelled, the finally releases a slot that was never taken; wait before the try"));
                 }
@@ -102,7 +102,7 @@ public sealed class SemaphoreMisuseAnalyzer : DiagnosticAnalyzer
                 {
                     report(Diagnostic.Create(
                         Rule,
-                        ArrayPoolMisuseAnalyzer.CallNameLocation(release),
+                        OperationHelpers.CallNameLocation(release),
                         Kind(ReleaseWithoutWait),
                         "'" + name + ".Release()' can run on a path where no slot was taken"));
                 }
@@ -112,7 +112,7 @@ public sealed class SemaphoreMisuseAnalyzer : DiagnosticAnalyzer
             {
                 report(Diagnostic.Create(
                     Rule,
-                    ArrayPoolMisuseAnalyzer.CallNameLocation(release),
+                    OperationHelpers.CallNameLocation(release),
                     Kind(ReleasedTwice),
                     "'" + name + "' can be released twice for one wait"));
             }
@@ -128,7 +128,7 @@ public sealed class SemaphoreMisuseAnalyzer : DiagnosticAnalyzer
             {
                 report(Diagnostic.Create(
                     Rule,
-                    ArrayPoolMisuseAnalyzer.CallNameLocation(firstWait.Syntax),
+                    OperationHelpers.CallNameLocation(firstWait.Syntax),
                     additional,
                     Kind(NotReleasedOnEveryPath),
                     "'" + Display(firstWait) + "' is not followed by '" + name + ".Release()' on every path; release it in a finally block"));
@@ -137,7 +137,7 @@ public sealed class SemaphoreMisuseAnalyzer : DiagnosticAnalyzer
             {
                 report(Diagnostic.Create(
                     Rule,
-                    ArrayPoolMisuseAnalyzer.CallNameLocation(firstWait.Syntax),
+                    OperationHelpers.CallNameLocation(firstWait.Syntax),
                     additional,
                     Kind(ReleaseNotInFinally),
                     "'" + name + ".Release()' is not in a finally block: if '" + ArrayPoolMisuseAnalyzer.ShortName(thrower) + "' throws, the slot is never released"));

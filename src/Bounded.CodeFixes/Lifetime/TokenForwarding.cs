@@ -116,7 +116,7 @@ internal static class TokenForwarding
                 continue;
             }
 
-            if (awaitedOnly && !IsAwaited(invocation))
+            if (awaitedOnly && !invocation.IsAwaited())
             {
                 continue;
             }
@@ -128,16 +128,6 @@ internal static class TokenForwarding
         }
     }
 
-    private static bool IsAwaited(IInvocationOperation invocation)
-    {
-        var parent = invocation.ParentSkippingConversions();
-        if (parent is IInvocationOperation { TargetMethod.Name: "ConfigureAwait" } configure && ReferenceEquals(configure.Instance?.WithoutConversions(), invocation))
-        {
-            parent = configure.ParentSkippingConversions();
-        }
-
-        return parent is IAwaitOperation;
-    }
 
     /// <summary>Writes the token into the call; a call that already passes it is left alone, so fixes compose in FixAll.</summary>
     public static void Apply(SyntaxEditor editor, TokenSlot slot, string token)
