@@ -37,6 +37,7 @@ public class ConcurrencyRuntimeTests
             private static int _running;
             public static int Peak;
             public static int DelayMs = 15;
+            public static int HoldUntilPeakAbove;
             public static int[] FailOn = Array.Empty<int>();
             public static readonly ConcurrentQueue<int> Processed = new();
             public static readonly ConcurrentQueue<Task> Started = new();
@@ -46,6 +47,7 @@ public class ConcurrencyRuntimeTests
                 Enter(item);
                 try
                 {
+                    SpinWait.SpinUntil(() => Volatile.Read(ref Peak) > HoldUntilPeakAbove, HoldMs);
                     Thread.Sleep(DelayMs);
                     return Finish(item);
                 }
@@ -60,6 +62,12 @@ public class ConcurrencyRuntimeTests
                 Enter(item);
                 try
                 {
+                    var holdEnds = Environment.TickCount64 + HoldMs;
+                    while (Volatile.Read(ref Peak) <= HoldUntilPeakAbove && Environment.TickCount64 < holdEnds)
+                    {
+                        await Task.Delay(1);
+                    }
+
                     if (DelayMs > 0)
                     {
                         await Task.Delay(DelayMs);
@@ -91,6 +99,9 @@ public class ConcurrencyRuntimeTests
 
                 return WorkAsync(item);
             }
+
+            /// <summary>How long an item waits for more than <see cref="HoldUntilPeakAbove"/> items to run at once.</summary>
+            private const int HoldMs = 5000;
 
             private static void Enter(int item)
             {
@@ -269,7 +280,7 @@ public class ConcurrencyRuntimeTests
         var fixedSource = await SemaphoreFixAsync(original, ruleId);
         Assert.Contains("SemaphoreSlim", fixedSource);
 
-        var before = await RunAsync(original, Enumerable.Range(0, Items));
+        var before = await RunAsync(original, Enumerable.Range(0, Items), holdUntilPeakAbove: Limit);
         var after = await RunAsync(fixedSource, Enumerable.Range(0, Items));
 
         Assert.Null(before.Error);
@@ -541,7 +552,7 @@ public class ConcurrencyRuntimeTests
             : await AppliedFix.ApplyAsync<UnboundedTaskSpawnAnalyzer, UnboundedTaskSpawnCodeFixProvider>(original, "BND1001", UnboundedTaskSpawnCodeFixProvider.SemaphoreKey, EditorConfig);
         Assert.Contains("throttle.Release()", fixedSource);
 
-        var before = await RunAsync(original, Enumerable.Range(0, Items), waitForProcessed: Items);
+        var before = await RunAsync(original, Enumerable.Range(0, Items), waitForProcessed: Items, holdUntilPeakAbove: Limit);
         var after = await RunAsync(fixedSource, Enumerable.Range(0, Items), waitForProcessed: Items);
 
         Assert.Equal(Enumerable.Range(0, Items), before.Processed.OrderBy(i => i));
@@ -649,7 +660,7 @@ public class ConcurrencyRuntimeTests
     {
         Assert.Contains("Parallel.ForEachAsync", fixedSource);
 
-        var before = await RunAsync(original, Enumerable.Range(0, Items));
+        var before = await RunAsync(original, Enumerable.Range(0, Items), holdUntilPeakAbove: Limit);
         var after = await RunAsync(fixedSource, Enumerable.Range(0, Items));
 
         Assert.Null(after.Error);
@@ -718,7 +729,7 @@ public class ConcurrencyRuntimeTests
     {
         var fixedSource = await ChannelFixAsync();
 
-        var before = await RunAsync(Probe + FireAndForget, Enumerable.Range(0, Items), waitForProcessed: Items);
+        var before = await RunAsync(Probe + FireAndForget, Enumerable.Range(0, Items), waitForProcessed: Items, holdUntilPeakAbove: Limit);
         var after = await RunAsync(fixedSource, Enumerable.Range(0, Items));
 
         Assert.Equal(Enumerable.Range(0, Items), before.Processed.OrderBy(i => i));
@@ -778,13 +789,14 @@ public class ConcurrencyRuntimeTests
     private sealed record Outcome(int[]? Results, Exception? Error, string[] AllErrors, int[] Processed, int Peak, string[] StartedOutcomes);
 
     /// <summary>Calls <c>Subject.RunAsync(items)</c>; with <paramref name="waitForProcessed"/> also waits for fire-and-forget work to record that many items.</summary>
-    private static async Task<Outcome> RunAsync(string source, IEnumerable<int> items, int[]? failOn = null, int delayMs = 15, int waitForProcessed = 0, int[]? rejectOn = null, TimeSpan? cancelAfter = null)
+    private static async Task<Outcome> RunAsync(string source, IEnumerable<int> items, int[]? failOn = null, int delayMs = 15, int waitForProcessed = 0, int[]? rejectOn = null, TimeSpan? cancelAfter = null, int holdUntilPeakAbove = 0)
     {
         using var compiled = InMemoryAssembly.Compile(source);
         var probe = compiled.GetType("Probe");
         probe.GetField("FailOn")!.SetValue(null, failOn ?? Array.Empty<int>());
         probe.GetField("DelayMs")!.SetValue(null, delayMs);
         probe.GetField("RejectOn")!.SetValue(null, rejectOn ?? Array.Empty<int>());
+        probe.GetField("HoldUntilPeakAbove")!.SetValue(null, holdUntilPeakAbove);
         var subjectType = compiled.GetType("Subject");
         var run = subjectType.GetMethod("RunAsync")!;
         var parameterType = run.GetParameters()[0].ParameterType;
