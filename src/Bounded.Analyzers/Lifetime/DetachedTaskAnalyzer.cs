@@ -52,6 +52,12 @@ public sealed class DetachedTaskAnalyzer : DiagnosticAnalyzer
             return; // a library call that takes no token in any overload: nothing to pass, not ours to change
         }
 
+        if (statement.SemanticModel is { } semanticModel
+            && DetachedTasks.CalleeObservesToken(kind, call, types, semanticModel, context.CancellationToken))
+        {
+            return; // the method it runs reads a token of its own (a field, a source's token)
+        }
+
         var tree = statement.Syntax.SyntaxTree;
         var provider = context.Options.AnalyzerConfigOptionsProvider;
         if (BoundedOptions.IsExcludedTestProject(provider, tree, RuleIds.DetachedTaskWithoutToken))

@@ -1,5 +1,7 @@
 using System;
+using System.Collections.Generic;
 using System.Collections.Immutable;
+using System.Threading;
 using Bounded.Analyzers.Concurrency;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
@@ -95,6 +97,78 @@ internal static class DetachedTasks
             }
 
             if (types.ObservesToken(argument.Value))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>
+    /// Whether the work observes a token inside a method it hands over or calls: <c>Task.Run(PumpAsync)</c>,
+    /// <c>_ = PumpAsync()</c>, <c>Task.Run(() => PumpAsync())</c> where <c>PumpAsync</c>, declared in the same
+    /// file and taking no token, reads one (<c>_shutdown.Token</c>). One call deep; other files are not read.
+    /// </summary>
+    public static bool CalleeObservesToken(DetachedKind kind, IInvocationOperation call, LifetimeTypes types, SemanticModel model, CancellationToken cancellationToken)
+    {
+        if (kind == DetachedKind.Call)
+        {
+            return BodyObservesToken(call.TargetMethod, types, model, cancellationToken);
+        }
+
+        var arguments = call.Arguments;
+        if (kind == DetachedKind.Start && call.Instance?.WithoutConversions() is IObjectCreationOperation creation)
+        {
+            arguments = creation.Arguments;
+        }
+
+        var pending = new Stack<IOperation>();
+        foreach (var argument in arguments)
+        {
+            if (argument.ArgumentKind != ArgumentKind.DefaultValue && argument.Value.WithoutConversions() is IDelegateCreationOperation work)
+            {
+                pending.Push(work.Target);
+            }
+        }
+
+        while (pending.Count > 0)
+        {
+            var operation = pending.Pop();
+            var callee = operation switch
+            {
+                IMethodReferenceOperation reference => reference.Method,
+                IInvocationOperation invocation => invocation.TargetMethod,
+                _ => null,
+            };
+            if (callee is not null && BodyObservesToken(callee, types, model, cancellationToken))
+            {
+                return true;
+            }
+
+            foreach (var child in operation.ChildOperations)
+            {
+                pending.Push(child);
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>Whether a method without a token parameter, declared in the model's file, reads a live token in its body.</summary>
+    private static bool BodyObservesToken(IMethodSymbol method, LifetimeTypes types, SemanticModel model, CancellationToken cancellationToken)
+    {
+        method = method.PartialImplementationPart ?? method.OriginalDefinition;
+        if (TokenParameter(method, types) is not null)
+        {
+            return false; // a token it can be given but was not: reading it inside reads `default`
+        }
+
+        foreach (var reference in method.DeclaringSyntaxReferences)
+        {
+            if (reference.SyntaxTree == model.SyntaxTree
+                && model.GetOperation(reference.GetSyntax(cancellationToken), cancellationToken) is { } body
+                && types.ObservesToken(body))
             {
                 return true;
             }

@@ -239,6 +239,81 @@ public class BND2001AnalyzerTests
         """, Diagnostic("WriteAuditAsync", "'WriteAuditAsync' accepts no token; give it one"));
 
     [Fact]
+    public Task MethodGroupWhoseBodyReadsNoToken() => Reports("""
+        public class Poller
+        {
+            private readonly HttpClient _http = new();
+
+            public void Start()
+            {
+                _ = {|#0:Task.Run|}(PollAsync);
+            }
+
+            private async Task PollAsync()
+            {
+                while (true)
+                {
+                    await _http.GetStringAsync("https://example.org/status");
+                    await Task.Delay(1000);
+                }
+            }
+        }
+        """, Diagnostic("Task.Run", "no token is in scope to stop it"));
+
+    [Fact]
+    public Task CalleeWithAnOmittedTokenParameterDoesNotObserveIt() => Reports("""
+        public class Poller
+        {
+            public void Start(CancellationToken stoppingToken)
+            {
+                _ = {|#0:Task.Run|}(() => PollAsync());
+            }
+
+            private static async Task PollAsync(CancellationToken cancellationToken = default)
+            {
+                while (!cancellationToken.IsCancellationRequested)
+                {
+                    await Task.Delay(1000, cancellationToken);
+                }
+            }
+        }
+        """, Diagnostic("Task.Run", "pass 'stoppingToken'"));
+
+    [Fact]
+    public Task CalleeDeclaredInAnotherFileIsNotRead()
+    {
+        var test = new AnalyzerTest<DetachedTaskAnalyzer>();
+        test.TestState.Sources.Add(LifetimeSource.Code("""
+            public partial class Pump
+            {
+                public void Start()
+                {
+                    _ = {|#0:Task.Run|}(PumpAsync);
+                }
+            }
+            """));
+        test.TestState.Sources.Add(("Pump.Loop.cs", """
+            using System.Threading;
+            using System.Threading.Tasks;
+
+            public partial class Pump
+            {
+                private readonly CancellationTokenSource _shutdown = new();
+
+                private async Task PumpAsync()
+                {
+                    while (!_shutdown.IsCancellationRequested)
+                    {
+                        await Task.Delay(100, _shutdown.Token);
+                    }
+                }
+            }
+            """));
+        test.ExpectedDiagnostics.Add(Diagnostic("Task.Run", "pass '_shutdown.Token'"));
+        return test.RunAsync();
+    }
+
+    [Fact]
     public Task ValueTaskChannelWriteDiscarded() => Reports("""
         public class Publisher
         {
@@ -352,6 +427,90 @@ public class BND2001AnalyzerTests
         """, Diagnostic("SaveAsync", "pass 'ct'"));
 
     // ---- negatives ----
+
+    [Fact]
+    public Task MethodGroupThatReadsAFieldToken() => Clean("""
+        public sealed class Pump : IDisposable
+        {
+            private readonly CancellationTokenSource _shutdown = new();
+            private readonly HttpClient _http = new();
+
+            public void Start() => _ = Task.Run(PumpAsync);
+
+            private async Task PumpAsync()
+            {
+                while (!_shutdown.IsCancellationRequested)
+                {
+                    await _http.GetStringAsync("https://example.org/status", _shutdown.Token);
+                }
+            }
+
+            public void Dispose() => _shutdown.Cancel();
+        }
+        """);
+
+    [Fact]
+    public Task DiscardedOwnMethodThatReadsAFieldToken() => Clean("""
+        public sealed class Heartbeat
+        {
+            private readonly CancellationToken _stopping;
+
+            public Heartbeat(IHostApplicationLifetime lifetime) => _stopping = lifetime.ApplicationStopping;
+
+            public void Start()
+            {
+                _ = BeatAsync();
+            }
+
+            private async Task BeatAsync()
+            {
+                while (true)
+                {
+                    await Task.Delay(TimeSpan.FromSeconds(5), _stopping);
+                }
+            }
+        }
+        """);
+
+    [Fact]
+    public Task LambdaCallingAMethodThatReadsAFieldToken() => Clean("""
+        public sealed class Indexer
+        {
+            private readonly CancellationTokenSource _shutdown = new();
+
+            public void Rebuild(string path)
+            {
+                Task.Run(() => RebuildAsync(path));
+            }
+
+            private async Task RebuildAsync(string path)
+            {
+                foreach (var line in await File.ReadAllLinesAsync(path, _shutdown.Token))
+                {
+                    _shutdown.Token.ThrowIfCancellationRequested();
+                }
+            }
+        }
+        """);
+
+    [Fact]
+    public Task LocalFunctionThatReadsTheLoopToken() => Clean("""
+        public sealed class Worker
+        {
+            public void Run(CancellationTokenSource cts)
+            {
+                _ = Task.Run(LoopAsync);
+
+                async Task LoopAsync()
+                {
+                    while (!cts.IsCancellationRequested)
+                    {
+                        await Task.Delay(100, cts.Token);
+                    }
+                }
+            }
+        }
+        """);
 
     [Fact]
     public Task MinimalApiHandlerPassesToken() => Clean("""
