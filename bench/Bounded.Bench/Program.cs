@@ -16,6 +16,8 @@ namespace Bounded.Bench;
 ///   --sizes 10000,100000   generated corpus sizes in lines (default 10000,30000,100000; "" for none)
 ///   --large                also the 1,000,000-line corpus (2 iterations, no warm-up, no do-nothing pass; 20-40 minutes on 2 busy cores)
 ///   --corpus DIR           also measure every .cs file under DIR (e.g. tests/Bounded.Analyzers.Tests/Corpus)
+///   --list                 with --corpus: list each Bounded diagnostic in DIR with its source line instead of measuring
+///                          (a precision review on real code; every rule on, Info rules included)
 ///   --iterations N         measured iterations per corpus (default 5)
 ///   --warmup N             discarded iterations per corpus (default 1)
 ///   --seed N               generator seed (default 20261129)
@@ -37,6 +39,7 @@ public static class Program
         var baseline = true;
         var allocations = false;
         string? corpus = null;
+        var list = false;
         for (var i = 0; i < args.Length; i++)
         {
             switch (args[i])
@@ -49,6 +52,9 @@ public static class Program
                     break;
                 case "--corpus":
                     corpus = args[++i];
+                    break;
+                case "--list":
+                    list = true;
                     break;
                 case "--iterations":
                     iterations = int.Parse(args[++i], CultureInfo.InvariantCulture);
@@ -87,6 +93,11 @@ public static class Program
                 .OrderBy(f => f, StringComparer.Ordinal)
                 .Select(f => new CorpusFile(Path.GetRelativePath(corpus, f), File.ReadAllText(f)))
                 .ToList();
+            if (list)
+            {
+                return await ListAsync(files, references, analyzers);
+            }
+
             var summary = await AnalyzerCost.MeasureAsync(files, references, analyzers, warmup, iterations, noOp);
             Print("corpus " + corpus, summary);
             if (allocations)
@@ -123,6 +134,29 @@ public static class Program
         }
 
         return budgetOk ? 0 : 1;
+    }
+
+    /// <summary>Prints <c>file(line,col): ID message</c> and the source line of every diagnostic; exit 1 when an analyzer threw.</summary>
+    private static async Task<int> ListAsync(IReadOnlyList<CorpusFile> files, ImmutableArray<MetadataReference> references, ImmutableArray<DiagnosticAnalyzer> analyzers)
+    {
+        var (diagnostics, errors, exceptions) = await AnalyzerCost.FindAsync(files, references, analyzers);
+        foreach (var diagnostic in diagnostics)
+        {
+            var span = diagnostic.Location.GetLineSpan();
+            var text = diagnostic.Location.SourceTree!.GetText().Lines[span.StartLinePosition.Line].ToString().Trim();
+            Console.WriteLine($"{span.Path}({span.StartLinePosition.Line + 1},{span.StartLinePosition.Character + 1}): {diagnostic.Id} {diagnostic.GetMessage(CultureInfo.InvariantCulture)}");
+            Console.WriteLine("    " + text);
+        }
+
+        Console.WriteLine($"{files.Count} files, {files.Sum(f => f.Text.Count(c => c == '\n')):N0} lines, compiler errors {errors} (unresolved packages bind less), "
+            + $"Bounded diagnostics {diagnostics.Length} ({string.Join(", ", diagnostics.GroupBy(d => d.Id).OrderBy(g => g.Key, StringComparer.Ordinal).Select(g => g.Key + " " + g.Count()))}), "
+            + $"analyzer exceptions {exceptions.Count}");
+        foreach (var exception in exceptions.Distinct().Take(10))
+        {
+            Console.WriteLine("  exception: " + exception);
+        }
+
+        return exceptions.Count == 0 ? 0 : 1;
     }
 
     private static void Print(string title, CostSummary summary)

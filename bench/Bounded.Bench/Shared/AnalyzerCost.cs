@@ -235,6 +235,20 @@ public static class AnalyzerCost
         return result;
     }
 
+    /// <summary>One analysis pass with every rule on: the Bounded diagnostics in source order, and the analyzers' exceptions.</summary>
+    public static async Task<(ImmutableArray<Diagnostic> Diagnostics, int CompilerErrors, IReadOnlyList<string> Exceptions)> FindAsync(IReadOnlyList<CorpusFile> files, ImmutableArray<MetadataReference> references, ImmutableArray<DiagnosticAnalyzer> analyzers)
+    {
+        var trees = Parse(files);
+        var exceptions = new List<string>();
+        var (analyzed, found, _, _) = await RunAnalyzersAsync(trees, references, analyzers, analyzers, exceptions).ConfigureAwait(false);
+        var errors = analyzed.Compilation.GetDiagnostics().Count(d => d.Severity == DiagnosticSeverity.Error);
+        var bounded = found.Where(d => d.Id.StartsWith("BND", StringComparison.Ordinal))
+            .OrderBy(d => d.Location.SourceTree?.FilePath, StringComparer.Ordinal)
+            .ThenBy(d => d.Location.SourceSpan.Start)
+            .ToImmutableArray();
+        return (bounded, errors, exceptions);
+    }
+
     private static async Task<(CompilationWithAnalyzers Analyzed, ImmutableArray<Diagnostic> Found, double Milliseconds, long Allocated)> RunAnalyzersAsync(
         ImmutableArray<SyntaxTree> trees, ImmutableArray<MetadataReference> references, ImmutableArray<DiagnosticAnalyzer> measured, ImmutableArray<DiagnosticAnalyzer> run, List<string> exceptions)
     {

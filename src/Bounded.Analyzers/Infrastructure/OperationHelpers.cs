@@ -69,6 +69,28 @@ internal static class OperationHelpers
     public static bool IsMethodOf(this IMethodSymbol method, INamedTypeSymbol? type, string name) =>
         type is not null && method.Name == name && SymbolEqualityComparer.Default.Equals(method.ContainingType?.OriginalDefinition, type);
 
+    /// <summary>Whether the tree holds code the compiler could not bind (an unresolved name, call, or a value of an unresolved type): what it does is unknown.</summary>
+    public static bool ContainsInvalidCode(this IOperation root)
+    {
+        var pending = new System.Collections.Generic.Stack<IOperation>();
+        pending.Push(root);
+        while (pending.Count > 0)
+        {
+            var operation = pending.Pop();
+            if (operation.Kind == OperationKind.Invalid || operation.Type is { TypeKind: TypeKind.Error })
+            {
+                return true;
+            }
+
+            foreach (var child in operation.ChildOperations)
+            {
+                pending.Push(child);
+            }
+        }
+
+        return false;
+    }
+
     /// <summary>The lambda, local function or member whose body holds the operation.</summary>
     public static IOperation? EnclosingFunction(this IOperation operation)
     {

@@ -47,9 +47,14 @@ public sealed class DetachedTaskAnalyzer : DiagnosticAnalyzer
 
         var method = call.TargetMethod;
         var acceptsToken = kind != DetachedKind.Call || DetachedTasks.AcceptsToken(method, types);
-        if (!acceptsToken && (method.Locations.IsEmpty || !method.Locations[0].IsInSource))
+        if (!acceptsToken && (method.MethodKind == MethodKind.DelegateInvoke || method.Locations.IsEmpty || !method.Locations[0].IsInSource))
         {
-            return; // a library call that takes no token in any overload: nothing to pass, not ours to change
+            return; // a library call or a handler delegate (sender, args) that takes no token: nothing to pass
+        }
+
+        if (statement.Operation.ContainsInvalidCode())
+        {
+            return; // an unresolved name or call in the work may be the token it reads
         }
 
         if (statement.SemanticModel is { } semanticModel

@@ -57,6 +57,21 @@ internal static class DetachedTasks
             method = invocation.TargetMethod;
         }
 
+        // `task.ObserveErrors()`, `SaveAsync().WithTimeout(t)`: a helper that takes the task as its `this`
+        // argument and hands back a task. It starts nothing: the work is the task it receives.
+        if (method.IsExtensionMethod && invocation.Arguments.Length > 0 && types.IsAwaitable(method.Parameters[0].Type)
+            && types.IsAwaitable(invocation.Type) && !AcceptsToken(method, types))
+        {
+            var receiver = invocation.Arguments[0].Value.WithoutConversions();
+            if (receiver is not IInvocationOperation started || !types.IsAwaitable(started.Type))
+            {
+                return DetachedKind.None; // a task started and kept elsewhere: that is where its lifetime is decided
+            }
+
+            invocation = started;
+            method = invocation.TargetMethod;
+        }
+
         if (method.Name == "Start" && !discarded && !method.IsStatic
             && (method.IsMethodOf(types.Common.Task, "Start") || method.IsMethodOf(types.Common.GenericTask, "Start"))
             && invocation.Instance?.WithoutConversions() is IObjectCreationOperation)
@@ -273,6 +288,12 @@ internal static class DetachedTasks
     {
         DetachedKind.Spawn => call.TargetMethod.Name == "Run" ? "Task.Run" : "Task.Factory.StartNew",
         DetachedKind.Start => "Task.Start",
+        _ when call.TargetMethod.MethodKind == MethodKind.DelegateInvoke && call.Syntax is InvocationExpressionSyntax invocation => invocation.Expression switch
+        {
+            IdentifierNameSyntax name => name.Identifier.ValueText,
+            MemberAccessExpressionSyntax member => member.Name.Identifier.ValueText,
+            _ => call.TargetMethod.Name,
+        },
         _ => call.TargetMethod.Name,
     };
 

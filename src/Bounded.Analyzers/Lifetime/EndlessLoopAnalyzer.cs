@@ -37,7 +37,8 @@ public sealed class EndlessLoopAnalyzer : DiagnosticAnalyzer
             || !EndlessLoops.RunsInBackground(loop, context.ContainingSymbol, types)
             || !EndlessLoops.Waits(loop, types)
             || EndlessLoops.CanLeave(loop.Syntax)
-            || types.LoopObservesToken(loop))
+            || types.LoopObservesToken(loop)
+            || loop.ContainsInvalidCode())
         {
             return;
         }

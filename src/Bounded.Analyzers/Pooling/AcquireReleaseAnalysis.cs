@@ -82,8 +82,14 @@ internal sealed class Resource
 
     public bool NormalLeak { get; set; }
 
-    /// <summary>The call or throw that leaves the function while the resource is held.</summary>
+    /// <summary>The call or throw that leaves the function while the resource is held (not counting code in a finally).</summary>
     public SyntaxNode? ExposedBy { get; set; }
+
+    /// <summary>
+    /// A release can run before any acquire on its path: the function gives back a slot its caller holds
+    /// (release, call out, wait again) or signals with the semaphore.
+    /// </summary>
+    public bool ReleasedBeforeAcquire { get; set; }
 
     public List<SyntaxNode> DoubleReleases { get; } = new();
     public List<SyntaxNode> ReleasesWithoutAcquire { get; } = new();
@@ -113,6 +119,9 @@ internal static class AcquireReleaseAnalysis
     internal const int Unacquired = 1;
     internal const int Held = 2;
     internal const int Released = 4;
+
+    /// <summary>Set together with <see cref="Unacquired"/> until the first acquire or reset on the path.</summary>
+    internal const int Initial = 8;
 
     /// <summary>The lambda, local function or operation block whose body holds <paramref name="operation"/>.</summary>
     public static IOperation FunctionOf(IOperation operation)
@@ -836,9 +845,10 @@ internal static class AcquireReleaseAnalysis
                     return false; // cannot fail for a valid argument (renting only fails when memory runs out)
                 }
 
-                var type = method.ContainingType;
-                return !(type is { TypeKind: TypeKind.Struct, IsRefLikeType: true });
-            case IObjectCreationOperation:
+                return !IsMemoryPrimitive(method.ContainingType)
+                    && !(name == "KeepAlive" && IsSystemType(method.ContainingType, "GC"));
+            case IObjectCreationOperation creation:
+                return !IsMemoryPrimitive(creation.Type as INamedTypeSymbol);
             case IAwaitOperation:
             case IDynamicInvocationOperation:
             case IDynamicObjectCreationOperation:
@@ -847,6 +857,38 @@ internal static class AcquireReleaseAnalysis
                 return false;
         }
     }
+
+    /// <summary>
+    /// Spans, memory, array segments and their helpers (<c>MemoryExtensions</c>, <c>BuffersExtensions</c>,
+    /// <c>MemoryMarshal</c>, <c>BinaryPrimitives</c>): they throw only for an invalid argument, which is a bug at
+    /// the call, not a failure a <c>finally</c> exists for.
+    /// </summary>
+    private static bool IsMemoryPrimitive(INamedTypeSymbol? type)
+    {
+        if (type is null)
+        {
+            return false;
+        }
+
+        if (type.TypeKind == TypeKind.Struct && type.IsRefLikeType)
+        {
+            return true;
+        }
+
+        var ns = type.ContainingNamespace;
+        return type.Name switch
+        {
+            "Memory" or "ReadOnlyMemory" or "ArraySegment" or "MemoryExtensions" => IsSystem(ns),
+            "BuffersExtensions" => ns is { Name: "Buffers" } && IsSystem(ns.ContainingNamespace),
+            "MemoryMarshal" => ns is { Name: "InteropServices", ContainingNamespace: { Name: "Runtime" } runtime } && IsSystem(runtime.ContainingNamespace),
+            "BinaryPrimitives" => ns is { Name: "Binary", ContainingNamespace: { Name: "Buffers" } buffers } && IsSystem(buffers.ContainingNamespace),
+            _ => false,
+        };
+    }
+
+    private static bool IsSystem(INamespaceSymbol? ns) => ns is { Name: "System", ContainingNamespace.IsGlobalNamespace: true };
+
+    private static bool IsSystemType(INamedTypeSymbol? type, string name) => type is not null && type.Name == name && IsSystem(type.ContainingNamespace);
 
     /// <summary>One resource's may-state analysis over one graph.</summary>
     private sealed class FlowRun
@@ -872,7 +914,7 @@ internal static class AcquireReleaseAnalysis
 
         public void Execute()
         {
-            Join(null, 0, Unacquired);
+            Join(null, 0, Unacquired | Initial);
             while (_work.Count > 0 && !_resource.Failed)
             {
                 _cancellationToken.ThrowIfCancellationRequested();
@@ -973,7 +1015,7 @@ internal static class AcquireReleaseAnalysis
 
                     conditional = true;
                     negated = item.Negated;
-                    beforeAcquire = mask;
+                    beforeAcquire = mask & ~Initial; // a failed wait: the path waited, without a slot
                     mask = Held;
                     continue;
                 }
@@ -1084,6 +1126,11 @@ internal static class AcquireReleaseAnalysis
 
                     return mask;
                 case FlowEventKind.Release:
+                    if ((mask & Initial) != 0)
+                    {
+                        _resource.ReleasedBeforeAcquire = true;
+                    }
+
                     if ((mask & Released) != 0)
                     {
                         _resource.Add(_resource.DoubleReleases, syntax);
@@ -1154,10 +1201,25 @@ internal static class AcquireReleaseAnalysis
                 region = region.EnclosingRegion;
             }
 
-            if ((mask & Held) != 0 && _resource.ExposedBy is null)
+            // Code that runs before the release in the same finally (`finally { Cleanup(); gate.Release(); }`) is
+            // the release-in-finally idiom, not a release that exceptions skip.
+            if ((mask & Held) != 0 && _resource.ExposedBy is null && !InFinally(block.EnclosingRegion, root))
             {
                 _resource.ExposedBy = thrower;
             }
+        }
+
+        private static bool InFinally(ControlFlowRegion? region, ControlFlowRegion root)
+        {
+            for (; region is not null && !ReferenceEquals(region, root); region = region.EnclosingRegion)
+            {
+                if (region.Kind == ControlFlowRegionKind.Finally)
+                {
+                    return true;
+                }
+            }
+
+            return false;
         }
 
         private static bool IsCatchAll(ITypeSymbol? type) =>
@@ -1175,7 +1237,12 @@ internal static class AcquireReleaseAnalysis
 
             if (!_finallyResults.TryGetValue(region, out var results))
             {
-                results = new[] { -1, -1, -1, -1, -1, -1, -1, -1 };
+                results = new int[(Unacquired | Held | Released | Initial) + 1];
+                for (var i = 0; i < results.Length; i++)
+                {
+                    results[i] = -1;
+                }
+
                 _finallyResults.Add(region, results);
             }
 

@@ -96,6 +96,11 @@ public sealed class SemaphoreMisuseAnalyzer : DiagnosticAnalyzer
                 }
             }
 
+            if (!waitInsideTry && resource.ReleasedBeforeAcquire)
+            {
+                continue; // it gives back a slot its caller holds, or signals: pairing is not this function's
+            }
+
             if (!waitInsideTry)
             {
                 foreach (var release in resource.ReleasesWithoutAcquire)

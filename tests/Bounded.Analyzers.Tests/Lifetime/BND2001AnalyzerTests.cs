@@ -239,6 +239,22 @@ public class BND2001AnalyzerTests
         """, Diagnostic("WriteAuditAsync", "'WriteAuditAsync' accepts no token; give it one"));
 
     [Fact]
+    public Task TaskRunObservedThroughAnExtensionIsReportedAtTaskRun() => Reports("""
+        public static class TaskObservation
+        {
+            public static Task ObserveErrors(this Task task) => task.ContinueWith(t => _ = t.Exception, TaskContinuationOptions.OnlyOnFaulted);
+        }
+
+        public sealed class Cache
+        {
+            public void Refresh(CancellationToken cancellationToken)
+            {
+                {|#0:Task.Run|}(() => Thread.Sleep(100)).ObserveErrors();
+            }
+        }
+        """, Diagnostic("Task.Run", "pass 'cancellationToken'"));
+
+    [Fact]
     public Task MethodGroupWhoseBodyReadsNoToken() => Reports("""
         public class Poller
         {
@@ -427,6 +443,83 @@ public class BND2001AnalyzerTests
         """, Diagnostic("SaveAsync", "pass 'ct'"));
 
     // ---- negatives ----
+
+    // rabbitmq-dotnet-client: an event's add accessor runs a late subscriber's async handler at once.
+    [Fact]
+    public Task AsyncEventHandlerDelegateInvokedWithoutAToken() => Clean("""
+        public delegate Task AsyncEventHandler<in TEvent>(object sender, TEvent @event);
+
+        public sealed class Connection
+        {
+            private readonly List<AsyncEventHandler<EventArgs>> _handlers = new();
+            private bool _open;
+
+            public event AsyncEventHandler<EventArgs> ShutdownAsync
+            {
+                add
+                {
+                    if (_open)
+                    {
+                        _handlers.Add(value);
+                    }
+                    else
+                    {
+                        value(this, EventArgs.Empty);
+                    }
+                }
+                remove => _handlers.Remove(value);
+            }
+        }
+        """);
+
+    [Fact]
+    public Task DelegateThatTakesATokenIsStillReported() => Reports("""
+        public sealed class Scheduler
+        {
+            public void Fire(Func<CancellationToken, Task> job, CancellationToken cancellationToken)
+            {
+                _ = {|#0:job|}(CancellationToken.None);
+            }
+        }
+        """, Diagnostic("job", "pass 'cancellationToken'"));
+
+    // StackExchange.Redis: a health check that missed its deadline is left running; ObserveErrors only attaches a
+    // continuation to the task, which was started (and kept) by the loop above.
+    [Fact]
+    public Task ExistingTaskObservedThroughAnExtension() => Clean("""
+        public static class TaskObservation
+        {
+            public static Task ObserveErrors(this Task task) => task.ContinueWith(t => _ = t.Exception, TaskContinuationOptions.OnlyOnFaulted);
+        }
+
+        public sealed class HealthChecks
+        {
+            public async Task<int> CountHealthyAsync(IReadOnlyList<Func<Task>> probes, CancellationToken cancellationToken)
+            {
+                var pending = new Task[probes.Count];
+                for (var i = 0; i < pending.Length; i++)
+                {
+                    pending[i] = probes[i]();
+                }
+
+                await Task.WhenAny(Task.WhenAll(pending), Task.Delay(1000, cancellationToken));
+                var healthy = 0;
+                for (var i = 0; i < pending.Length; i++)
+                {
+                    if (pending[i].IsCompletedSuccessfully)
+                    {
+                        healthy++;
+                    }
+                    else
+                    {
+                        _ = pending[i].ObserveErrors();
+                    }
+                }
+
+                return healthy;
+            }
+        }
+        """);
 
     [Fact]
     public Task MethodGroupThatReadsAFieldToken() => Clean("""

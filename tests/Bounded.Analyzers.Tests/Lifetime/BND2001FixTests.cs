@@ -94,6 +94,41 @@ public class BND2001FixTests
         """);
 
     [Fact]
+    public Task CallObservedThroughAnExtensionGetsTheToken() => Fix("""
+        public static class TaskObservation
+        {
+            public static Task ObserveErrors(this Task task) => task.ContinueWith(t => _ = t.Exception, TaskContinuationOptions.OnlyOnFaulted);
+        }
+
+        public class OrderHandler : IMessageHandler<Order>
+        {
+            private readonly IOrderStore _store = null!;
+
+            public Task HandleAsync(Order message, CancellationToken cancellationToken)
+            {
+                _ = _store.{|BND2001:SaveAsync|}(message).ObserveErrors();
+                return Task.CompletedTask;
+            }
+        }
+        """, """
+        public static class TaskObservation
+        {
+            public static Task ObserveErrors(this Task task) => task.ContinueWith(t => _ = t.Exception, TaskContinuationOptions.OnlyOnFaulted);
+        }
+
+        public class OrderHandler : IMessageHandler<Order>
+        {
+            private readonly IOrderStore _store = null!;
+
+            public Task HandleAsync(Order message, CancellationToken cancellationToken)
+            {
+                _ = _store.SaveAsync(message, cancellationToken).ObserveErrors();
+                return Task.CompletedTask;
+            }
+        }
+        """);
+
+    [Fact]
     public Task NamedArgumentsGetANamedToken() => Fix("""
         public class Mailer
         {

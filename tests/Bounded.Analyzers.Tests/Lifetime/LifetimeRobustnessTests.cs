@@ -49,6 +49,40 @@ public class LifetimeRobustnessTests
         return test.RunAsync(CancellationToken.None);
     }
 
+    /// <summary>
+    /// Quartz.NET's cluster check-in loop as an IDE sees it while `using System.Threading;` is missing (the project
+    /// relies on implicit usings): the token's type is unresolved, so its reads can't be recognised.
+    /// </summary>
+    private const string TokenTypeUnresolved = """
+        using System;
+        using System.Threading.Tasks;
+
+        public sealed class ClusterManager
+        {
+            private int _failures;
+
+            private async Task RunAsync(CancellationToken token)
+            {
+                _ = Task.Run(() => CheckInAsync(token));
+                while (true)
+                {
+                    token.ThrowIfCancellationRequested();
+                    await Task.Delay(TimeSpan.FromSeconds(15), token);
+                    _failures = 0;
+                }
+            }
+
+            private Task CheckInAsync(CancellationToken token) => Task.Delay(10, token);
+        }
+        """;
+
+    [Fact]
+    public Task UnresolvedTokenTypeReportsNothing()
+    {
+        var test = new AnalyzerSetTest(new DetachedTaskAnalyzer(), new EndlessLoopAnalyzer()) { TestCode = TokenTypeUnresolved, CompilerDiagnostics = CompilerDiagnostics.None };
+        return test.RunAsync(CancellationToken.None);
+    }
+
     [Fact]
     public Task DetachedTaskAnalyzerSurvivesBrokenCode() => NoCrash<DetachedTaskAnalyzer>();
 

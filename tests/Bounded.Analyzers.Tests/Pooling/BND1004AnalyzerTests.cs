@@ -607,6 +607,67 @@ public class BND1004AnalyzerTests
             }
         """);
 
+    // rabbitmq-dotnet-client's Channel: cleanup that can throw runs first in the finally; the release is still in the finally.
+    [Fact]
+    public Task ReleaseInFinallyAfterOtherCleanup() => Check("""
+            public async Task CloseAsync(Message message, bool abort, CancellationToken cancellationToken)
+            {
+                var enqueued = false;
+                await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+                try
+                {
+                    enqueued = _count++ > 0;
+                    await SaveAsync(message.Id, cancellationToken).ConfigureAwait(false);
+                }
+                catch (IOException) when (abort)
+                {
+                }
+                finally
+                {
+                    if (enqueued)
+                    {
+                        Log("dispose " + message.Id);
+                    }
+
+                    _gate.Release();
+                    Log("closed");
+                }
+            }
+        """);
+
+    // rabbitmq-dotnet-client's topology recovery: the caller holds the slot; the method gives it back while an
+    // event handler runs, and takes it again in a finally before it returns.
+    [Fact]
+    public Task CallerHeldSlotGivenBackAroundACallback() => Check("""
+            public async Task RecoverAsync(IEnumerable<Message> messages, bool gateHeld, Func<Message, Task> onFailure, CancellationToken cancellationToken)
+            {
+                if (!gateHeld)
+                {
+                    throw new InvalidOperationException("the gate must be held");
+                }
+
+                foreach (var message in messages)
+                {
+                    try
+                    {
+                        await SaveAsync(message.Id, cancellationToken).ConfigureAwait(false);
+                    }
+                    catch (Exception)
+                    {
+                        try
+                        {
+                            _gate.Release();
+                            await onFailure(message).ConfigureAwait(false);
+                        }
+                        finally
+                        {
+                            await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+                        }
+                    }
+                }
+            }
+        """);
+
     [Fact]
     public Task TimedWaitCheckedWithEarlyReturn() => Check("""
             public async Task<bool> TryUpdateAsync(CancellationToken cancellationToken)

@@ -419,6 +419,45 @@ public class BND3003AnalyzerTests
         """);
 
     [Fact]
+    public Task ReturnInFinallyAfterDisposingTheStream() => Check("""
+            public async Task CopyAsync(Stream source, string path, CancellationToken cancellationToken)
+            {
+                var destination = File.Create(path);
+                var buffer = ArrayPool<byte>.Shared.Rent(81920);
+                try
+                {
+                    int read;
+                    while ((read = await source.ReadAsync(buffer, cancellationToken)) > 0)
+                    {
+                        await destination.WriteAsync(buffer.AsMemory(0, read), cancellationToken);
+                    }
+                }
+                finally
+                {
+                    await destination.DisposeAsync();
+                    ArrayPool<byte>.Shared.Return(buffer);
+                }
+            }
+        """);
+
+    // StackExchange.Redis's Format.GetString shape: only span and memory primitives between Rent and Return.
+    [Fact]
+    public Task OnlySpanAndMemoryPrimitivesBetweenRentAndReturn() => Check("""
+            public static int Checksum(ReadOnlySequence<byte> payload, ReadOnlyMemory<byte> header)
+            {
+                var length = checked((int)payload.Length) + header.Length;
+                var arr = ArrayPool<byte>.Shared.Rent(length);
+                var span = new Span<byte>(arr, 0, length);
+                header.CopyTo(arr);
+                payload.CopyTo(span.Slice(header.Length));
+                var sum = System.Buffers.Binary.BinaryPrimitives.ReadInt32LittleEndian(span) ^ MemoryExtensions.IndexOf(span, (byte)0);
+                GC.KeepAlive(arr);
+                ArrayPool<byte>.Shared.Return(arr);
+                return sum;
+            }
+        """);
+
+    [Fact]
     public Task RentInsideTryWithNullGuardedFinally() => Check("""
             public async Task CopyAsync(Stream source, Stream destination, CancellationToken cancellationToken)
             {
