@@ -3,6 +3,7 @@ using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
 using Microsoft.CodeAnalysis.Diagnostics;
 using Microsoft.CodeAnalysis.Operations;
+using Microsoft.CodeAnalysis.Text;
 
 namespace Bounded.Analyzers.Concurrency;
 
@@ -117,8 +118,25 @@ public sealed class UnboundedFanOutAnalyzer : DiagnosticAnalyzer
             return;
         }
 
+        // `DisposeAsync().AsTask()`: name the call that starts the work, underline from it to the stored task.
+        var started = StartedCall(call);
+        var location = ReferenceEquals(started, call)
+            ? OperationHelpers.CallNameLocation(call.Syntax)
+            : Location.Create(call.Syntax.SyntaxTree, TextSpan.FromBounds(OperationHelpers.CallNameLocation(started.Syntax).SourceSpan.Start, call.Syntax.Span.End));
         var properties = ImmutableDictionary<string, string?>.Empty.Add(ShapeProperty, LoopShape);
-        context.ReportDiagnostic(Diagnostic.Create(Rule, OperationHelpers.CallNameLocation(call.Syntax), properties, method.Name, "iteration of this loop"));
+        context.ReportDiagnostic(Diagnostic.Create(Rule, location, properties, started.TargetMethod.Name, "iteration of this loop"));
+    }
+
+    /// <summary>The call under <c>.AsTask()</c> and <c>.ConfigureAwait(...)</c>, which only wrap the task it started.</summary>
+    private static IInvocationOperation StartedCall(IInvocationOperation call)
+    {
+        while (call.TargetMethod.Name is "AsTask" or "ConfigureAwait"
+            && call.Instance?.WithoutConversions() is IInvocationOperation inner)
+        {
+            call = inner;
+        }
+
+        return call;
     }
 
     private static bool IsTaskLike(ITypeSymbol type, WellKnownTypes types) => types.IsTaskType(type) || types.IsValueTaskType(type);
@@ -221,7 +239,7 @@ public sealed class UnboundedFanOutAnalyzer : DiagnosticAnalyzer
             && operations[0] is IReturnOperation { ReturnedValue: { } returned }
             && (returned.WithoutConversions() is IAwaitOperation awaited ? awaited.Operation : returned).WithoutConversions() is IInvocationOperation call)
         {
-            return call.TargetMethod.Name;
+            return StartedCall(call).TargetMethod.Name;
         }
 
         return "the async lambda";

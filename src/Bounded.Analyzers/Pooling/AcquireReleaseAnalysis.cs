@@ -1,6 +1,7 @@
 using System.Collections.Generic;
 using System.Threading;
 using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
 using Microsoft.CodeAnalysis.FlowAnalysis;
 using Microsoft.CodeAnalysis.Operations;
 
@@ -316,6 +317,26 @@ internal static class AcquireReleaseAnalysis
         _ => null,
     };
 
+    /// <summary>A field or local declared with <c>new SemaphoreSlim(0)</c> (or <c>new(0, max)</c>): it starts with no slot to take.</summary>
+    private static bool IsCreatedEmpty(ISymbol symbol)
+    {
+        if (symbol is not (IFieldSymbol or ILocalSymbol))
+        {
+            return false;
+        }
+
+        foreach (var reference in symbol.DeclaringSyntaxReferences)
+        {
+            if (reference.GetSyntax() is VariableDeclaratorSyntax { Initializer.Value: BaseObjectCreationExpressionSyntax { ArgumentList.Arguments: { Count: > 0 } arguments } }
+                && arguments[0].Expression is LiteralExpressionSyntax { Token.Value: 0 })
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
     private static void AddWait(IInvocationOperation wait, PoolingTypes types, List<Resource> resources)
     {
         var symbol = SemaphoreSymbol(wait.Instance);
@@ -327,7 +348,10 @@ internal static class AcquireReleaseAnalysis
         var resource = Find(resources, symbol);
         if (resource is null)
         {
-            resource = new Resource(symbol, ResourceKind.SemaphoreSlot, pool: null);
+            resource = new Resource(symbol, ResourceKind.SemaphoreSlot, pool: null)
+            {
+                Failed = IsCreatedEmpty(symbol), // a signal (producer/consumer), not a lock: waits and releases need not pair
+            };
             resources.Add(resource);
         }
 
@@ -671,7 +695,8 @@ internal static class AcquireReleaseAnalysis
 
         switch (condition)
         {
-            case ILocalReferenceOperation or IParameterReferenceOperation or IFieldReferenceOperation when condition.Type?.SpecialType == SpecialType.System_Boolean:
+            // A `taken`/`returned` flag is a local; a field or parameter (`if (_shuttingDown)`) is a condition of its own.
+            case ILocalReferenceOperation when condition.Type?.SpecialType == SpecialType.System_Boolean:
                 return true;
             case IBinaryOperation { OperatorKind: BinaryOperatorKind.Equals or BinaryOperatorKind.NotEquals } comparison:
                 return (IsNull(comparison.LeftOperand) && Names(comparison.RightOperand, resource))

@@ -129,6 +129,11 @@ public sealed class SemaphoreMisuseAnalyzer : DiagnosticAnalyzer
 
             var firstWait = resource.Acquires[0];
             var additional = resource.Releases.Count == 1 ? new[] { resource.Releases[0].Syntax.GetLocation() } : System.Array.Empty<Location>();
+            if (resource.NormalLeak && SchedulesWork(function))
+            {
+                continue; // a path returns holding the slot after scheduling work: the slot went with that work
+            }
+
             if (resource.NormalLeak)
             {
                 report(Diagnostic.Create(
@@ -148,6 +153,25 @@ public sealed class SemaphoreMisuseAnalyzer : DiagnosticAnalyzer
                     "'" + name + ".Release()' is not in a finally block: if '" + ArrayPoolMisuseAnalyzer.ShortName(thrower) + "' throws, the slot is never released"));
             }
         }
+    }
+
+    /// <summary>
+    /// Whether the function schedules work (<c>ContinueWith</c>, <c>Task.Start</c>, <c>Task.Run</c>, <c>StartNew</c>,
+    /// the thread pool): a path that returns holding the slot may have handed it to that work, which releases it.
+    /// </summary>
+    private static bool SchedulesWork(IOperation function)
+    {
+        foreach (var operation in function.Descendants())
+        {
+            if (operation is IInvocationOperation { TargetMethod: { Name: "ContinueWith" or "Start" or "Run" or "StartNew" or "QueueUserWorkItem" or "UnsafeQueueUserWorkItem" } method }
+                && method.ContainingNamespace is { Name: "Tasks" or "Threading" } ns
+                && ns.ToDisplayString() is "System.Threading.Tasks" or "System.Threading")
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     /// <summary>The try statement holding <paramref name="wait"/> in its body whose finally releases the same semaphore unconditionally.</summary>

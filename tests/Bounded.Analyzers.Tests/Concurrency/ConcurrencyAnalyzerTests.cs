@@ -332,6 +332,32 @@ public class ConcurrencyAnalyzerTests
             }
         """, BND1002(0, "SaveAsync", Loop));
 
+    // NATS.Client's SubscriptionManager: every subscription disposed at once; AsTask only wraps the ValueTask.
+    [Fact]
+    public Task ValueTasksAsTaskInALoopNameTheStartedCall() => Reports("""
+            public async Task DisposeAllAsync(IReadOnlyList<IAsyncDisposable> subscriptions)
+            {
+                var tasks = new Task[subscriptions.Count];
+                for (var i = 0; i < subscriptions.Count; i++)
+                {
+                    tasks[i] = subscriptions[i].{|#0:DisposeAsync().AsTask()|};
+                }
+
+                await Task.WhenAll(tasks);
+            }
+        """, BND1002(0, "DisposeAsync", Loop));
+
+    // Quartz.NET's scheduler notifies listeners per trigger key.
+    [Fact]
+    public Task SelectOfAsTaskNamesTheStartedCall() => Reports("""
+            private ValueTask NotifyAsync(string key, CancellationToken cancellationToken) => ValueTask.CompletedTask;
+
+            public async Task NotifyAllAsync(IReadOnlyCollection<string> keys, CancellationToken cancellationToken)
+            {
+                await Task.WhenAll(keys.{|#0:Select|}(key => NotifyAsync(key, cancellationToken).AsTask())).ConfigureAwait(false);
+            }
+        """, BND1002(0, "NotifyAsync"));
+
     [Fact]
     public Task WaitAllOverSelectToArray() => Reports("""
             public void HandleAll(IEnumerable<Message> messages)

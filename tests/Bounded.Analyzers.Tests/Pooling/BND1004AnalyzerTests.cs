@@ -35,6 +35,26 @@ public class BND1004AnalyzerTests
         """, new DiagnosticResult(RuleIds.SemaphoreMisuse, DiagnosticSeverity.Warning).WithLocation(0).WithLocation(1)
         .WithArguments("'_gate.Release()' is not in a finally block: if 'SaveAsync' throws, the slot is never released"));
 
+    // A bool field is a condition, not a `taken` flag: the path past it still holds the slot.
+    [Fact]
+    public Task EarlyReleaseUnderAFieldConditionThenReleaseNotInFinally() => Check("""
+            private bool _closing;
+
+            public async Task SaveAsync(Message message, CancellationToken cancellationToken)
+            {
+                await _gate.{|#0:WaitAsync|}(cancellationToken);
+                if (_closing)
+                {
+                    _gate.Release();
+                    return;
+                }
+
+                await SaveAsync(message.Id, cancellationToken);
+                _gate.Release();
+            }
+        """, new DiagnosticResult(RuleIds.SemaphoreMisuse, DiagnosticSeverity.Warning).WithLocation(0)
+        .WithArguments("'_gate.Release()' is not in a finally block: if 'SaveAsync' throws, the slot is never released"));
+
     [Fact]
     public Task WaitAsyncInsideTheTry() => Check("""
             public async Task SaveAsync(Message message, CancellationToken cancellationToken)
@@ -666,6 +686,63 @@ public class BND1004AnalyzerTests
                     }
                 }
             }
+        """);
+
+    // Quartz.NET's scheduler thread: a signal semaphore (initial count 0) drained on pause, released on resume.
+    [Fact]
+    public Task SignalDrainedOnPauseAndReleasedOnResume() => Check("""
+            private readonly SemaphoreSlim _resumed = new SemaphoreSlim(0);
+            private readonly object _sync = new object();
+            private bool _paused;
+
+            public void TogglePause(bool pause)
+            {
+                lock (_sync)
+                {
+                    _paused = pause;
+                }
+
+                if (pause)
+                {
+                    while (_resumed.Wait(0)) { }
+                    Log("paused");
+                }
+                else
+                {
+                    _resumed.Release();
+                }
+            }
+        """);
+
+    // Quartz.NET's TaskSchedulingThreadPool.TryRun: the slot goes with the task; its continuation releases it.
+    [Fact]
+    public Task SlotHandedToAContinuationThatReleasesIt() => Check("""
+            private bool _shuttingDown;
+
+            public async ValueTask<bool> TryRunAsync(Func<Task> action, CancellationToken cancellationToken)
+            {
+                try
+                {
+                    await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+                }
+                catch (OperationCanceledException)
+                {
+                    return false;
+                }
+
+                var task = new Task<Task>(action);
+                if (_shuttingDown)
+                {
+                    _gate.Release();
+                    return false;
+                }
+
+                _ = task.Unwrap().ContinueWith(Completed, CancellationToken.None);
+                task.Start(TaskScheduler.Default);
+                return true;
+            }
+
+            private void Completed(Task task) => _gate.Release();
         """);
 
     [Fact]
