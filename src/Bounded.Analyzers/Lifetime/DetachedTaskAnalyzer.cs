@@ -40,16 +40,18 @@ public sealed class DetachedTaskAnalyzer : DiagnosticAnalyzer
         }
 
         var kind = DetachedTasks.Classify(statement.Operation, types, out var call);
-        if (kind == DetachedKind.None || call is null || statement.Syntax.ContainsDiagnostics || DetachedTasks.ReceivesToken(kind, call, types))
+        if (kind == DetachedKind.None || call is null || statement.Syntax.ContainsDiagnostics || DetachedTasks.ReceivesToken(kind, call, types)
+            || DetachedTasks.RunsCallersDelegate(kind, call))
         {
             return;
         }
 
         var method = call.TargetMethod;
         var acceptsToken = kind != DetachedKind.Call || DetachedTasks.AcceptsToken(method, types);
-        if (!acceptsToken && (method.MethodKind == MethodKind.DelegateInvoke || method.Locations.IsEmpty || !method.Locations[0].IsInSource))
+        if (!acceptsToken && (method.MethodKind == MethodKind.DelegateInvoke || method.Locations.IsEmpty || !method.Locations[0].IsInSource
+            || method.Name.StartsWith("Dispose", System.StringComparison.Ordinal)))
         {
-            return; // a library call or a handler delegate (sender, args) that takes no token: nothing to pass
+            return; // a library call, a handler delegate (sender, args) or a disposal, which takes no token: nothing to pass
         }
 
         if (statement.Operation.ContainsInvalidCode())

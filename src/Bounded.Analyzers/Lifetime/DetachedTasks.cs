@@ -111,9 +111,63 @@ internal static class DetachedTasks
                 continue;
             }
 
-            if (types.ObservesToken(argument.Value))
+            if (types.ObservesToken(argument.Value) || PassesExplicitNone(argument.Value, types))
             {
                 return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>
+    /// <c>CancellationToken.None</c> written out, as the argument or inside the work's lambda: the author decided
+    /// the work must not be cancelled.
+    /// </summary>
+    private static bool PassesExplicitNone(IOperation root, LifetimeTypes types)
+    {
+        var pending = new Stack<IOperation>();
+        pending.Push(root);
+        while (pending.Count > 0)
+        {
+            var operation = pending.Pop();
+            if (operation is IPropertyReferenceOperation { Property: { Name: "None", IsStatic: true } property, IsImplicit: false }
+                && types.IsToken(property.ContainingType))
+            {
+                return true;
+            }
+
+            foreach (var child in operation.ChildOperations)
+            {
+                pending.Push(child);
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>
+    /// <c>Task.Run(work)</c> where <c>work</c> is a delegate the enclosing method received (an awaiter's
+    /// continuation, a scheduler's job): the caller's work, whose lifetime the caller decides.
+    /// </summary>
+    public static bool RunsCallersDelegate(DetachedKind kind, IInvocationOperation call)
+    {
+        if (kind == DetachedKind.Call)
+        {
+            return false;
+        }
+
+        var arguments = call.Arguments;
+        if (kind == DetachedKind.Start && call.Instance?.WithoutConversions() is IObjectCreationOperation creation)
+        {
+            arguments = creation.Arguments;
+        }
+
+        foreach (var argument in arguments)
+        {
+            if (argument.Parameter?.Ordinal == 0)
+            {
+                return argument.Value.WithoutConversions() is IParameterReferenceOperation;
             }
         }
 

@@ -123,14 +123,14 @@ public class BND2001AnalyzerTests
         """, Diagnostic("Task.Run", "pass 'cancellationToken'"));
 
     [Fact]
-    public Task ExplicitNoneIsNoToken() => Reports("""
+    public Task DefaultTokenArgumentIsNoToken() => Reports("""
         public class Sync
         {
             private readonly IOrderStore _store = null!;
 
             public void Save(Order order, CancellationToken cancellationToken)
             {
-                _ = _store.{|#0:SaveAsync|}(order, CancellationToken.None);
+                _ = _store.{|#0:SaveAsync|}(order, default);
             }
         }
         """, Diagnostic("SaveAsync", "pass 'cancellationToken'"));
@@ -478,7 +478,7 @@ public class BND2001AnalyzerTests
         {
             public void Fire(Func<CancellationToken, Task> job, CancellationToken cancellationToken)
             {
-                _ = {|#0:job|}(CancellationToken.None);
+                _ = {|#0:job|}(default);
             }
         }
         """, Diagnostic("job", "pass 'cancellationToken'"));
@@ -517,6 +517,67 @@ public class BND2001AnalyzerTests
                 }
 
                 return healthy;
+            }
+        }
+        """);
+
+    // MQTTnet: the will message is dispatched even when the client's connection is being torn down.
+    [Fact]
+    public Task ExplicitNoneIsTheAuthorsDecision() => Clean("""
+        public class Session
+        {
+            private readonly IOrderStore _store = null!;
+
+            public void Close(Order lastWill, CancellationToken cancellationToken)
+            {
+                _ = _store.SaveAsync(lastWill, CancellationToken.None);
+                _ = Task.Run(() => _store.SaveAsync(lastWill, CancellationToken.None), CancellationToken.None);
+            }
+        }
+        """);
+
+    // MQTTnet's SocketAwaitable: an awaiter schedules the continuation it was given.
+    [Fact]
+    public Task DelegateReceivedAsAParameterIsTheCallersWork() => Clean("""
+        public sealed class SocketAwaitable : System.Runtime.CompilerServices.ICriticalNotifyCompletion
+        {
+            public bool IsCompleted { get; private set; }
+
+            public void OnCompleted(Action continuation)
+            {
+                Task.Run(continuation);
+            }
+
+            public void UnsafeOnCompleted(Action continuation) => OnCompleted(continuation);
+        }
+        """);
+
+    // Polly's ReloadableComponent: the replaced component is disposed in the background.
+    [Fact]
+    public Task OwnDisposalMethodIsNotWorkToCancel() => Clean("""
+        public sealed class Reloadable
+        {
+            private IAsyncDisposable? _current;
+
+            public void Reload(IAsyncDisposable next)
+            {
+                var previous = _current;
+                _current = next;
+                if (previous is not null)
+                {
+                    _ = DisposeDiscardedAsync(previous);
+                }
+            }
+
+            private static async Task DisposeDiscardedAsync(IAsyncDisposable component)
+            {
+                try
+                {
+                    await component.DisposeAsync();
+                }
+                catch (Exception)
+                {
+                }
             }
         }
         """);

@@ -159,7 +159,7 @@ public class BND2001FixTests
 
             public void Save(Order order, CancellationToken cancellationToken)
             {
-                _ = _store.{|BND2001:SaveAsync|}(order, CancellationToken.None);
+                _ = _store.{|BND2001:SaveAsync|}(order, default);
                 _ = {|BND2001:Task.Run|}(() => Thread.Sleep(100), default);
             }
         }

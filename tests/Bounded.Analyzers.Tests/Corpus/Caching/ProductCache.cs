@@ -98,7 +98,7 @@ namespace Corpus.Caching
             {
                 if (pair.Value.IsExpired(now))
                 {
-                    Task.Run(() => ReloadAsync(pair.Key, CancellationToken.None)); // expect BND1001 BND2001
+                    Task.Run(() => ReloadAsync(pair.Key, default)); // expect BND1001 BND2001
                 }
             }
         }
