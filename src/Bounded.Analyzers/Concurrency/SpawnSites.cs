@@ -15,7 +15,10 @@ namespace Bounded.Analyzers.Concurrency;
 /// </summary>
 internal static class SpawnSites
 {
-    private static readonly ImmutableArray<string> PoolSizeWords = ImmutableArray.Create("worker", "consumer", "producer", "thread", "concurren", "parallel", "degree", "pool", "reader", "writer");
+    private static readonly ImmutableArray<string> PoolSizeWords = ImmutableArray.Create("worker", "consumer", "producer", "thread", "concurren", "parallel", "degree", "pool", "reader", "writer", "fanout", "limit", "max");
+
+    /// <summary>Collections of components the program registers (event handlers, subscribers, plugins): bounded by code, not by input.</summary>
+    private static readonly ImmutableArray<string> ComponentWords = ImmutableArray.Create("handler", "subscriber", "listener", "observer", "callback", "plugin", "interceptor", "sink");
 
     /// <summary>
     /// The combined precision test of the BND1xxx rules: work started at <paramref name="spawn"/> once per
@@ -218,10 +221,41 @@ internal static class SpawnSites
                 return IsBoundedCount(take.Arguments[1].Value, limit, types, allowPoolNames: false);
 
             case ILocalReferenceOperation local when depth < 2:
-                return IsBoundedLocal(local, limit, types, depth);
+                return IsBoundedLocal(local, limit, types, depth) || HoldsComponents(local.Local.Name, local.Type);
+            case IFieldReferenceOperation field:
+                return HoldsComponents(field.Field.Name, field.Type);
+            case IPropertyReferenceOperation property:
+                return HoldsComponents(property.Property.Name, property.Type);
+            case IParameterReferenceOperation parameter:
+                return HoldsComponents(parameter.Parameter.Name, parameter.Type);
         }
 
         return source.Syntax is CollectionExpressionSyntax collection && IsSmallCollectionExpression(collection, limit);
+    }
+
+    /// <summary><c>_handlers</c>, <c>subscribers</c>: named like components, and holding interfaces or delegates (not strings or records).</summary>
+    private static bool HoldsComponents(string name, ITypeSymbol? collection)
+    {
+        var element = collection switch
+        {
+            IArrayTypeSymbol array => array.ElementType,
+            INamedTypeSymbol { TypeArguments.Length: 1 } generic => generic.TypeArguments[0],
+            _ => null,
+        };
+        if (element is null || element.TypeKind is not (TypeKind.Interface or TypeKind.Delegate))
+        {
+            return false;
+        }
+
+        foreach (var word in ComponentWords)
+        {
+            if (name.IndexOf(word, StringComparison.OrdinalIgnoreCase) >= 0)
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     private static bool IsSmallCollectionExpression(CollectionExpressionSyntax collection, int limit)

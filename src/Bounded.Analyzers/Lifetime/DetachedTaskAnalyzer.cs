@@ -78,13 +78,20 @@ public sealed class DetachedTaskAnalyzer : DiagnosticAnalyzer
             return;
         }
 
+        var candidates = statement.SemanticModel is { } model
+            ? TokenDiscovery.Find(model, call.Syntax, context.CancellationToken)
+            : ImmutableArray<TokenCandidate>.Empty;
         string advice;
         if (!acceptsToken)
         {
-            advice = "'" + method.Name + "' accepts no token; give it one";
+            if (candidates.IsEmpty)
+            {
+                return; // neither the callee nor this code has a token: a token-less design, not a dropped token
+            }
+
+            advice = "'" + method.Name + "' accepts no token; give it one and pass " + TokenDiscovery.Describe(candidates);
         }
-        else if (statement.SemanticModel is { } model
-            && TokenDiscovery.Find(model, call.Syntax, context.CancellationToken) is { IsEmpty: false } candidates)
+        else if (!candidates.IsEmpty)
         {
             advice = "pass " + TokenDiscovery.Describe(candidates);
         }

@@ -279,6 +279,18 @@ public class ConcurrencyAnalyzerTests
             }
         """, BND1001(0));
 
+    // Webhooks are data (one per customer subscription), not handlers the program registers.
+    [Fact]
+    public Task WebhookPerSubscriptionIsStillReported() => Reports("""
+            public void Notify(IReadOnlyList<string> webhooks, string payload)
+            {
+                foreach (var webhook in webhooks)
+                {
+                    _ = {|#0:Task.Run|}(() => _http.PostAsync(webhook, new StringContent(payload)));
+                }
+            }
+        """, BND1001(0));
+
     // ---------------------------------------------------------------- BND1002 positives
 
     [Fact]
@@ -421,6 +433,38 @@ public class ConcurrencyAnalyzerTests
         """, BND1003(0, "Task.Start(LongRunning)"));
 
     // ---------------------------------------------------------------- negatives (no rule of the family fires)
+
+    // Sonarr's EventAggregator: each registered async handler gets the event on the thread pool.
+    [Fact]
+    public Task EventPublishedToEachRegisteredHandler() => Clean("""
+            private readonly List<IMessageHandler> _asyncHandlers = new();
+
+            public void Publish(Message message)
+            {
+                foreach (var handler in _asyncHandlers)
+                {
+                    var local = handler;
+                    Task.Factory.StartNew(() => local.HandleAsync(message, CancellationToken.None), TaskCreationOptions.PreferFairness);
+                }
+            }
+        """);
+
+    // Jellyfin's library scheduler: as many runners as the configured fan-out allows.
+    [Fact]
+    public Task RunnersUpToAConfiguredFanout() => Clean("""
+            private readonly List<Task> _runners = new();
+
+            public void StartRunners(int configuredFanout, CancellationToken cancellationToken)
+            {
+                var operationFanout = Math.Max(0, configuredFanout - _runners.Count);
+                for (var i = 0; i < operationFanout; i++)
+                {
+                    _runners.Add(Task.Run(() => RunnerAsync(cancellationToken), cancellationToken));
+                }
+            }
+
+            private Task RunnerAsync(CancellationToken cancellationToken) => Task.Delay(10, cancellationToken);
+        """);
 
     [Fact]
     public Task AwaitedInSameIterationIsSequential() => Clean("""

@@ -231,12 +231,12 @@ public class BND2001AnalyzerTests
         {
             private async Task WriteAuditAsync(string entry) => await File.AppendAllTextAsync("audit.log", entry);
 
-            public void Record(string entry)
+            public void Record(string entry, CancellationToken cancellationToken)
             {
                 _ = {|#0:WriteAuditAsync|}(entry);
             }
         }
-        """, Diagnostic("WriteAuditAsync", "'WriteAuditAsync' accepts no token; give it one"));
+        """, Diagnostic("WriteAuditAsync", "'WriteAuditAsync' accepts no token; give it one and pass 'cancellationToken'"));
 
     [Fact]
     public Task TaskRunObservedThroughAnExtensionIsReportedAtTaskRun() => Reports("""
@@ -578,6 +578,24 @@ public class BND2001AnalyzerTests
                 catch (Exception)
                 {
                 }
+            }
+        }
+        """);
+
+    // Orleans' message center: a send that takes no token, from code that has none either.
+    [Fact]
+    public Task TokenlessCalleeFromTokenlessCode() => Clean("""
+        public sealed class MessageCenter
+        {
+            public void Send(Message message)
+            {
+                _ = SendAsync(message);
+            }
+
+            private static async Task SendAsync(Message message)
+            {
+                await Task.Yield();
+                Console.WriteLine(message.Id);
             }
         }
         """);

@@ -402,12 +402,22 @@ namespace Corpus.Caching
             return Encoding.ASCII.GetString(buffer.Slice(0, length));
         }
 
-        // Positive: the counters are pushed to a monitoring thread per sample (an OS thread each).
+        // Not reported: a thread per subscriber the program registered (callbacks, not input items).
         public void Publish(IEnumerable<Action<long, long>> subscribers)
         {
             foreach (var subscriber in subscribers)
             {
-                var thread = new Thread(() => subscriber(Interlocked.Read(ref _hits), Interlocked.Read(ref _misses))); // expect BND1003
+                var thread = new Thread(() => subscriber(Interlocked.Read(ref _hits), Interlocked.Read(ref _misses)));
+                thread.Start();
+            }
+        }
+
+        // Positive: a reporting thread per sampled key (an OS thread each, as many as there are keys).
+        public void Report(IEnumerable<string> keys, Action<string, long> report)
+        {
+            foreach (var key in keys)
+            {
+                var thread = new Thread(() => report(key, Interlocked.Read(ref _hits))); // expect BND1003
                 thread.Start();
             }
         }

@@ -586,10 +586,16 @@ namespace Corpus.Workers
             }
         }
 
-        // Positive: a detached monitoring loop with no token, discarded.
-        public void StartDetached()
+        // Positive: the caller's token never reaches the detached monitoring loop.
+        public void StartDetached(CancellationToken cancellationToken)
         {
             _ = RunAsync(); // expect BND2001
+        }
+
+        // Not reported: neither RunAsync nor this code has a token (Stop() ends the loop).
+        public void StartUntilStopped()
+        {
+            _ = RunAsync();
         }
 
         // Not reported: Task.CompletedTask is not work.
