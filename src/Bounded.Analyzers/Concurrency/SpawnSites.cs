@@ -18,7 +18,7 @@ internal static class SpawnSites
     private static readonly ImmutableArray<string> PoolSizeWords = ImmutableArray.Create("worker", "consumer", "producer", "thread", "concurren", "parallel", "degree", "pool", "reader", "writer", "fanout", "limit", "max");
 
     /// <summary>Collections of components the program registers (event handlers, subscribers, plugins): bounded by code, not by input.</summary>
-    private static readonly ImmutableArray<string> ComponentWords = ImmutableArray.Create("handler", "subscriber", "listener", "observer", "callback", "plugin", "interceptor", "sink");
+    private static readonly ImmutableArray<string> ComponentWords = ImmutableArray.Create("handler", "subscriber", "listener", "observer", "callback", "plugin", "interceptor", "sink", "participant");
 
     /// <summary>
     /// The combined precision test of the BND1xxx rules: work started at <paramref name="spawn"/> once per

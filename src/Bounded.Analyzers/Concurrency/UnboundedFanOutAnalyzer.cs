@@ -120,6 +120,11 @@ public sealed class UnboundedFanOutAnalyzer : DiagnosticAnalyzer
 
         // `DisposeAsync().AsTask()`: name the call that starts the work, underline from it to the stored task.
         var started = StartedCall(call);
+        if (started.TargetMethod.Name is "AsTask" or "ConfigureAwait")
+        {
+            return; // `pending.AsTask()` on a task that already exists starts nothing
+        }
+
         var location = ReferenceEquals(started, call)
             ? OperationHelpers.CallNameLocation(call.Syntax)
             : Location.Create(call.Syntax.SyntaxTree, TextSpan.FromBounds(OperationHelpers.CallNameLocation(started.Syntax).SourceSpan.Start, call.Syntax.Span.End));

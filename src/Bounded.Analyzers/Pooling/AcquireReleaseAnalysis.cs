@@ -96,6 +96,9 @@ internal sealed class Resource
     public List<SyntaxNode> ReleasesWithoutAcquire { get; } = new();
     public List<SyntaxNode> UsesAfterRelease { get; } = new();
 
+    /// <summary>Uses reached while the array may be held; null when the control-flow analysis did not run (the canonical shape, where every use is).</summary>
+    public HashSet<SyntaxNode>? UsesWhileHeld { get; set; }
+
     internal void Add(List<SyntaxNode> list, SyntaxNode node)
     {
         if (!list.Contains(node))
@@ -939,6 +942,7 @@ internal static class AcquireReleaseAnalysis
 
         public void Execute()
         {
+            _resource.UsesWhileHeld = new HashSet<SyntaxNode>();
             Join(null, 0, Unacquired | Initial);
             while (_work.Count > 0 && !_resource.Failed)
             {
@@ -1147,6 +1151,11 @@ internal static class AcquireReleaseAnalysis
                     if ((mask & Released) != 0)
                     {
                         _resource.Add(_resource.UsesAfterRelease, syntax);
+                    }
+
+                    if ((mask & Held) != 0)
+                    {
+                        _resource.UsesWhileHeld?.Add(syntax);
                     }
 
                     return mask;

@@ -39,6 +39,11 @@ internal static class RentedLengthUses
         var local = (ILocalSymbol)resource.Symbol;
         foreach (var use in resource.Uses)
         {
+            if (resource.UsesWhileHeld is { } held && !held.Contains(use.Syntax))
+            {
+                continue; // the local holds another array here (`out var arr` before `arr = pool.Rent(n)`)
+            }
+
             var name = local.Name;
             if (use.Parent is IPropertyReferenceOperation { Property.Name: "Length" or "LongLength" } length && ReferenceEquals(length.Instance, use))
             {

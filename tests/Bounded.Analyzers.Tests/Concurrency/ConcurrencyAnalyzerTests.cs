@@ -466,6 +466,21 @@ public class ConcurrencyAnalyzerTests
             private Task RunnerAsync(CancellationToken cancellationToken) => Task.Delay(10, cancellationToken);
         """);
 
+    // Orleans' AsyncEnumerableGrainExtension: removals already started, collected as tasks.
+    [Fact]
+    public Task ExistingValueTasksCollectedAsTasks() => Clean("""
+            public async Task RemoveAllAsync(IReadOnlyList<ValueTask> removals)
+            {
+                var tasks = new List<Task>();
+                foreach (var removeTask in removals)
+                {
+                    tasks.Add(removeTask.AsTask());
+                }
+
+                await Task.WhenAll(tasks);
+            }
+        """);
+
     [Fact]
     public Task AwaitedInSameIterationIsSequential() => Clean("""
             public async Task CrawlAsync(IEnumerable<string> urls)

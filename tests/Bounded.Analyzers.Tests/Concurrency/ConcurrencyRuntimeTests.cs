@@ -38,6 +38,7 @@ public class ConcurrencyRuntimeTests
             public static int Peak;
             public static int DelayMs = 15;
             public static int HoldUntilPeakAbove;
+            public static int SlowAfterItem = int.MaxValue;
             public static int[] FailOn = Array.Empty<int>();
             public static readonly ConcurrentQueue<int> Processed = new();
             public static readonly ConcurrentQueue<Task> Started = new();
@@ -68,9 +69,10 @@ public class ConcurrencyRuntimeTests
                         await Task.Delay(1);
                     }
 
-                    if (DelayMs > 0)
+                    var delayMs = item > SlowAfterItem ? 20 : DelayMs;
+                    if (delayMs > 0)
                     {
-                        await Task.Delay(DelayMs);
+                        await Task.Delay(delayMs);
                     }
                     else
                     {
@@ -405,7 +407,7 @@ public class ConcurrencyRuntimeTests
         var original = Probe + (shape == nameof(CancellableSelect) ? CancellableSelect : CancellableAsyncLoop);
         var fixedSource = await SemaphoreFixAsync(original, "BND1001");
         Assert.Contains("WaitAsync(cancellationToken)", fixedSource);
-        const int count = 60;
+        const int count = 200; // a second of work at the limit: far longer than the 100 ms before cancellation
 
         var after = await RunAsync(fixedSource, Enumerable.Range(0, count), cancelAfter: TimeSpan.FromMilliseconds(100));
 
@@ -750,7 +752,8 @@ public class ConcurrencyRuntimeTests
         var fixedSource = await ChannelFixAsync();
         var yielded = new ConcurrentQueue<int>();
 
-        var after = await RunAsync(fixedSource, Tracked(Enumerable.Range(0, count), yielded), new[] { failing }, delayMs: 0);
+        // Items after the failing one take 20 ms: the loop cannot race through all of them while the failure travels.
+        var after = await RunAsync(fixedSource, Tracked(Enumerable.Range(0, count), yielded), new[] { failing }, delayMs: 0, slowAfterItem: failing);
 
         Assert.IsType<InvalidOperationException>(after.Error);
         Assert.Equal("item 100 failed", after.Error!.Message);
@@ -789,7 +792,7 @@ public class ConcurrencyRuntimeTests
     private sealed record Outcome(int[]? Results, Exception? Error, string[] AllErrors, int[] Processed, int Peak, string[] StartedOutcomes);
 
     /// <summary>Calls <c>Subject.RunAsync(items)</c>; with <paramref name="waitForProcessed"/> also waits for fire-and-forget work to record that many items.</summary>
-    private static async Task<Outcome> RunAsync(string source, IEnumerable<int> items, int[]? failOn = null, int delayMs = 15, int waitForProcessed = 0, int[]? rejectOn = null, TimeSpan? cancelAfter = null, int holdUntilPeakAbove = 0)
+    private static async Task<Outcome> RunAsync(string source, IEnumerable<int> items, int[]? failOn = null, int delayMs = 15, int waitForProcessed = 0, int[]? rejectOn = null, TimeSpan? cancelAfter = null, int holdUntilPeakAbove = 0, int slowAfterItem = int.MaxValue)
     {
         using var compiled = InMemoryAssembly.Compile(source);
         var probe = compiled.GetType("Probe");
@@ -797,6 +800,7 @@ public class ConcurrencyRuntimeTests
         probe.GetField("DelayMs")!.SetValue(null, delayMs);
         probe.GetField("RejectOn")!.SetValue(null, rejectOn ?? Array.Empty<int>());
         probe.GetField("HoldUntilPeakAbove")!.SetValue(null, holdUntilPeakAbove);
+        probe.GetField("SlowAfterItem")!.SetValue(null, slowAfterItem);
         var subjectType = compiled.GetType("Subject");
         var run = subjectType.GetMethod("RunAsync")!;
         var parameterType = run.GetParameters()[0].ParameterType;

@@ -159,6 +159,36 @@ public class BND3002AnalyzerTests
 
     // ------------------------------------------------------------------ negatives
 
+    // StackExchange.Redis's GetHashSlot: the local holds the caller's array first, a rented one only later.
+    [Fact]
+    public Task LocalHoldsAnotherArrayBeforeTheRent() => Verify.AnalyzerAsync<ArrayPoolMisuseAnalyzer>(PoolingSources.Wrap("""
+            public static int Slot(byte[]? simple, int length)
+            {
+                if (TryGetSimple(simple, out var arr))
+                {
+                    return Checksum(arr);
+                }
+
+                arr = ArrayPool<byte>.Shared.Rent(length);
+                try
+                {
+                    return Checksum(arr.AsSpan(0, length));
+                }
+                finally
+                {
+                    ArrayPool<byte>.Shared.Return(arr);
+                }
+            }
+
+            private static bool TryGetSimple(byte[]? simple, out byte[] arr)
+            {
+                arr = simple ?? Array.Empty<byte>();
+                return simple != null;
+            }
+
+            private static int Checksum(ReadOnlySpan<byte> data) => data.Length;
+        """));
+
     [Fact]
     public Task WholeArraySpanAsAReadDestination() => Check("""
                     var read = await stream.ReadAsync(buffer.AsMemory(), cancellationToken);
