@@ -84,9 +84,9 @@ public sealed class DetachedTaskAnalyzer : DiagnosticAnalyzer
         string advice;
         if (!acceptsToken)
         {
-            if (candidates.IsEmpty)
+            if (candidates.IsEmpty || candidates[0].IsMember)
             {
-                return; // neither the callee nor this code has a token: a token-less design, not a dropped token
+                return; // the callee takes no token and this code was handed none: a token-less design, not a dropped token
             }
 
             advice = "'" + method.Name + "' accepts no token; give it one and pass " + TokenDiscovery.Describe(candidates);

@@ -10,16 +10,20 @@ namespace Bounded.Analyzers.Lifetime;
 /// <summary>A CancellationToken the code at some position can read, written the way the fix will write it.</summary>
 internal readonly struct TokenCandidate
 {
-    public TokenCandidate(string expression, bool isParameter)
+    public TokenCandidate(string expression, bool isParameter, bool isMember = false)
     {
         Expression = expression;
         IsParameter = isParameter;
+        IsMember = isMember;
     }
 
     /// <summary><c>stoppingToken</c>, <c>_cts.Token</c>, <c>HttpContext.RequestAborted</c>.</summary>
     public string Expression { get; }
 
     public bool IsParameter { get; }
+
+    /// <summary>A field or property of the type (tier 3), not a token the running code was handed.</summary>
+    public bool IsMember { get; }
 }
 
 /// <summary>
@@ -140,9 +144,9 @@ internal static class TokenDiscovery
                     continue;
                 }
 
-                if (memberType is null || memberType.TypeKind is TypeKind.Enum || memberType.SpecialType != SpecialType.None)
+                if (memberType is null || memberType.TypeKind is TypeKind.Enum || memberType.SpecialType != SpecialType.None || IsTaskFactory(memberType))
                 {
-                    continue;
+                    continue; // a TaskFactory's CancellationToken is what its StartNew already uses
                 }
 
                 foreach (var inner in memberType.GetMembers())
@@ -159,11 +163,14 @@ internal static class TokenDiscovery
 
         foreach (var expression in direct.Count > 0 ? direct : deep)
         {
-            result.Add(new TokenCandidate(expression, isParameter: false));
+            result.Add(new TokenCandidate(expression, isParameter: false, isMember: true));
         }
 
         return result.ToImmutable();
     }
+
+    private static bool IsTaskFactory(ITypeSymbol type) =>
+        type.Name == "TaskFactory" && type.ContainingNamespace?.ToDisplayString() == "System.Threading.Tasks";
 
     /// <summary>"'stoppingToken'" or "'a' or 'b'", for messages.</summary>
     public static string Describe(ImmutableArray<TokenCandidate> candidates)

@@ -42,6 +42,11 @@ public sealed class UndisposedTokenSourceAnalyzer : DiagnosticAnalyzer
             return; // half-typed
         }
 
+        if (IsOnceInEntryPoint(operation, context.ContainingSymbol))
+        {
+            return; // created once by Main: the process ends with it
+        }
+
         var use = TokenSources.Inspect(operation, types);
         if (use is null || use.UnderUsing || use.DisposedOnEveryPath || use.Escapes || (!use.Linked && !use.HasTimer))
         {
@@ -54,6 +59,25 @@ public sealed class UndisposedTokenSourceAnalyzer : DiagnosticAnalyzer
             use.Local.Name,
             use.Linked ? "linked" : "timeout",
             use.Linked ? "registration on the parent token" : "timer"));
+    }
+
+    /// <summary>Directly in <c>Main</c> or top-level statements, outside any loop, lambda or local function.</summary>
+    private static bool IsOnceInEntryPoint(IOperation operation, ISymbol containing)
+    {
+        if (containing is not IMethodSymbol { IsStatic: true, Name: "Main" or "<Main>$" })
+        {
+            return false;
+        }
+
+        for (var parent = operation.Parent; parent is not null; parent = parent.Parent)
+        {
+            if (parent is ILoopOperation or IAnonymousFunctionOperation or ILocalFunctionOperation)
+            {
+                return false;
+            }
+        }
+
+        return true;
     }
 
     public static Location Location(IOperation creation) =>

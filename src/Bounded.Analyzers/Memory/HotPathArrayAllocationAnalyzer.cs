@@ -158,12 +158,33 @@ public sealed class HotPathArrayAllocationAnalyzer : DiagnosticAnalyzer
         }
 
         region ??= functionBody;
-        if (region is null || BufferFlow.Escapes(allocation, region, types, out _))
+        if (region is null || IsOversizeFallback(allocation) || BufferFlow.Escapes(allocation, region, types, out _))
         {
             return null;
         }
 
         return where;
+    }
+
+    /// <summary>
+    /// <c>len &gt; buf.Length ? new byte[len] : buf</c>: the reusable buffer serves every item that fits; only a
+    /// larger one allocates (the <c>stackalloc</c>-or-rent idiom with a heap buffer).
+    /// </summary>
+    private static bool IsOversizeFallback(IOperation allocation)
+    {
+        IOperation branch = allocation;
+        while (branch.Parent is IConversionOperation or IParenthesizedOperation)
+        {
+            branch = branch.Parent;
+        }
+
+        if (branch.Parent is not IConditionalOperation { WhenFalse: { } whenFalse } conditional)
+        {
+            return false;
+        }
+
+        var other = ReferenceEquals(conditional.WhenTrue, branch) ? whenFalse : conditional.WhenTrue;
+        return other.WithoutConversions() is ILocalReferenceOperation or IFieldReferenceOperation or IParameterReferenceOperation;
     }
 
     private static void Analyze(OperationAnalysisContext context, MemoryTypes types, MemorySettings settings, IOperation allocation, ITypeSymbol elementType, IOperation size)

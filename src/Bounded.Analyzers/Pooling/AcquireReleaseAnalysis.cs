@@ -81,6 +81,9 @@ internal sealed class Resource
     /// <summary>The array is handed to code that may keep it, so a missing Return may be intended.</summary>
     public bool PossiblyOwned { get; set; }
 
+    /// <summary>A path returns an object constructed around the array: ownership leaves with it (returned only on failure).</summary>
+    public bool ReturnedInsideAnObject { get; set; }
+
     public bool NormalLeak { get; set; }
 
     /// <summary>The call or throw that leaves the function while the resource is held (not counting code in a finally).</summary>
@@ -554,6 +557,10 @@ internal static class AcquireReleaseAnalysis
                 else if (argument.Parent is not IObjectCreationOperation { Type: { SpecialType: SpecialType.System_String } or { IsRefLikeType: true } })
                 {
                     resource.PossiblyOwned = true; // a constructor may keep the array (a string or a span does not)
+                    if (argument.Parent is IObjectCreationOperation wrapper && wrapper.ParentSkippingConversions() is IReturnOperation)
+                    {
+                        resource.ReturnedInsideAnObject = true; // `return new PooledStream(buffer, n);`: the caller owns it now
+                    }
                 }
 
                 AddUse(resource, reference);

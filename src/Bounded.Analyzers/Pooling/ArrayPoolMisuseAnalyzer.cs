@@ -111,7 +111,7 @@ public sealed class ArrayPoolMisuseAnalyzer : DiagnosticAnalyzer
                     reason = "is never returned to the pool; return it in a finally block";
                 }
             }
-            else if (resource.NormalLeak)
+            else if (resource.NormalLeak && !resource.ReturnedInsideAnObject)
             {
                 kind = NotReturnedOnEveryPath;
                 reason = "is not returned to the pool on every path; return it in a finally block";

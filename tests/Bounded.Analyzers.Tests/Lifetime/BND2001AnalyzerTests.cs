@@ -254,6 +254,20 @@ public class BND2001AnalyzerTests
         }
         """, Diagnostic("Task.Run", "pass 'cancellationToken'"));
 
+    // Sonarr's EventAggregator: the factory's own token is not a token to pass.
+    [Fact]
+    public Task TaskFactoryFieldIsNotATokenSource() => Reports("""
+        public sealed class Aggregator
+        {
+            private readonly TaskFactory _taskFactory = new TaskFactory();
+
+            public void Publish(Order order, IOrderStore store)
+            {
+                _taskFactory.{|#0:StartNew|}(() => store.SaveAsync(order));
+            }
+        }
+        """, Diagnostic("Task.Factory.StartNew", "no token is in scope to stop it"));
+
     [Fact]
     public Task MethodGroupWhoseBodyReadsNoToken() => Reports("""
         public class Poller
@@ -587,6 +601,26 @@ public class BND2001AnalyzerTests
     public Task TokenlessCalleeFromTokenlessCode() => Clean("""
         public sealed class MessageCenter
         {
+            public void Send(Message message)
+            {
+                _ = SendAsync(message);
+            }
+
+            private static async Task SendAsync(Message message)
+            {
+                await Task.Yield();
+                Console.WriteLine(message.Id);
+            }
+        }
+        """);
+
+    // Orleans' grain directory: the type keeps a shutdown token, but Send was handed none.
+    [Fact]
+    public Task TokenlessCalleeWhereOnlyAFieldTokenExists() => Clean("""
+        public sealed class Directory
+        {
+            private readonly CancellationTokenSource _stopped = new();
+
             public void Send(Message message)
             {
                 _ = SendAsync(message);

@@ -319,6 +319,37 @@ public class BND2003AnalyzerTests
 
     // ---- negatives ----
 
+    // Orleans' ChaoticCluster playground: the run's time limit, created once by Main.
+    [Fact]
+    public Task TimeoutCreatedOnceInMain() => Clean("""
+        public static class Program
+        {
+            public static async Task Main(string[] args)
+            {
+                var cts = new CancellationTokenSource(TimeSpan.FromMinutes(15));
+                while (!cts.IsCancellationRequested)
+                {
+                    await Task.Delay(1000, cts.Token);
+                }
+            }
+        }
+        """);
+
+    [Fact]
+    public Task TimeoutPerIterationInMainIsStillReported() => Reports("""
+        public static class Program
+        {
+            public static async Task Main(string[] args)
+            {
+                foreach (var url in args)
+                {
+                    var cts = {|#0:new CancellationTokenSource(TimeSpan.FromSeconds(5))|};
+                    await Task.Delay(100, cts.Token);
+                }
+            }
+        }
+        """, Timeout("cts"));
+
     [Fact]
     public Task UsingDeclaration() => Clean("""
         public class Client

@@ -25,6 +25,28 @@ public class BND3001NegativeTests
     private static Task Quiet(string source, string? editorConfig = null) =>
         Verify.AnalyzerAsync<HotPathArrayAllocationAnalyzer>(Usings + source, editorConfig);
 
+    // Duplicati's metadata restore: names that fit use the 8 KB buffer; only a longer one gets its own array.
+    [Fact]
+    public Task OversizeFallbackOfAReusedBuffer() => Quiet("""
+        static class MetadataReader
+        {
+            public static List<string> ReadNames(BinaryReader reader, long count)
+            {
+                var names = new List<string>();
+                var buffer = new byte[8 * 1024];
+                for (var i = 0L; i < count; i++)
+                {
+                    var length = reader.ReadInt32();
+                    var chunk = length > buffer.Length ? new byte[length] : buffer;
+                    reader.BaseStream.ReadExactly(chunk, 0, length);
+                    names.Add(Encoding.UTF8.GetString(chunk, 0, length));
+                }
+
+                return names;
+            }
+        }
+        """);
+
     [Fact]
     public Task BufferAlreadyHoisted() => Quiet("""
         static class Copier

@@ -457,6 +457,30 @@ public class BND3003AnalyzerTests
             }
         """);
 
+    // Duplicati's disk image reader: the stream it returns owns the buffer; the pool gets it back only on failure.
+    [Fact]
+    public Task OwnershipHandedOutInsideAReturnedObject() => Check("""
+            private sealed class PooledStream : MemoryStream
+            {
+                public PooledStream(byte[] buffer, int length) : base(buffer, 0, length) { }
+            }
+
+            public async Task<Stream> ReadAsync(Stream source, int length, CancellationToken cancellationToken)
+            {
+                var buffer = ArrayPool<byte>.Shared.Rent(length);
+                try
+                {
+                    var read = await source.ReadAsync(buffer.AsMemory(0, length), cancellationToken);
+                    return new PooledStream(buffer, read);
+                }
+                catch
+                {
+                    ArrayPool<byte>.Shared.Return(buffer);
+                    throw;
+                }
+            }
+        """);
+
     [Fact]
     public Task RentInsideTryWithNullGuardedFinally() => Check("""
             public async Task CopyAsync(Stream source, Stream destination, CancellationToken cancellationToken)
