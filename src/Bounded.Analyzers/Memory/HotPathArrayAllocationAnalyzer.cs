@@ -158,7 +158,7 @@ public sealed class HotPathArrayAllocationAnalyzer : DiagnosticAnalyzer
         }
 
         region ??= functionBody;
-        if (region is null || IsOversizeFallback(allocation) || BufferFlow.Escapes(allocation, region, types, out _))
+        if (region is null || IsAllocatedOnlyWhenTooShort(allocation, size) || BufferFlow.Escapes(allocation, region, types, out _))
         {
             return null;
         }
@@ -167,24 +167,37 @@ public sealed class HotPathArrayAllocationAnalyzer : DiagnosticAnalyzer
     }
 
     /// <summary>
-    /// <c>len &gt; buf.Length ? new byte[len] : buf</c>: the reusable buffer serves every item that fits; only a
-    /// larger one allocates (the <c>stackalloc</c>-or-rent idiom with a heap buffer).
+    /// <c>if (header.Length &lt; HeaderLength) { var larger = new byte[HeaderLength]; ... }</c>: the array is made only
+    /// when the buffer at hand is shorter than the size it allocates, the grow path rather than every call.
     /// </summary>
-    private static bool IsOversizeFallback(IOperation allocation)
+    private static bool IsAllocatedOnlyWhenTooShort(IOperation allocation, IOperation size)
     {
-        IOperation branch = allocation;
-        while (branch.Parent is IConversionOperation or IParenthesizedOperation)
+        var sizeSyntax = size.WithoutConversions().Syntax;
+        for (var child = allocation; child.Parent is { } parent; child = parent)
         {
-            branch = branch.Parent;
+            if (parent is ILoopOperation or IAnonymousFunctionOperation or ILocalFunctionOperation or IMethodBodyOperation)
+            {
+                return false;
+            }
+
+            if (parent is IConditionalOperation { Condition: var condition } conditional && ReferenceEquals(conditional.WhenTrue, child)
+                && condition.WithoutConversions() is IBinaryOperation comparison)
+            {
+                var shorter = comparison.OperatorKind switch
+                {
+                    BinaryOperatorKind.LessThan or BinaryOperatorKind.LessThanOrEqual => (Length: comparison.LeftOperand, Size: comparison.RightOperand),
+                    BinaryOperatorKind.GreaterThan or BinaryOperatorKind.GreaterThanOrEqual => (Length: comparison.RightOperand, Size: comparison.LeftOperand),
+                    _ => default,
+                };
+                if (shorter.Length?.WithoutConversions() is IPropertyReferenceOperation { Property.Name: "Length" }
+                    && shorter.Size.WithoutConversions().Syntax.IsEquivalentTo(sizeSyntax, topLevel: false))
+                {
+                    return true;
+                }
+            }
         }
 
-        if (branch.Parent is not IConditionalOperation { WhenFalse: { } whenFalse } conditional)
-        {
-            return false;
-        }
-
-        var other = ReferenceEquals(conditional.WhenTrue, branch) ? whenFalse : conditional.WhenTrue;
-        return other.WithoutConversions() is ILocalReferenceOperation or IFieldReferenceOperation or IParameterReferenceOperation;
+        return false;
     }
 
     private static void Analyze(OperationAnalysisContext context, MemoryTypes types, MemorySettings settings, IOperation allocation, ITypeSymbol elementType, IOperation size)

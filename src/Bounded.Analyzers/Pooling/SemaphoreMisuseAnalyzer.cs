@@ -129,9 +129,9 @@ public sealed class SemaphoreMisuseAnalyzer : DiagnosticAnalyzer
 
             var firstWait = resource.Acquires[0];
             var additional = resource.Releases.Count == 1 ? new[] { resource.Releases[0].Syntax.GetLocation() } : System.Array.Empty<Location>();
-            if (resource.NormalLeak && SchedulesWork(function))
+            if (resource.NormalLeak && (SchedulesWork(function) || ReleasesOnlyOnFailure(resource)))
             {
-                continue; // a path returns holding the slot after scheduling work: the slot went with that work
+                continue; // the slot goes with the work it scheduled, or with what it returns on success
             }
 
             if (resource.NormalLeak)
@@ -153,6 +153,23 @@ public sealed class SemaphoreMisuseAnalyzer : DiagnosticAnalyzer
                     "'" + name + ".Release()' is not in a finally block: if '" + ArrayPoolMisuseAnalyzer.ShortName(thrower) + "' throws, the slot is never released"));
             }
         }
+    }
+
+    /// <summary>
+    /// Every release is in a <c>catch</c>: a connection pool's <c>GetSessionAsync</c> gives the slot back when it fails
+    /// and hands it, with the session it returns, to the caller when it succeeds.
+    /// </summary>
+    private static bool ReleasesOnlyOnFailure(Resource resource)
+    {
+        foreach (var release in resource.Releases)
+        {
+            if (release.Syntax.FirstAncestorOrSelf<Microsoft.CodeAnalysis.CSharp.Syntax.CatchClauseSyntax>() is null)
+            {
+                return false;
+            }
+        }
+
+        return resource.Releases.Count > 0;
     }
 
     /// <summary>

@@ -25,25 +25,62 @@ public class BND3001NegativeTests
     private static Task Quiet(string source, string? editorConfig = null) =>
         Verify.AnalyzerAsync<HotPathArrayAllocationAnalyzer>(Usings + source, editorConfig);
 
-    // Duplicati's metadata restore: names that fit use the 8 KB buffer; only a longer one gets its own array.
+    // The shape of Duplicati's metadata restore: names that fit use the 8 KB buffer; only a longer one gets its own array.
     [Fact]
     public Task OversizeFallbackOfAReusedBuffer() => Quiet("""
         static class MetadataReader
         {
-            public static List<string> ReadNames(BinaryReader reader, long count)
+            public static long CountCharacters(BinaryReader reader, long count)
             {
-                var names = new List<string>();
+                var characters = 0L;
                 var buffer = new byte[8 * 1024];
                 for (var i = 0L; i < count; i++)
                 {
                     var length = reader.ReadInt32();
                     var chunk = length > buffer.Length ? new byte[length] : buffer;
                     reader.BaseStream.ReadExactly(chunk, 0, length);
-                    names.Add(Encoding.UTF8.GetString(chunk, 0, length));
+                    characters += Encoding.UTF8.GetCharCount(chunk, 0, length);
                 }
 
-                return names;
+                return characters;
             }
+        }
+        """);
+
+    // grpc-dotnet's GrpcWebResponseStream: a larger header buffer only when the caller's is too short.
+    [Fact]
+    public Task StreamOverrideGrowsOnlyWhenTooShort() => Quiet("""
+        sealed class TrailerStream : Stream
+        {
+            private const int HeaderLength = 5;
+            private readonly Stream _inner;
+
+            public TrailerStream(Stream inner) => _inner = inner;
+
+            public override async ValueTask<int> ReadAsync(Memory<byte> data, CancellationToken cancellationToken = default)
+            {
+                var header = data;
+                if (header.Length < HeaderLength)
+                {
+                    var larger = new byte[HeaderLength];
+                    header.CopyTo(larger);
+                    await _inner.ReadExactlyAsync(larger.AsMemory(header.Length), cancellationToken);
+                    header = larger;
+                }
+
+                return header.Span[0];
+            }
+
+            public override int Read(byte[] buffer, int offset, int count) => _inner.Read(buffer, offset, count);
+            public override void Flush() { }
+            public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+            public override void SetLength(long value) => throw new NotSupportedException();
+            public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+            public override bool CanRead => true;
+            public override bool CanSeek => false;
+            public override bool CanWrite => false;
+            public override long Length => throw new NotSupportedException();
+            public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
         }
         """);
 

@@ -745,6 +745,36 @@ public class BND1004AnalyzerTests
             private void Completed(Task task) => _gate.Release();
         """);
 
+    // MySqlConnector's ConnectionPool: the slot stays taken while the caller holds the session; a failure gives it back.
+    [Fact]
+    public Task SlotLeasedWithTheReturnedSessionAndReleasedOnFailure() => Check("""
+            private readonly LinkedList<Message> _idle = new();
+
+            public async Task<Message> RentSessionAsync(CancellationToken cancellationToken)
+            {
+                await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+                try
+                {
+                    lock (_idle)
+                    {
+                        if (_idle.First is { } first)
+                        {
+                            _idle.RemoveFirst();
+                            return first.Value;
+                        }
+                    }
+
+                    await SaveAsync("open", cancellationToken).ConfigureAwait(false);
+                    return new Message("new", Array.Empty<byte>());
+                }
+                catch (Exception)
+                {
+                    _gate.Release();
+                    throw;
+                }
+            }
+        """);
+
     [Fact]
     public Task TimedWaitCheckedWithEarlyReturn() => Check("""
             public async Task<bool> TryUpdateAsync(CancellationToken cancellationToken)
