@@ -647,6 +647,28 @@ public class BND1001FixTests
         }
         """);
 
+    // The task is created in one statement and started in another: the fixes rewrite a single spawn expression.
+    [Fact]
+    public Task NoFixForATaskStartedAfterItsCreation() => Verify.NoFixAsync<UnboundedTaskSpawnAnalyzer, UnboundedTaskSpawnCodeFixProvider>(Usings + """
+        class Batches
+        {
+            private int Index(string path) => path.Length;
+
+            public async Task<int[]> RunAsync(IEnumerable<string> paths)
+            {
+                var pending = new List<Task<int>>();
+                foreach (var path in paths)
+                {
+                    var task = new Task<int>(() => Index(path));
+                    task.{|BND1001:Start|}();
+                    pending.Add(task);
+                }
+
+                return await Task.WhenAll(pending);
+            }
+        }
+        """);
+
     [Fact]
     public Task NoFixForStartNewInSyncMethod() => Verify.NoFixAsync<UnboundedTaskSpawnAnalyzer, UnboundedTaskSpawnCodeFixProvider>(Usings + """
         class Batches

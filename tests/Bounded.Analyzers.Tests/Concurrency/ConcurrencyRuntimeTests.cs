@@ -183,6 +183,34 @@ public class ConcurrencyRuntimeTests
         }
         """;
 
+    private const string StartNewLoop = """
+        public class Subject
+        {
+            public async Task<int[]> RunAsync(IEnumerable<int> items)
+            {
+                var pending = new List<Task<int>>();
+                foreach (var item in items)
+                {
+                    pending.Add(Task.Factory.StartNew(() => Probe.Work(item)));
+                }
+
+                return await Task.WhenAll(pending);
+            }
+        }
+        """;
+
+    private const string ListForEach = """
+        public class Subject
+        {
+            public async Task<int[]> RunAsync(List<int> items)
+            {
+                var pending = new List<Task<int>>();
+                items.ForEach(item => pending.Add(Task.Run(() => Probe.Work(item))));
+                return await Task.WhenAll(pending);
+            }
+        }
+        """;
+
     private const string FanOutSelectLambda = """
         public class Subject
         {
@@ -242,6 +270,8 @@ public class ConcurrencyRuntimeTests
         { nameof(AsyncLoop), "BND1001" },
         { nameof(SyncLoop), "BND1001" },
         { nameof(SelectOfTaskRun), "BND1001" },
+        { nameof(StartNewLoop), "BND1001" },
+        { nameof(ListForEach), "BND1001" },
         { nameof(FanOutSelectLambda), "BND1002" },
         { nameof(FanOutMethodGroup), "BND1002" },
         { nameof(FanOutCollectedLoop), "BND1002" },
@@ -253,6 +283,8 @@ public class ConcurrencyRuntimeTests
         nameof(AsyncLoop) => AsyncLoop,
         nameof(SyncLoop) => SyncLoop,
         nameof(SelectOfTaskRun) => SelectOfTaskRun,
+        nameof(StartNewLoop) => StartNewLoop,
+        nameof(ListForEach) => ListForEach,
         nameof(FanOutSelectLambda) => FanOutSelectLambda,
         nameof(FanOutMethodGroup) => FanOutMethodGroup,
         nameof(FanOutCollectedLoop) => FanOutCollectedLoop,
