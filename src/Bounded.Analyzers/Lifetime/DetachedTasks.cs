@@ -95,14 +95,16 @@ internal static class DetachedTasks
         return DetachedKind.Call;
     }
 
+    /// <summary>The arguments that carry the work: the <c>new Task(...)</c> ones for <c>.Start()</c>, else the call's.</summary>
+    private static ImmutableArray<IArgumentOperation> WorkArguments(DetachedKind kind, IInvocationOperation call) =>
+        kind == DetachedKind.Start && call.Instance?.WithoutConversions() is IObjectCreationOperation creation
+            ? creation.Arguments
+            : call.Arguments;
+
     /// <summary>Whether the detached work gets a live token: as an argument, or read inside the lambda that is the work.</summary>
     public static bool ReceivesToken(DetachedKind kind, IInvocationOperation call, LifetimeTypes types)
     {
-        var arguments = call.Arguments;
-        if (kind == DetachedKind.Start && call.Instance?.WithoutConversions() is IObjectCreationOperation creation)
-        {
-            arguments = creation.Arguments;
-        }
+        var arguments = WorkArguments(kind, call);
 
         foreach (var argument in arguments)
         {
@@ -157,11 +159,7 @@ internal static class DetachedTasks
             return false;
         }
 
-        var arguments = call.Arguments;
-        if (kind == DetachedKind.Start && call.Instance?.WithoutConversions() is IObjectCreationOperation creation)
-        {
-            arguments = creation.Arguments;
-        }
+        var arguments = WorkArguments(kind, call);
 
         foreach (var argument in arguments)
         {
@@ -186,11 +184,7 @@ internal static class DetachedTasks
             return BodyObservesToken(call.TargetMethod, types, model, cancellationToken);
         }
 
-        var arguments = call.Arguments;
-        if (kind == DetachedKind.Start && call.Instance?.WithoutConversions() is IObjectCreationOperation creation)
-        {
-            arguments = creation.Arguments;
-        }
+        var arguments = WorkArguments(kind, call);
 
         var pending = new Stack<IOperation>();
         foreach (var argument in arguments)
