@@ -127,12 +127,13 @@ public sealed class SemaphoreMisuseAnalyzer : DiagnosticAnalyzer
                 continue;
             }
 
-            var firstWait = resource.Acquires[0];
-            var additional = resource.Releases.Count == 1 ? new[] { resource.Releases[0].Syntax.GetLocation() } : System.Array.Empty<Location>();
             if (resource.NormalLeak && (SchedulesWork(function) || ReleasesOnlyOnFailure(resource)))
             {
                 continue; // the slot goes with the work it scheduled, or with what it returns on success
             }
+
+            var firstWait = resource.Acquires[0];
+            var additional = resource.Releases.Count == 1 ? new[] { resource.Releases[0].Syntax.GetLocation() } : System.Array.Empty<Location>();
 
             if (resource.NormalLeak)
             {
