@@ -744,7 +744,7 @@ internal static class AcquireReleaseAnalysis
     // ---------------------------------------------------------------- flow over the control-flow graph
 
     /// <summary>Runs the may-state analysis for every resource that is not <see cref="Resource.Failed"/>.</summary>
-    public static void Flow(ControlFlowGraph graph, List<Resource> resources, CancellationToken cancellationToken)
+    public static void Flow(ControlFlowGraph graph, List<Resource> resources, PoolingTypes types, CancellationToken cancellationToken)
     {
         var events = new Dictionary<SyntaxNode, FlowEvent>();
         foreach (var resource in resources)
@@ -776,12 +776,12 @@ internal static class AcquireReleaseAnalysis
             var list = new List<Item>();
             foreach (var operation in blocks[i].Operations)
             {
-                Collect(operation, events, list, inBranch: false, branchRoot: null);
+                Collect(operation, events, types, list, inBranch: false, branchRoot: null);
             }
 
             if (blocks[i].BranchValue is { } branchValue)
             {
-                Collect(branchValue, events, list, inBranch: true, branchRoot: branchValue);
+                Collect(branchValue, events, types, list, inBranch: true, branchRoot: branchValue);
             }
 
             items[i] = list;
@@ -818,7 +818,7 @@ internal static class AcquireReleaseAnalysis
     }
 
     /// <summary>Post-order (evaluation order) walk of one graph operation, skipping lambda bodies.</summary>
-    private static void Collect(IOperation operation, Dictionary<SyntaxNode, FlowEvent> events, List<Item> items, bool inBranch, IOperation? branchRoot)
+    private static void Collect(IOperation operation, Dictionary<SyntaxNode, FlowEvent> events, PoolingTypes types, List<Item> items, bool inBranch, IOperation? branchRoot)
     {
         if (operation is IFlowAnonymousFunctionOperation)
         {
@@ -827,7 +827,7 @@ internal static class AcquireReleaseAnalysis
 
         foreach (var child in operation.ChildOperations)
         {
-            Collect(child, events, items, inBranch, branchRoot);
+            Collect(child, events, types, items, inBranch, branchRoot);
         }
 
         FlowEvent? flowEvent = null;
@@ -836,7 +836,7 @@ internal static class AcquireReleaseAnalysis
             flowEvent = candidate;
         }
 
-        var throwing = MayThrow(operation) && flowEvent?.Kind is not (FlowEventKind.Release or FlowEventKind.GuardedRelease) ? operation.Syntax : null;
+        var throwing = MayThrow(operation, types) && flowEvent?.Kind is not (FlowEventKind.Release or FlowEventKind.GuardedRelease) ? operation.Syntax : null;
         if (flowEvent is null && throwing is null)
         {
             return;
@@ -867,7 +867,7 @@ internal static class AcquireReleaseAnalysis
         items.Add(new Item(flowEvent, throwing, negated, inBranch));
     }
 
-    private static bool MayThrow(IOperation operation)
+    private static bool MayThrow(IOperation operation, PoolingTypes types)
     {
         switch (operation)
         {
@@ -880,10 +880,10 @@ internal static class AcquireReleaseAnalysis
                     return false; // cannot fail for a valid argument (renting only fails when memory runs out)
                 }
 
-                return !IsMemoryPrimitive(method.ContainingType)
-                    && !(name == "KeepAlive" && IsSystemType(method.ContainingType, "GC"));
+                return !types.IsMemoryPrimitive(method.ContainingType)
+                    && !(name == "KeepAlive" && SymbolEqualityComparer.Default.Equals(method.ContainingType, types.GC));
             case IObjectCreationOperation creation:
-                return !IsMemoryPrimitive(creation.Type as INamedTypeSymbol);
+                return !types.IsMemoryPrimitive(creation.Type as INamedTypeSymbol);
             case IAwaitOperation:
             case IDynamicInvocationOperation:
             case IDynamicObjectCreationOperation:
@@ -892,38 +892,6 @@ internal static class AcquireReleaseAnalysis
                 return false;
         }
     }
-
-    /// <summary>
-    /// Spans, memory, array segments and their helpers (<c>MemoryExtensions</c>, <c>BuffersExtensions</c>,
-    /// <c>MemoryMarshal</c>, <c>BinaryPrimitives</c>): they throw only for an invalid argument, which is a bug at
-    /// the call, not a failure a <c>finally</c> exists for.
-    /// </summary>
-    private static bool IsMemoryPrimitive(INamedTypeSymbol? type)
-    {
-        if (type is null)
-        {
-            return false;
-        }
-
-        if (type.TypeKind == TypeKind.Struct && type.IsRefLikeType)
-        {
-            return true;
-        }
-
-        var ns = type.ContainingNamespace;
-        return type.Name switch
-        {
-            "Memory" or "ReadOnlyMemory" or "ArraySegment" or "MemoryExtensions" => IsSystem(ns),
-            "BuffersExtensions" => ns is { Name: "Buffers" } && IsSystem(ns.ContainingNamespace),
-            "MemoryMarshal" => ns is { Name: "InteropServices", ContainingNamespace: { Name: "Runtime" } runtime } && IsSystem(runtime.ContainingNamespace),
-            "BinaryPrimitives" => ns is { Name: "Binary", ContainingNamespace: { Name: "Buffers" } buffers } && IsSystem(buffers.ContainingNamespace),
-            _ => false,
-        };
-    }
-
-    private static bool IsSystem(INamespaceSymbol? ns) => ns is { Name: "System", ContainingNamespace.IsGlobalNamespace: true };
-
-    private static bool IsSystemType(INamedTypeSymbol? type, string name) => type is not null && type.Name == name && IsSystem(type.ContainingNamespace);
 
     /// <summary>One resource's may-state analysis over one graph.</summary>
     private sealed class FlowRun

@@ -111,7 +111,7 @@ internal static class AcquireReleaseDriver
                     continue;
                 }
 
-                AcquireReleaseAnalysis.Flow(graph, needsFlow, cancellationToken);
+                AcquireReleaseAnalysis.Flow(graph, needsFlow, types, cancellationToken);
             }
 
             report(reportDiagnostic, function, resources);

@@ -16,6 +16,10 @@ internal sealed class PoolingTypes
         ReadOnlyMemory = compilation.GetTypeByMetadataName("System.ReadOnlyMemory`1");
         ArraySegment = compilation.GetTypeByMetadataName("System.ArraySegment`1");
         MemoryExtensions = compilation.GetTypeByMetadataName("System.MemoryExtensions");
+        BuffersExtensions = compilation.GetTypeByMetadataName("System.Buffers.BuffersExtensions");
+        MemoryMarshal = compilation.GetTypeByMetadataName("System.Runtime.InteropServices.MemoryMarshal");
+        BinaryPrimitives = compilation.GetTypeByMetadataName("System.Buffers.Binary.BinaryPrimitives");
+        GC = compilation.GetTypeByMetadataName("System.GC");
     }
 
     public INamedTypeSymbol? ArrayPool { get; }
@@ -27,8 +31,36 @@ internal sealed class PoolingTypes
     public INamedTypeSymbol? ReadOnlyMemory { get; }
     public INamedTypeSymbol? ArraySegment { get; }
     public INamedTypeSymbol? MemoryExtensions { get; }
+    public INamedTypeSymbol? BuffersExtensions { get; }
+    public INamedTypeSymbol? MemoryMarshal { get; }
+    public INamedTypeSymbol? BinaryPrimitives { get; }
+    public INamedTypeSymbol? GC { get; }
 
     public static PoolingTypes From(Compilation compilation) => new(compilation);
+
+    /// <summary>
+    /// Spans (and other ref structs), memory, array segments and their helpers (<c>MemoryExtensions</c>,
+    /// <c>BuffersExtensions</c>, <c>MemoryMarshal</c>, <c>BinaryPrimitives</c>): they throw only for an invalid
+    /// argument, which is a bug at the call, not a failure a <c>finally</c> exists for.
+    /// </summary>
+    public bool IsMemoryPrimitive(INamedTypeSymbol? type)
+    {
+        if (type is null)
+        {
+            return false;
+        }
+
+        if (type.TypeKind == TypeKind.Struct && type.IsRefLikeType)
+        {
+            return true;
+        }
+
+        var definition = type.OriginalDefinition;
+        return Is(definition, Memory) || Is(definition, ReadOnlyMemory) || Is(definition, ArraySegment) || Is(definition, MemoryExtensions)
+            || Is(definition, BuffersExtensions) || Is(definition, MemoryMarshal) || Is(definition, BinaryPrimitives);
+    }
+
+    private static bool Is(INamedTypeSymbol type, INamedTypeSymbol? expected) => SymbolEqualityComparer.Default.Equals(type, expected);
 
     public bool IsRent(IMethodSymbol method) => method.Name == "Rent" && method.IsMethodOf(ArrayPool, "Rent");
 
