@@ -42,15 +42,11 @@ public sealed class UndisposedTokenSourceAnalyzer : DiagnosticAnalyzer
             return; // half-typed
         }
 
-        if (IsOnceInEntryPoint(operation, context.ContainingSymbol))
-        {
-            return; // created once by Main: the process ends with it
-        }
-
         var use = TokenSources.Inspect(operation, types);
-        if (use is null || use.UnderUsing || use.DisposedOnEveryPath || use.Escapes || (!use.Linked && !use.HasTimer))
+        if (use is null || use.UnderUsing || use.DisposedOnEveryPath || use.Escapes || (!use.Linked && !use.HasTimer)
+            || IsOnceInEntryPoint(operation, context.ContainingSymbol))
         {
-            return;
+            return; // (a source created once by Main ends with the process)
         }
 
         context.ReportDiagnostic(Diagnostic.Create(
