@@ -29,73 +29,44 @@ public sealed class ThreadPerItemAnalyzer : DiagnosticAnalyzer
         context.EnableConcurrentExecution();
         context.RegisterCompilationStartAction(start =>
         {
-            var types = WellKnownTypes.From(start.Compilation);
+            var types = KnownSymbols.GetOrCreate(start.Compilation);
             if (types.Thread is not null)
             {
-                start.RegisterOperationAction(c => AnalyzeThreadCreation(c, types), OperationKind.ObjectCreation);
+                start.RegisterOperationAction(c => Analyze(c, types), OperationKind.ObjectCreation);
             }
 
             if (types.Task is not null && types.TaskCreationOptions is not null)
             {
-                start.RegisterOperationAction(c => AnalyzeLongRunning(c, types), OperationKind.Invocation);
+                start.RegisterOperationAction(c => Analyze(c, types), OperationKind.Invocation);
             }
         });
     }
 
-    private static void AnalyzeThreadCreation(OperationAnalysisContext context, WellKnownTypes types)
+    private static void Analyze(OperationAnalysisContext context, KnownSymbols types)
     {
-        var creation = (IObjectCreationOperation)context.Operation;
-        if (!SymbolEqualityComparer.Default.Equals(creation.Type, types.Thread))
+        var start = WorkStarts.Recognize(context.Operation, types);
+        if (!start.IsDedicatedThread)
         {
             return;
         }
 
-        var work = creation.Arguments.Length > 0 ? creation.Arguments[0].Value : null;
-        var location = creation.Syntax is ObjectCreationExpressionSyntax { Type: { } type }
-            ? Location.Create(creation.Syntax.SyntaxTree, TextSpan.FromBounds(creation.Syntax.SpanStart, type.Span.End))
-            : creation.Syntax.GetLocation();
-        Report(context, creation, work, "new Thread", location, types);
-    }
-
-    private static void AnalyzeLongRunning(OperationAnalysisContext context, WellKnownTypes types)
-    {
-        var invocation = (IInvocationOperation)context.Operation;
-        var method = invocation.TargetMethod;
-        IOperation? work;
-        string name;
-        if (method.Name == "StartNew"
-            && (method.IsMethodOf(types.TaskFactory, "StartNew") || method.IsMethodOf(types.GenericTaskFactory, "StartNew"))
-            && UnboundedTaskSpawnAnalyzer.IsLongRunning(invocation, types))
-        {
-            work = invocation.Arguments.Length > 0 ? invocation.Arguments[0].Value : null;
-            name = "Task.Factory.StartNew(LongRunning)";
-        }
-        else if (method.Name == "Start"
-            && !method.IsStatic
-            && (method.IsMethodOf(types.Task, "Start") || method.IsMethodOf(types.GenericTask, "Start"))
-            && invocation.Instance?.WithoutConversions() is IObjectCreationOperation task
-            && UnboundedTaskSpawnAnalyzer.IsLongRunning(task, types))
-        {
-            work = task.Arguments.Length > 0 ? task.Arguments[0].Value : null;
-            name = "Task.Start(LongRunning)";
-        }
-        else
-        {
-            return;
-        }
-
-        Report(context, invocation, work, name, UnboundedTaskSpawnAnalyzer.SquiggleLocation(invocation), types);
-    }
-
-    private static void Report(OperationAnalysisContext context, IOperation spawn, IOperation? work, string name, Location location, WellKnownTypes types)
-    {
-        var repetition = Repetition.Find(spawn, types);
-        if (!repetition.Exists || !SpawnSites.IsUnbounded(spawn, repetition, work, RuleIds.ThreadPerItem, context.Options, types, context.CancellationToken))
+        var repetition = Repetition.Find(start.Site, types);
+        if (!repetition.Exists || !SpawnSites.IsUnbounded(start.Site, repetition, start.Work, RuleIds.ThreadPerItem, context.Options, types, context.CancellationToken))
         {
             return;
         }
 
         var where = repetition.Loop is not null ? "iteration of this loop" : "element passed to '" + repetition.PerElementCall!.TargetMethod.Name + "'";
-        context.ReportDiagnostic(Diagnostic.Create(Rule, location, name, where));
+        var properties = DiagnosticProperties.ForWorkStart(start, repetition);
+        context.ReportDiagnostic(Diagnostic.Create(Rule, SquiggleLocation(start), properties, start.DisplayName, where));
     }
+
+    /// <summary><c>new Thread</c> up to the type; calls as BND1001 underlines them.</summary>
+    private static Location SquiggleLocation(WorkStart start) => start.Site switch
+    {
+        IObjectCreationOperation { Syntax: ObjectCreationExpressionSyntax { Type: { } type } syntax } =>
+            Location.Create(syntax.SyntaxTree, TextSpan.FromBounds(syntax.SpanStart, type.Span.End)),
+        IInvocationOperation invocation => UnboundedTaskSpawnAnalyzer.SquiggleLocation(invocation),
+        _ => start.Site.Syntax.GetLocation(),
+    };
 }

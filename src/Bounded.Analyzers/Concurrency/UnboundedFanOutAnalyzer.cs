@@ -15,7 +15,6 @@ namespace Bounded.Analyzers.Concurrency;
 [DiagnosticAnalyzer(LanguageNames.CSharp)]
 public sealed class UnboundedFanOutAnalyzer : DiagnosticAnalyzer
 {
-    public const string ShapeProperty = "Shape";
     public const string SelectShape = "Select";
     public const string LoopShape = "Loop";
 
@@ -37,7 +36,7 @@ public sealed class UnboundedFanOutAnalyzer : DiagnosticAnalyzer
         context.EnableConcurrentExecution();
         context.RegisterCompilationStartAction(start =>
         {
-            var types = WellKnownTypes.From(start.Compilation);
+            var types = KnownSymbols.GetOrCreate(start.Compilation);
             if (types.Task is null || types.Enumerable is null)
             {
                 return;
@@ -47,7 +46,7 @@ public sealed class UnboundedFanOutAnalyzer : DiagnosticAnalyzer
         });
     }
 
-    private static void AnalyzeInvocation(OperationAnalysisContext context, WellKnownTypes types)
+    private static void AnalyzeInvocation(OperationAnalysisContext context, KnownSymbols types)
     {
         var invocation = (IInvocationOperation)context.Operation;
         var method = invocation.TargetMethod;
@@ -62,7 +61,7 @@ public sealed class UnboundedFanOutAnalyzer : DiagnosticAnalyzer
     }
 
     /// <summary><c>source.Select(x => FooAsync(x))</c> whose tasks are all started: awaited together or materialised.</summary>
-    private static void AnalyzeSelect(OperationAnalysisContext context, IInvocationOperation select, WellKnownTypes types)
+    private static void AnalyzeSelect(OperationAnalysisContext context, IInvocationOperation select, KnownSymbols types)
     {
         if (!SymbolEqualityComparer.Default.Equals(select.TargetMethod.ContainingType, types.Enumerable)
             || select.Arguments.Length != 2
@@ -74,7 +73,7 @@ public sealed class UnboundedFanOutAnalyzer : DiagnosticAnalyzer
 
         var selector = select.Arguments[1].Value;
         var lambda = selector.AsLambda();
-        if (lambda is not null && (ReturnsSpawn(lambda, types) || !StartsWork(lambda) || SpawnSites.IgnoresItsElement(lambda)))
+        if (lambda is not null && (ReturnsSpawn(lambda, types) || !StartsWork(lambda) || PerItemBounds.IgnoresItsElement(lambda)))
         {
             return; // Task.Run per element is BND1001; t => t starts nothing; _ => Worker() is a pool of workers
         }
@@ -85,18 +84,18 @@ public sealed class UnboundedFanOutAnalyzer : DiagnosticAnalyzer
         }
 
         var limit = BoundedOptions.GetInt(context.Options.AnalyzerConfigOptionsProvider, select.Syntax.SyntaxTree, RuleIds.UnboundedAsyncFanOut, BoundedOptions.SmallLoopLimit, defaultValue: 16, min: 0);
-        if (SpawnSites.IsBoundedSource(select.Arguments[0].Value, limit, types, depth: 0)
-            || (lambda is not null && SpawnSites.IsGated(lambda.Body, null, types, context.CancellationToken)))
+        if (PerItemBounds.IsBoundedSource(select.Arguments[0].Value, limit, types, depth: 0)
+            || (lambda is not null && Limiters.IsGated(lambda.Body, null, types, context.CancellationToken)))
         {
             return;
         }
 
-        var properties = ImmutableDictionary<string, string?>.Empty.Add(ShapeProperty, SelectShape);
+        var properties = ImmutableDictionary<string, string?>.Empty.Add(DiagnosticProperties.Shape, SelectShape);
         context.ReportDiagnostic(Diagnostic.Create(Rule, OperationHelpers.CallNameLocation(select.Syntax), properties, WorkName(selector), "element passed to 'Select'"));
     }
 
     /// <summary><c>tasks.Add(FooAsync(x))</c> in a loop, with <c>tasks</c> awaited together later.</summary>
-    private static void AnalyzeCollectedCall(OperationAnalysisContext context, IInvocationOperation call, WellKnownTypes types)
+    private static void AnalyzeCollectedCall(OperationAnalysisContext context, IInvocationOperation call, KnownSymbols types)
     {
         var method = call.TargetMethod;
         var containing = method.ContainingType?.OriginalDefinition;
@@ -105,7 +104,7 @@ public sealed class UnboundedFanOutAnalyzer : DiagnosticAnalyzer
             || SymbolEqualityComparer.Default.Equals(containing, types.GenericTask)
             || SymbolEqualityComparer.Default.Equals(containing, types.TaskFactory)
             || SymbolEqualityComparer.Default.Equals(containing, types.GenericTaskFactory)
-            || SpawnSites.StoredInto(call) is not { } holder)
+            || Awaiting.StoredInto(call) is not { } holder)
         {
             return;
         }
@@ -128,7 +127,7 @@ public sealed class UnboundedFanOutAnalyzer : DiagnosticAnalyzer
         var location = ReferenceEquals(started, call)
             ? OperationHelpers.CallNameLocation(call.Syntax)
             : Location.Create(call.Syntax.SyntaxTree, TextSpan.FromBounds(OperationHelpers.CallNameLocation(started.Syntax).SourceSpan.Start, call.Syntax.Span.End));
-        var properties = ImmutableDictionary<string, string?>.Empty.Add(ShapeProperty, LoopShape);
+        var properties = ImmutableDictionary<string, string?>.Empty.Add(DiagnosticProperties.Shape, LoopShape);
         context.ReportDiagnostic(Diagnostic.Create(Rule, location, properties, started.TargetMethod.Name, "iteration of this loop"));
     }
 
@@ -144,7 +143,7 @@ public sealed class UnboundedFanOutAnalyzer : DiagnosticAnalyzer
         return call;
     }
 
-    private static bool IsTaskLike(ITypeSymbol type, WellKnownTypes types) => types.IsTaskType(type) || types.IsValueTaskType(type);
+    private static bool IsTaskLike(ITypeSymbol type, KnownSymbols types) => types.IsTaskType(type) || types.IsValueTaskType(type);
 
     /// <summary>An async lambda, or one whose returned task comes from a call or constructor (not an existing task).</summary>
     private static bool StartsWork(IAnonymousFunctionOperation lambda)
@@ -167,7 +166,7 @@ public sealed class UnboundedFanOutAnalyzer : DiagnosticAnalyzer
     }
 
     /// <summary>The lambda just returns a Task.Run/StartNew call.</summary>
-    private static bool ReturnsSpawn(IAnonymousFunctionOperation lambda, WellKnownTypes types)
+    private static bool ReturnsSpawn(IAnonymousFunctionOperation lambda, KnownSymbols types)
     {
         if (lambda.Body.Operations.Length != 1 || lambda.Body.Operations[0] is not IReturnOperation { ReturnedValue: { } returned })
         {
@@ -175,11 +174,11 @@ public sealed class UnboundedFanOutAnalyzer : DiagnosticAnalyzer
         }
 
         return returned.WithoutConversions() is IInvocationOperation inner
-            && UnboundedTaskSpawnAnalyzer.TrySpawnKind(inner, types, out _, out _);
+            && WorkStarts.Recognize(inner, types).IsPoolWork;
     }
 
     /// <summary>The Select's tasks all start: it is passed to WhenAll/WaitAll, materialised, or held in a local passed to WhenAll/WaitAll.</summary>
-    private static bool IsStartedTogether(IInvocationOperation select, WellKnownTypes types)
+    private static bool IsStartedTogether(IInvocationOperation select, KnownSymbols types)
     {
         var parent = select.ParentSkippingConversions();
         if (parent is IArgumentOperation { Parent: IInvocationOperation consumer })
@@ -200,14 +199,14 @@ public sealed class UnboundedFanOutAnalyzer : DiagnosticAnalyzer
         return false;
     }
 
-    private static bool IsWhenAllOrWaitAll(IMethodSymbol method, WellKnownTypes types) =>
+    private static bool IsWhenAllOrWaitAll(IMethodSymbol method, KnownSymbols types) =>
         method.Name is "WhenAll" or "WaitAll" && SymbolEqualityComparer.Default.Equals(method.ContainingType, types.Task);
 
-    private static bool IsMaterializer(IMethodSymbol method, WellKnownTypes types) =>
+    private static bool IsMaterializer(IMethodSymbol method, KnownSymbols types) =>
         method.Name is "ToArray" or "ToList" or "ToHashSet" && SymbolEqualityComparer.Default.Equals(method.ContainingType, types.Enumerable);
 
     /// <summary>Some <c>Task.WhenAll</c>/<c>WaitAll</c> in the same function takes the local (directly or through ToArray/ToList).</summary>
-    private static bool IsAwaitedTogether(ILocalSymbol local, IOperation anywhereInFunction, WellKnownTypes types)
+    private static bool IsAwaitedTogether(ILocalSymbol local, IOperation anywhereInFunction, KnownSymbols types)
     {
         var root = anywhereInFunction.EnclosingFunction();
         if (root is null)
@@ -221,7 +220,7 @@ public sealed class UnboundedFanOutAnalyzer : DiagnosticAnalyzer
             {
                 foreach (var argument in all.Arguments)
                 {
-                    if (SpawnSites.References(argument.Value, local))
+                    if (Awaiting.References(argument.Value, local))
                     {
                         return true;
                     }

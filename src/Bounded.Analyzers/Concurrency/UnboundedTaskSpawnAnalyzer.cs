@@ -10,10 +10,6 @@ namespace Bounded.Analyzers.Concurrency;
 [DiagnosticAnalyzer(LanguageNames.CSharp)]
 public sealed class UnboundedTaskSpawnAnalyzer : DiagnosticAnalyzer
 {
-    public const string RepetitionProperty = "Repetition";
-    public const string LoopRepetition = "Loop";
-    public const string ElementRepetition = "Element";
-
     public static readonly DiagnosticDescriptor Rule = Rules.Create(
         RuleIds.UnboundedTaskSpawn,
         title: "Unbounded Task.Run per item",
@@ -32,7 +28,7 @@ public sealed class UnboundedTaskSpawnAnalyzer : DiagnosticAnalyzer
         context.EnableConcurrentExecution();
         context.RegisterCompilationStartAction(start =>
         {
-            var types = WellKnownTypes.From(start.Compilation);
+            var types = KnownSymbols.GetOrCreate(start.Compilation);
             if (types.Task is null)
             {
                 return;
@@ -42,12 +38,13 @@ public sealed class UnboundedTaskSpawnAnalyzer : DiagnosticAnalyzer
         });
     }
 
-    private static void AnalyzeInvocation(OperationAnalysisContext context, WellKnownTypes types)
+    private static void AnalyzeInvocation(OperationAnalysisContext context, KnownSymbols types)
     {
         var invocation = (IInvocationOperation)context.Operation;
-        if (!TrySpawnKind(invocation, types, out var displayName, out var work))
+        var start = WorkStarts.Recognize(invocation, types);
+        if (!start.IsPoolWork)
         {
-            return;
+            return; // LongRunning gets a dedicated thread: BND1003
         }
 
         var repetition = Repetition.Find(invocation, types);
@@ -56,97 +53,14 @@ public sealed class UnboundedTaskSpawnAnalyzer : DiagnosticAnalyzer
             return;
         }
 
-        if (!SpawnSites.IsUnbounded(invocation, repetition, work, RuleIds.UnboundedTaskSpawn, context.Options, types, context.CancellationToken))
+        if (!SpawnSites.IsUnbounded(invocation, repetition, start.Work, RuleIds.UnboundedTaskSpawn, context.Options, types, context.CancellationToken))
         {
             return;
         }
 
-        var properties = ImmutableDictionary<string, string?>.Empty.Add(
-            RepetitionProperty,
-            repetition.Loop is not null ? LoopRepetition : ElementRepetition);
+        var properties = DiagnosticProperties.ForWorkStart(start, repetition);
         var where = repetition.Loop is not null ? "iteration of this loop" : "element passed to '" + repetition.PerElementCall!.TargetMethod.Name + "'";
-        context.ReportDiagnostic(Diagnostic.Create(Rule, SquiggleLocation(invocation), properties, displayName, where));
-    }
-
-    /// <summary>Recognises the calls that start work, and the delegate (or Task) that is the work.</summary>
-    internal static bool TrySpawnKind(IInvocationOperation invocation, WellKnownTypes types, out string displayName, out IOperation? work)
-    {
-        var method = invocation.TargetMethod;
-        displayName = "";
-        work = null;
-        switch (method.Name)
-        {
-            case "Run" when method.IsStatic && method.IsMethodOf(types.Task, "Run"):
-                displayName = "Task.Run";
-                work = FirstArgument(invocation);
-                return true;
-            case "StartNew" when method.IsMethodOf(types.TaskFactory, "StartNew") || method.IsMethodOf(types.GenericTaskFactory, "StartNew"):
-                if (IsLongRunning(invocation, types))
-                {
-                    return false; // a dedicated thread: BND1003
-                }
-
-                displayName = "Task.Factory.StartNew";
-                work = FirstArgument(invocation);
-                return true;
-            case "Start" when !method.IsStatic && method.Parameters.Length <= 1
-                && (method.IsMethodOf(types.Task, "Start") || method.IsMethodOf(types.GenericTask, "Start")):
-                if (invocation.Instance?.WithoutConversions() is IObjectCreationOperation creation)
-                {
-                    if (IsLongRunning(creation, types))
-                    {
-                        return false;
-                    }
-
-                    work = creation.Arguments.Length > 0 ? creation.Arguments[0].Value : null;
-                }
-
-                displayName = "Task.Start";
-                return true;
-            case "QueueUserWorkItem" or "UnsafeQueueUserWorkItem" when method.IsStatic
-                && SymbolEqualityComparer.Default.Equals(method.ContainingType, types.ThreadPool):
-                displayName = "ThreadPool." + method.Name;
-                work = FirstArgument(invocation);
-                return true;
-            default:
-                return false;
-        }
-    }
-
-    private static IOperation? FirstArgument(IInvocationOperation invocation)
-    {
-        foreach (var argument in invocation.Arguments)
-        {
-            if (argument.Parameter?.Ordinal == 0)
-            {
-                return argument.Value;
-            }
-        }
-
-        return null;
-    }
-
-    /// <summary>Whether TaskCreationOptions.LongRunning is passed as a constant.</summary>
-    internal static bool IsLongRunning(IOperation call, WellKnownTypes types)
-    {
-        var arguments = call switch
-        {
-            IInvocationOperation invocation => invocation.Arguments,
-            IObjectCreationOperation creation => creation.Arguments,
-            _ => ImmutableArray<IArgumentOperation>.Empty,
-        };
-
-        foreach (var argument in arguments)
-        {
-            if (argument.Parameter?.Type.IsType(types.TaskCreationOptions) == true
-                && argument.Value.ConstantValue is { HasValue: true, Value: int flags }
-                && (flags & 2) != 0)
-            {
-                return true;
-            }
-        }
-
-        return false;
+        context.ReportDiagnostic(Diagnostic.Create(Rule, SquiggleLocation(invocation), properties, start.DisplayName, where));
     }
 
     /// <summary><c>Task.Run</c> and <c>Task.Factory.StartNew</c> whole; only the name for calls on an instance (<c>task.Start()</c>).</summary>

@@ -25,10 +25,10 @@ public sealed class DetachedTaskAnalyzer : DiagnosticAnalyzer
     {
         context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.None);
         context.EnableConcurrentExecution();
-        LifetimeTypes.Register(context, Analyze, OperationKind.ExpressionStatement);
+        Registration.RegisterOperations(context, Registration.HasTasksAndTokens, Analyze, OperationKind.ExpressionStatement);
     }
 
-    private static void Analyze(OperationAnalysisContext context, LifetimeTypes types)
+    private static void Analyze(OperationAnalysisContext context, KnownSymbols types)
     {
         var statement = (IExpressionStatementOperation)context.Operation;
         // Implicit statements are expression bodies; only `=> _ = X()` and `void M() => X()` drop a task on purpose.
@@ -49,7 +49,7 @@ public sealed class DetachedTaskAnalyzer : DiagnosticAnalyzer
         var method = call.TargetMethod;
         var acceptsToken = kind != DetachedKind.Call || DetachedTasks.AcceptsToken(method, types);
         if (!acceptsToken && (method.MethodKind == MethodKind.DelegateInvoke || method.Locations.IsEmpty || !method.Locations[0].IsInSource
-            || method.Name.StartsWith("Dispose", System.StringComparison.Ordinal)))
+            || NamePolicy.IsDisposal(method.Name)))
         {
             return; // a library call, a handler delegate (sender, args) or a disposal, which takes no token: nothing to pass
         }

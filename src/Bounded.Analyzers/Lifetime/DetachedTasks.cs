@@ -33,7 +33,7 @@ internal static class DetachedTasks
     /// The call a statement starts and drops: <c>_ = X(...)</c>, <c>X(...);</c> (X returning a task), or
     /// <c>new Task(...).Start();</c>. <paramref name="call"/> is the call that starts the work.
     /// </summary>
-    public static DetachedKind Classify(IOperation statementValue, LifetimeTypes types, out IInvocationOperation? call)
+    public static DetachedKind Classify(IOperation statementValue, KnownSymbols types, out IInvocationOperation? call)
     {
         call = null;
         var value = statementValue;
@@ -72,22 +72,20 @@ internal static class DetachedTasks
             method = invocation.TargetMethod;
         }
 
-        if (method.Name == "Start" && !discarded && !method.IsStatic
-            && (method.IsMethodOf(types.Common.Task, "Start") || method.IsMethodOf(types.Common.GenericTask, "Start"))
-            && invocation.Instance?.WithoutConversions() is IObjectCreationOperation)
+        var start = WorkStarts.Recognize(invocation, types);
+        if (start.Kind == WorkStartKind.TaskStart && !discarded && invocation.Instance?.WithoutConversions() is IObjectCreationOperation)
         {
             call = invocation;
             return DetachedKind.Start;
         }
 
-        if (!types.IsAwaitable(invocation.Type) || method.Name is "ContinueWith")
+        if (!types.IsAwaitable(invocation.Type) || method.Name is "ContinueWith") // a continuation's lifetime is its antecedent's
         {
             return DetachedKind.None;
         }
 
         call = invocation;
-        if ((method.Name == "Run" && method.IsStatic && method.IsMethodOf(types.Common.Task, "Run"))
-            || (method.Name == "StartNew" && (method.IsMethodOf(types.Common.TaskFactory, "StartNew") || method.IsMethodOf(types.Common.GenericTaskFactory, "StartNew"))))
+        if (start.IsTaskSpawn)
         {
             return DetachedKind.Spawn;
         }
@@ -102,7 +100,7 @@ internal static class DetachedTasks
             : call.Arguments;
 
     /// <summary>Whether the detached work gets a live token: as an argument, or read inside the lambda that is the work.</summary>
-    public static bool ReceivesToken(DetachedKind kind, IInvocationOperation call, LifetimeTypes types)
+    public static bool ReceivesToken(DetachedKind kind, IInvocationOperation call, KnownSymbols types)
     {
         var arguments = WorkArguments(kind, call);
 
@@ -126,7 +124,7 @@ internal static class DetachedTasks
     /// <c>CancellationToken.None</c> written out, as the argument or inside the work's lambda: the author decided
     /// the work must not be cancelled.
     /// </summary>
-    private static bool PassesExplicitNone(IOperation root, LifetimeTypes types)
+    private static bool PassesExplicitNone(IOperation root, KnownSymbols types)
     {
         var pending = new Stack<IOperation>();
         pending.Push(root);
@@ -177,7 +175,7 @@ internal static class DetachedTasks
     /// <c>_ = PumpAsync()</c>, <c>Task.Run(() => PumpAsync())</c> where <c>PumpAsync</c>, declared in the same
     /// file and taking no token, reads one (<c>_shutdown.Token</c>). One call deep; other files are not read.
     /// </summary>
-    public static bool CalleeObservesToken(DetachedKind kind, IInvocationOperation call, LifetimeTypes types, SemanticModel model, CancellationToken cancellationToken)
+    public static bool CalleeObservesToken(DetachedKind kind, IInvocationOperation call, KnownSymbols types, SemanticModel model, CancellationToken cancellationToken)
     {
         if (kind == DetachedKind.Call)
         {
@@ -219,7 +217,7 @@ internal static class DetachedTasks
     }
 
     /// <summary>Whether a method without a token parameter, declared in the model's file, reads a live token in its body.</summary>
-    private static bool BodyObservesToken(IMethodSymbol method, LifetimeTypes types, SemanticModel model, CancellationToken cancellationToken)
+    private static bool BodyObservesToken(IMethodSymbol method, KnownSymbols types, SemanticModel model, CancellationToken cancellationToken)
     {
         method = method.PartialImplementationPart ?? method.OriginalDefinition;
         if (TokenParameter(method, types) is not null)
@@ -241,11 +239,11 @@ internal static class DetachedTasks
     }
 
     /// <summary>Whether the call has an omitted token parameter or an overload that adds one.</summary>
-    public static bool AcceptsToken(IMethodSymbol method, LifetimeTypes types) =>
+    public static bool AcceptsToken(IMethodSymbol method, KnownSymbols types) =>
         TokenParameter(method, types) is not null || TokenOverload(method, types) is not null;
 
     /// <summary>The method's own CancellationToken parameter.</summary>
-    public static IParameterSymbol? TokenParameter(IMethodSymbol method, LifetimeTypes types)
+    public static IParameterSymbol? TokenParameter(IMethodSymbol method, KnownSymbols types)
     {
         foreach (var parameter in method.Parameters)
         {
@@ -259,7 +257,7 @@ internal static class DetachedTasks
     }
 
     /// <summary>An accessible overload with the same parameters plus a trailing CancellationToken.</summary>
-    public static IMethodSymbol? TokenOverload(IMethodSymbol method, LifetimeTypes types)
+    public static IMethodSymbol? TokenOverload(IMethodSymbol method, KnownSymbols types)
     {
         var original = method.OriginalDefinition;
         if (original.ContainingType is not { } type)

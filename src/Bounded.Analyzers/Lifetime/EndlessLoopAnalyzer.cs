@@ -25,10 +25,10 @@ public sealed class EndlessLoopAnalyzer : DiagnosticAnalyzer
     {
         context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.None);
         context.EnableConcurrentExecution();
-        LifetimeTypes.Register(context, Analyze, OperationKind.Loop);
+        Registration.RegisterOperations(context, Registration.HasTasksAndTokens, Analyze, OperationKind.Loop);
     }
 
-    private static void Analyze(OperationAnalysisContext context, LifetimeTypes types)
+    private static void Analyze(OperationAnalysisContext context, KnownSymbols types)
     {
         var loop = (ILoopOperation)context.Operation;
         if (loop.LoopKind is not (LoopKind.While or LoopKind.For)

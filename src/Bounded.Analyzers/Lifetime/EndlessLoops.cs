@@ -109,7 +109,7 @@ internal static class EndlessLoops
     }
 
     /// <summary>An async function, or the delegate handed to <c>Task.Run</c>/<c>StartNew</c>.</summary>
-    public static bool RunsInBackground(ILoopOperation loop, ISymbol containingSymbol, LifetimeTypes types)
+    public static bool RunsInBackground(ILoopOperation loop, ISymbol containingSymbol, KnownSymbols types)
     {
         switch (loop.EnclosingFunction())
         {
@@ -120,10 +120,7 @@ internal static class EndlessLoops
                 }
 
                 return lambda.ParentSkippingConversions() is IArgumentOperation { Parent: IInvocationOperation spawn }
-                    && spawn.TargetMethod.Name is "Run" or "StartNew"
-                    && (spawn.TargetMethod.IsMethodOf(types.Common.Task, "Run")
-                        || spawn.TargetMethod.IsMethodOf(types.Common.TaskFactory, "StartNew")
-                        || spawn.TargetMethod.IsMethodOf(types.Common.GenericTaskFactory, "StartNew"));
+                    && WorkStarts.Recognize(spawn, types).IsTaskSpawn;
             case ILocalFunctionOperation local:
                 return local.Symbol.IsAsync;
             default:
@@ -132,7 +129,7 @@ internal static class EndlessLoops
     }
 
     /// <summary>The loop waits: an <c>await</c>, an <c>await foreach</c>, or a <c>Thread.Sleep</c>, in its own body (nested functions aside).</summary>
-    public static bool Waits(ILoopOperation loop, LifetimeTypes types)
+    public static bool Waits(ILoopOperation loop, KnownSymbols types)
     {
         foreach (var operation in OwnDescendants(loop))
         {

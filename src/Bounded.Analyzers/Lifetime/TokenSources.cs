@@ -35,7 +35,7 @@ internal sealed class TokenSourceUse
 internal static class TokenSources
 {
     /// <summary>Recognises the creation and the local that receives it; null when it is not one BND2003 follows.</summary>
-    public static TokenSourceUse? Inspect(IOperation creation, LifetimeTypes types)
+    public static TokenSourceUse? Inspect(IOperation creation, KnownSymbols types)
     {
         bool linked;
         switch (creation)
@@ -92,7 +92,7 @@ internal static class TokenSources
         return use;
     }
 
-    private static void Classify(ILocalReferenceOperation reference, TokenSourceUse use, IOperation creation, StatementSyntax? creationStatement, LifetimeTypes types)
+    private static void Classify(ILocalReferenceOperation reference, TokenSourceUse use, IOperation creation, StatementSyntax? creationStatement, KnownSymbols types)
     {
         var parent = reference.ParentSkippingConversions();
         var inNestedFunction = IsInNestedFunction(reference, creation);
@@ -152,7 +152,7 @@ internal static class TokenSources
     }
 
     /// <summary>Where a use of the source or its token stays inside the method (see <see cref="IsContained"/>).</summary>
-    private static void NoteContained(IOperation use, TokenSourceUse state, LifetimeTypes types)
+    private static void NoteContained(IOperation use, TokenSourceUse state, KnownSymbols types)
     {
         if (!IsContained(use, types))
         {
@@ -164,7 +164,7 @@ internal static class TokenSources
     /// A use that ends before the method does: awaited, or a synchronous call or check in a statement of the method itself.
     /// Uses stored in a local, field or collection, returned, or captured by a lambda that is not awaited may outlive it.
     /// </summary>
-    public static bool IsContained(IOperation use, LifetimeTypes types)
+    public static bool IsContained(IOperation use, KnownSymbols types)
     {
         var crossedFunction = false;
         var passedTask = false;

@@ -26,10 +26,10 @@ public sealed class UndisposedTokenSourceAnalyzer : DiagnosticAnalyzer
     {
         context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.None);
         context.EnableConcurrentExecution();
-        LifetimeTypes.Register(context, Analyze, OperationKind.Invocation, OperationKind.ObjectCreation);
+        Registration.RegisterOperations(context, Registration.HasTasksAndTokens, Analyze, OperationKind.Invocation, OperationKind.ObjectCreation);
     }
 
-    private static void Analyze(OperationAnalysisContext context, LifetimeTypes types)
+    private static void Analyze(OperationAnalysisContext context, KnownSymbols types)
     {
         var operation = context.Operation;
         if (operation is IInvocationOperation { TargetMethod.Name: not "CreateLinkedTokenSource" })

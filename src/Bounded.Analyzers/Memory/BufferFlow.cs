@@ -18,7 +18,7 @@ internal static class BufferFlow
     /// Whether the array made by <paramref name="creation"/> may outlive <paramref name="region"/> (a loop body or a
     /// function body). <paramref name="local"/> is the local it is declared into, when it is.
     /// </summary>
-    public static bool Escapes(IOperation creation, SyntaxNode region, MemoryTypes types, out ILocalSymbol? local)
+    public static bool Escapes(IOperation creation, SyntaxNode region, KnownSymbols types, out ILocalSymbol? local)
     {
         local = null;
         var root = Root(creation);
@@ -42,7 +42,7 @@ internal static class BufferFlow
 
     private sealed class State
     {
-        public State(IOperation root, TextSpan region, MemoryTypes types, IOperation? function)
+        public State(IOperation root, TextSpan region, KnownSymbols types, IOperation? function)
         {
             Root = root;
             Region = region;
@@ -52,7 +52,7 @@ internal static class BufferFlow
 
         public IOperation Root { get; }
         public TextSpan Region { get; }
-        public MemoryTypes Types { get; }
+        public KnownSymbols Types { get; }
         public IOperation? Function { get; }
         public HashSet<ILocalSymbol> Visited { get; } = new(SymbolEqualityComparer.Default);
         public ILocalSymbol? DeclaredLocal { get; set; }
@@ -202,7 +202,7 @@ internal static class BufferFlow
             return ValueEscapes(invocation, state, depth + 1);
         }
 
-        if (state.Types.Shared.IsTaskType(returnType) || state.Types.Shared.IsValueTaskType(returnType))
+        if (state.Types.IsTaskType(returnType) || state.Types.IsValueTaskType(returnType))
         {
             return !invocation.IsAwaited();
         }

@@ -13,7 +13,6 @@ namespace Bounded.Analyzers.Memory;
 [DiagnosticAnalyzer(LanguageNames.CSharp)]
 public sealed class HotPathArrayAllocationAnalyzer : DiagnosticAnalyzer
 {
-    public const string ContextProperty = "Context";
     public const string LoopContext = "Loop";
     public const string CalledInLoopContext = "CalledInLoop";
     public const string ElementContext = "Element";
@@ -39,7 +38,7 @@ public sealed class HotPathArrayAllocationAnalyzer : DiagnosticAnalyzer
         context.EnableConcurrentExecution();
         context.RegisterCompilationStartAction(start =>
         {
-            var types = MemoryTypes.From(start.Compilation);
+            var types = KnownSymbols.GetOrCreate(start.Compilation);
             var settings = new ConcurrentDictionary<SyntaxTree, MemorySettings>();
             var provider = start.Options.AnalyzerConfigOptionsProvider;
             Func<SyntaxTree, MemorySettings> read = tree => MemoryOptions.Read(provider, tree);
@@ -51,7 +50,7 @@ public sealed class HotPathArrayAllocationAnalyzer : DiagnosticAnalyzer
         });
     }
 
-    private static void AnalyzeArrayCreation(OperationAnalysisContext context, MemoryTypes types, MemorySettings settings)
+    private static void AnalyzeArrayCreation(OperationAnalysisContext context, KnownSymbols types, MemorySettings settings)
     {
         var creation = (IArrayCreationOperation)context.Operation;
         if (creation.DimensionSizes.Length != 1 || creation.Initializer is not null || creation.Type is not IArrayTypeSymbol { Rank: 1 } arrayType)
@@ -62,7 +61,7 @@ public sealed class HotPathArrayAllocationAnalyzer : DiagnosticAnalyzer
         Analyze(context, types, settings, creation, arrayType.ElementType, creation.DimensionSizes[0]);
     }
 
-    private static void AnalyzeInvocation(OperationAnalysisContext context, MemoryTypes types, MemorySettings settings)
+    private static void AnalyzeInvocation(OperationAnalysisContext context, KnownSymbols types, MemorySettings settings)
     {
         var invocation = (IInvocationOperation)context.Operation;
         var method = invocation.TargetMethod;
@@ -90,7 +89,7 @@ public sealed class HotPathArrayAllocationAnalyzer : DiagnosticAnalyzer
     }
 
     /// <summary>The allocation's context (one of the *Context constants), or null when it is not reported.</summary>
-    internal static string? Classify(IOperation allocation, ITypeSymbol elementType, IOperation size, ISymbol containingSymbol, MemorySettings settings, MemoryTypes types, out SyntaxNode? region)
+    internal static string? Classify(IOperation allocation, ITypeSymbol elementType, IOperation size, ISymbol containingSymbol, MemorySettings settings, KnownSymbols types, out SyntaxNode? region)
     {
         region = null;
         if (!MemoryOptions.IsPooledElement(settings.PooledElementTypes, elementType))
@@ -112,9 +111,9 @@ public sealed class HotPathArrayAllocationAnalyzer : DiagnosticAnalyzer
         var function = allocation.EnclosingFunction();
         var functionBody = function?.Syntax;
         string? where = null;
-        var repetition = Repetition.Find(allocation, types.Shared);
+        var repetition = Repetition.Find(allocation, types);
         if (repetition.Exists && (bytes is null || size.ConstantValue.Value is int c && c >= settings.MinArraySize)
-            && !SpawnSites.IsBoundedRepetition(repetition, settings.SmallLoopLimit, types.Shared))
+            && !PerItemBounds.IsBoundedRepetition(repetition, settings.SmallLoopLimit, types))
         {
             if (repetition.Loop is { } loop)
             {
@@ -200,7 +199,7 @@ public sealed class HotPathArrayAllocationAnalyzer : DiagnosticAnalyzer
         return false;
     }
 
-    private static void Analyze(OperationAnalysisContext context, MemoryTypes types, MemorySettings settings, IOperation allocation, ITypeSymbol elementType, IOperation size)
+    private static void Analyze(OperationAnalysisContext context, KnownSymbols types, MemorySettings settings, IOperation allocation, ITypeSymbol elementType, IOperation size)
     {
         var where = Classify(allocation, elementType, size, context.ContainingSymbol, settings, types, out _);
         if (where is null)
@@ -217,7 +216,7 @@ public sealed class HotPathArrayAllocationAnalyzer : DiagnosticAnalyzer
             StreamContext => "on every call of this Stream override",
             _ => "of " + (size.ConstantValue.Value is int n ? ((long)n * ElementSize(elementType)).ToString("N0", CultureInfo.InvariantCulture) : "?") + " bytes on the Large Object Heap on every call",
         };
-        var properties = ImmutableDictionary<string, string?>.Empty.Add(ContextProperty, where);
+        var properties = ImmutableDictionary<string, string?>.Empty.Add(DiagnosticProperties.Context, where);
         context.ReportDiagnostic(Diagnostic.Create(Rule, allocation.Syntax.GetLocation(), properties, Shorten(allocation.Syntax.ToString()), text));
     }
 
@@ -234,13 +233,13 @@ public sealed class HotPathArrayAllocationAnalyzer : DiagnosticAnalyzer
     };
 
     /// <summary>Whether the local function is invoked inside a loop body of the enclosing method.</summary>
-    private static bool IsCalledInLoop(ILocalFunctionOperation localFunction, IOperation root, MemoryTypes types)
+    private static bool IsCalledInLoop(ILocalFunctionOperation localFunction, IOperation root, KnownSymbols types)
     {
         foreach (var operation in root.Descendants())
         {
             if (operation is IInvocationOperation invocation
                 && SymbolEqualityComparer.Default.Equals(invocation.TargetMethod.OriginalDefinition, localFunction.Symbol)
-                && Repetition.Find(invocation, types.Shared).Loop is not null)
+                && Repetition.Find(invocation, types).Loop is not null)
             {
                 return true;
             }
@@ -275,7 +274,7 @@ public sealed class HotPathArrayAllocationAnalyzer : DiagnosticAnalyzer
         return false;
     }
 
-    private static bool IsStreamOverride(ISymbol symbol, MemoryTypes types)
+    private static bool IsStreamOverride(ISymbol symbol, KnownSymbols types)
     {
         if (types.Stream is null || symbol is not IMethodSymbol { IsOverride: true } method
             || method.Name is not ("Read" or "ReadAsync" or "Write" or "WriteAsync" or "CopyTo" or "CopyToAsync"))

@@ -65,7 +65,7 @@ internal readonly struct UnboundedQueue
 internal static class QueueSites
 {
     /// <summary><c>Channel.CreateUnbounded</c>.</summary>
-    public static bool TryGetUnboundedChannel(IInvocationOperation invocation, QueueTypes types, out UnboundedQueue queue)
+    public static bool TryGetUnboundedChannel(IInvocationOperation invocation, KnownSymbols types, out UnboundedQueue queue)
     {
         queue = default;
         var method = invocation.TargetMethod;
@@ -79,7 +79,7 @@ internal static class QueueSites
     }
 
     /// <summary><c>new BlockingCollection&lt;T&gt;()</c> without a capacity, or a dataflow block without <c>BoundedCapacity</c>.</summary>
-    public static bool TryGetUnboundedCreation(IObjectCreationOperation creation, QueueTypes types, out UnboundedQueue queue)
+    public static bool TryGetUnboundedCreation(IObjectCreationOperation creation, KnownSymbols types, out UnboundedQueue queue)
     {
         queue = default;
         var type = creation.Type;
@@ -234,7 +234,7 @@ internal static class QueueSites
     }
 
     /// <summary>Classifies one reference to the variable that holds a queue of <paramref name="kind"/>.</summary>
-    public static QueueUse Classify(IOperation reference, QueueKind kind, QueueTypes types, out IInvocationOperation? write)
+    public static QueueUse Classify(IOperation reference, QueueKind kind, KnownSymbols types, out IInvocationOperation? write)
     {
         write = null;
         var child = reference;
@@ -359,7 +359,7 @@ internal static class QueueSites
             ? declarator.Symbol
             : null;
 
-    private static QueueUse ClassifyDataflowArgument(IArgumentOperation argument, IInvocationOperation call, QueueTypes types, out IInvocationOperation? write)
+    private static QueueUse ClassifyDataflowArgument(IArgumentOperation argument, IInvocationOperation call, KnownSymbols types, out IInvocationOperation? write)
     {
         write = null;
         var method = call.TargetMethod;
@@ -399,7 +399,7 @@ internal static class QueueSites
     /// A queue held in a local whose every write runs at most once (no loop, lambda or local function around it) and which
     /// never leaves the function: the number of items it can ever hold is the number of write sites.
     /// </summary>
-    public static bool HasBoundedProducer(UnboundedQueue queue, QueueTypes types)
+    public static bool HasBoundedProducer(UnboundedQueue queue, KnownSymbols types)
     {
         if (StorageOf(queue.Creation) is not ILocalSymbol local)
         {

@@ -27,7 +27,7 @@ public sealed class UnboundedQueueAnalyzer : DiagnosticAnalyzer
         context.EnableConcurrentExecution();
         context.RegisterCompilationStartAction(start =>
         {
-            var types = QueueTypes.From(start.Compilation);
+            var types = KnownSymbols.GetOrCreate(start.Compilation);
             if (types.Channel is not null)
             {
                 start.RegisterOperationAction(c => AnalyzeInvocation(c, types), OperationKind.Invocation);
@@ -40,7 +40,7 @@ public sealed class UnboundedQueueAnalyzer : DiagnosticAnalyzer
         });
     }
 
-    private static void AnalyzeInvocation(OperationAnalysisContext context, QueueTypes types)
+    private static void AnalyzeInvocation(OperationAnalysisContext context, KnownSymbols types)
     {
         if (QueueSites.TryGetUnboundedChannel((IInvocationOperation)context.Operation, types, out var queue))
         {
@@ -48,7 +48,7 @@ public sealed class UnboundedQueueAnalyzer : DiagnosticAnalyzer
         }
     }
 
-    private static void AnalyzeCreation(OperationAnalysisContext context, QueueTypes types)
+    private static void AnalyzeCreation(OperationAnalysisContext context, KnownSymbols types)
     {
         if (QueueSites.TryGetUnboundedCreation((IObjectCreationOperation)context.Operation, types, out var queue))
         {
@@ -56,7 +56,7 @@ public sealed class UnboundedQueueAnalyzer : DiagnosticAnalyzer
         }
     }
 
-    private static void Report(OperationAnalysisContext context, UnboundedQueue queue, QueueTypes types)
+    private static void Report(OperationAnalysisContext context, UnboundedQueue queue, KnownSymbols types)
     {
         var tree = queue.Creation.Syntax.SyntaxTree;
         if (QueueSites.HasBoundedProducer(queue, types)

@@ -32,7 +32,7 @@ public sealed class UnlimitedParallelismAnalyzer : DiagnosticAnalyzer
         context.EnableConcurrentExecution();
         context.RegisterCompilationStartAction(start =>
         {
-            var types = QueueTypes.From(start.Compilation);
+            var types = KnownSymbols.GetOrCreate(start.Compilation);
             if (types.ParallelOptions is not null || types.ExecutionDataflowBlockOptions is not null)
             {
                 start.RegisterOperationAction(c => AnalyzeAssignment(c, types), OperationKind.SimpleAssignment);
@@ -45,7 +45,7 @@ public sealed class UnlimitedParallelismAnalyzer : DiagnosticAnalyzer
         });
     }
 
-    private static void AnalyzeAssignment(OperationAnalysisContext context, QueueTypes types)
+    private static void AnalyzeAssignment(OperationAnalysisContext context, KnownSymbols types)
     {
         var assignment = (ISimpleAssignmentOperation)context.Operation;
         if (assignment.Target is not IPropertyReferenceOperation { Property: { Name: "MaxDegreeOfParallelism" } property } target
@@ -82,7 +82,7 @@ public sealed class UnlimitedParallelismAnalyzer : DiagnosticAnalyzer
     /// The <c>Parallel.For</c>, <c>ForEach</c> or <c>Invoke</c> call the options reach: created in place as its argument, or
     /// held in a local of the same function that is passed to it.
     /// </summary>
-    private static IInvocationOperation? SynchronousParallelCall(IPropertyReferenceOperation target, QueueTypes types)
+    private static IInvocationOperation? SynchronousParallelCall(IPropertyReferenceOperation target, KnownSymbols types)
     {
         var instance = target.Instance;
         IOperation? options = null;
@@ -134,7 +134,7 @@ public sealed class UnlimitedParallelismAnalyzer : DiagnosticAnalyzer
         return null;
     }
 
-    private static IInvocationOperation? AsParallelArgument(IOperation value, QueueTypes types)
+    private static IInvocationOperation? AsParallelArgument(IOperation value, KnownSymbols types)
     {
         var parent = value.ParentSkippingConversions();
         if (parent is IArgumentOperation { Parent: IInvocationOperation call }
@@ -148,7 +148,7 @@ public sealed class UnlimitedParallelismAnalyzer : DiagnosticAnalyzer
         return null;
     }
 
-    private static void AnalyzeInvocation(OperationAnalysisContext context, QueueTypes types)
+    private static void AnalyzeInvocation(OperationAnalysisContext context, KnownSymbols types)
     {
         var invocation = (IInvocationOperation)context.Operation;
         var method = invocation.TargetMethod;

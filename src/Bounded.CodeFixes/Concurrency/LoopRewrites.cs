@@ -1,3 +1,4 @@
+using Bounded.Analyzers;
 using System.Collections.Generic;
 using System.Linq;
 using Microsoft.CodeAnalysis;
@@ -20,7 +21,7 @@ internal static class LoopRewrites
     {
         var model = context.Model;
         if (shape.Discarded
-            || model.Compilation.GetTypeByMetadataName("System.Threading.Tasks.Parallel") is not { } parallel
+            || KnownSymbols.GetOrCreate(model.Compilation).Parallel is not { } parallel
             || parallel.GetMembers("ForEachAsync").IsEmpty
             || !IsPlainSequence(model, shape)
             || !CodeText.CanReindent(work))
@@ -72,8 +73,7 @@ internal static class LoopRewrites
     {
         var model = context.Model;
         if (!shape.Discarded
-            || model.Compilation.GetTypeByMetadataName("System.Threading.Channels.Channel") is null
-            || model.Compilation.GetTypeByMetadataName("System.Collections.Generic.IAsyncEnumerable`1") is null
+            || KnownSymbols.GetOrCreate(model.Compilation) is not { Channel: not null, AsyncEnumerable: not null }
             || !CodeText.CanReindent(work))
         {
             return null;
@@ -154,7 +154,8 @@ internal static class LoopRewrites
     /// <summary>The loop source is an <c>IEnumerable&lt;T&gt;</c> (or <c>IAsyncEnumerable&lt;T&gt;</c> for await foreach) that Parallel.ForEachAsync takes.</summary>
     private static bool IsPlainSequence(SemanticModel model, PerItemLoop shape)
     {
-        var wanted = model.Compilation.GetTypeByMetadataName(shape.IsAsyncForEach ? "System.Collections.Generic.IAsyncEnumerable`1" : "System.Collections.Generic.IEnumerable`1");
+        var types = KnownSymbols.GetOrCreate(model.Compilation);
+        var wanted = shape.IsAsyncForEach ? types.AsyncEnumerable : types.GenericEnumerable;
         if (wanted is null || model.GetTypeInfo(shape.Loop.Expression).Type is not { } type)
         {
             return false;

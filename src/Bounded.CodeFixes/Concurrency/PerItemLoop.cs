@@ -1,3 +1,4 @@
+using Bounded.Analyzers;
 using System.Collections.Generic;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
@@ -151,11 +152,7 @@ internal sealed class PerItemLoop
     /// </summary>
     public static List<StatementSyntax>? WorkStatements(IMethodSymbol lambda, AnonymousFunctionExpressionSyntax syntax, SemanticModel model)
     {
-        var compilation = model.Compilation;
-        var task = compilation.GetTypeByMetadataName("System.Threading.Tasks.Task");
-        var genericTask = compilation.GetTypeByMetadataName("System.Threading.Tasks.Task`1");
-        var returnType = lambda.ReturnType.OriginalDefinition;
-        var returnsTask = SymbolEqualityComparer.Default.Equals(returnType, task) || SymbolEqualityComparer.Default.Equals(returnType, genericTask);
+        var returnsTask = KnownSymbols.GetOrCreate(model.Compilation).IsTaskType(lambda.ReturnType);
         if (syntax is AnonymousMethodExpressionSyntax || lambda.Parameters.Length > 0)
         {
             return null;

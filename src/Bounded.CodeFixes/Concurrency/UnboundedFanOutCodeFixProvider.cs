@@ -25,14 +25,14 @@ public sealed class UnboundedFanOutCodeFixProvider : BoundedCodeFixProvider
     private protected override void Plan(Diagnostic diagnostic, FixContext context, List<PlannedFix> fixes)
     {
         var node = context.Root.FindNode(diagnostic.Location.SourceSpan, getInnermostNodeForTie: true);
-        if (context.Model.Compilation.GetTypeByMetadataName("System.Threading.SemaphoreSlim") is null
+        if (KnownSymbols.GetOrCreate(context.Model.Compilation).SemaphoreSlim is null
             || node.FirstAncestorOrSelf<InvocationExpressionSyntax>() is not { } invocationSyntax
             || context.Model.GetOperation(invocationSyntax, context.CancellationToken) is not IInvocationOperation invocation)
         {
             return;
         }
 
-        diagnostic.Properties.TryGetValue(UnboundedFanOutAnalyzer.ShapeProperty, out var shape);
+        diagnostic.Properties.TryGetValue(DiagnosticProperties.Shape, out var shape);
         if (shape == UnboundedFanOutAnalyzer.SelectShape)
         {
             PlanForSelect(context, invocation, fixes);
@@ -40,7 +40,7 @@ public sealed class UnboundedFanOutCodeFixProvider : BoundedCodeFixProvider
         else if (shape == UnboundedFanOutAnalyzer.LoopShape)
         {
             PlanForLoop(context, invocation, fixes);
-            var types = WellKnownTypes.From(context.Model.Compilation);
+            var types = KnownSymbols.GetOrCreate(context.Model.Compilation);
             if (Repetition.Find(invocation, types).Loop is { } loop
                 && PerItemLoop.Match(context.Model, invocation.Syntax, loop.Syntax) is { } perItem
                 && invocation.Syntax is ExpressionSyntax call
@@ -148,7 +148,7 @@ public sealed class UnboundedFanOutCodeFixProvider : BoundedCodeFixProvider
     /// </summary>
     private static void PlanForLoop(FixContext context, IInvocationOperation call, List<PlannedFix> fixes)
     {
-        var types = WellKnownTypes.From(context.Model.Compilation);
+        var types = KnownSymbols.GetOrCreate(context.Model.Compilation);
         if (Repetition.Find(call, types).Loop is not { Syntax: StatementSyntax { Parent: BlockSyntax } loopStatement }
             || !FixSyntax.CanAwaitAt(loopStatement)
             || FixSyntax.StatementInBlock(call.Syntax, loopStatement) is not { } gate

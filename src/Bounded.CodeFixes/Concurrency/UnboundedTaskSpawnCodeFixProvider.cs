@@ -23,7 +23,7 @@ public sealed class UnboundedTaskSpawnCodeFixProvider : BoundedCodeFixProvider
 
     private protected override void Plan(Diagnostic diagnostic, FixContext context, List<PlannedFix> fixes)
     {
-        var types = WellKnownTypes.From(context.Model.Compilation);
+        var types = KnownSymbols.GetOrCreate(context.Model.Compilation);
         if (types.SemaphoreSlim is null || !TryResolveSpawn(diagnostic, context, types, out var spawn, out var kind, out var work)
             || work.AsLambda() is not { } lambda
             || lambda.Syntax is not AnonymousFunctionExpressionSyntax lambdaSyntax)
@@ -33,27 +33,19 @@ public sealed class UnboundedTaskSpawnCodeFixProvider : BoundedCodeFixProvider
 
         var repetition = Repetition.Find(spawn, types);
         var key = diagnostic.Id == RuleIds.ThreadPerItem ? ThreadSemaphoreKey : SemaphoreKey;
-        if (repetition.Loop is { } loop)
+        diagnostic.Properties.TryGetValue(DiagnosticProperties.Repetition, out var repeatedBy);
+        if (repeatedBy == DiagnosticProperties.LoopRepetition && repetition.Loop is { } loop)
         {
             PlanForLoop(context, spawn, kind, lambda, lambdaSyntax, loop, key, fixes);
-            if (diagnostic.Id == RuleIds.UnboundedTaskSpawn && kind == SpawnKind.TaskRun)
+            if (diagnostic.Id == RuleIds.UnboundedTaskSpawn && kind == WorkStartKind.TaskRun)
             {
                 PlanLoopRewrites(context, spawn, lambda, lambdaSyntax, loop, fixes);
             }
         }
-        else if (repetition.PerElementCall is { } call && kind == SpawnKind.TaskRun)
+        else if (repeatedBy == DiagnosticProperties.ElementRepetition && repetition.PerElementCall is { } call && kind == WorkStartKind.TaskRun)
         {
             PlanForElements(context, lambda, lambdaSyntax, call, key, fixes);
         }
-    }
-
-    private enum SpawnKind
-    {
-        TaskRun,
-        OtherTask,
-        StartNew,
-        WorkItem,
-        Thread,
     }
 
     /// <summary>Parallel.ForEachAsync for collected-and-awaited work, a bounded channel for fire-and-forget work.</summary>
@@ -91,53 +83,37 @@ public sealed class UnboundedTaskSpawnCodeFixProvider : BoundedCodeFixProvider
             && token.Identifier.ValueText == FixSyntax.TokenInScope(context.Model, invocation.Syntax, context.CancellationToken);
     }
 
-    /// <summary>The operation that starts the work, what kind it is, and the work delegate.</summary>
-    private static bool TryResolveSpawn(Diagnostic diagnostic, FixContext context, WellKnownTypes types, out IOperation spawn, out SpawnKind kind, out IOperation? work)
+    /// <summary>The operation that starts the work, and its kind and work delegate as the analyzer recognised them.</summary>
+    private static bool TryResolveSpawn(Diagnostic diagnostic, FixContext context, KnownSymbols types, out IOperation spawn, out WorkStartKind kind, out IOperation? work)
     {
         spawn = null!;
         kind = default;
         work = null;
         var node = context.Root.FindNode(diagnostic.Location.SourceSpan, getInnermostNodeForTie: true);
-        if (node.FirstAncestorOrSelf<SyntaxNode>(n => n is InvocationExpressionSyntax or ObjectCreationExpressionSyntax) is not { } syntax
+        if (!diagnostic.Properties.TryGetValue(DiagnosticProperties.WorkStart, out var reported)
+            || node.FirstAncestorOrSelf<SyntaxNode>(n => n is InvocationExpressionSyntax or ObjectCreationExpressionSyntax) is not { } syntax
             || context.Model.GetOperation(syntax, context.CancellationToken) is not { } operation)
         {
             return false;
         }
 
-        spawn = operation;
-        switch (operation)
+        var start = WorkStarts.Recognize(operation, types);
+        if (start.Kind.ToString() != reported)
         {
-            case IObjectCreationOperation creation when SymbolEqualityComparer.Default.Equals(creation.Type, types.Thread):
-                kind = SpawnKind.Thread;
-                work = creation.Arguments.Length > 0 ? creation.Arguments[0].Value : null;
-                return true;
-            case IInvocationOperation invocation when UnboundedTaskSpawnAnalyzer.IsLongRunning(invocation, types):
-                kind = SpawnKind.StartNew;
-                work = invocation.Arguments.Length > 0 ? invocation.Arguments[0].Value : null;
-                return true;
-            case IInvocationOperation invocation when invocation.Instance?.WithoutConversions() is IObjectCreationOperation task && UnboundedTaskSpawnAnalyzer.IsLongRunning(task, types):
-                kind = SpawnKind.OtherTask;
-                work = task.Arguments.Length > 0 ? task.Arguments[0].Value : null;
-                return true;
-            case IInvocationOperation invocation when UnboundedTaskSpawnAnalyzer.TrySpawnKind(invocation, types, out var name, out work):
-                kind = name switch
-                {
-                    "Task.Run" => SpawnKind.TaskRun,
-                    "Task.Factory.StartNew" => SpawnKind.StartNew,
-                    "Task.Start" => SpawnKind.OtherTask,
-                    _ => SpawnKind.WorkItem,
-                };
-                return true;
-            default:
-                return false;
+            return false; // the code changed since the diagnostic was computed
         }
+
+        spawn = operation;
+        kind = start.Kind;
+        work = start.Work;
+        return true;
     }
 
     /// <summary>
     /// In an async function the loop waits for a slot before it spawns, so at most N tasks exist; the task releases
     /// the slot in <c>finally</c>. In a sync function a Task.Run lambda becomes async and waits inside the task.
     /// </summary>
-    private static void PlanForLoop(FixContext context, IOperation spawn, SpawnKind kind, IAnonymousFunctionOperation lambda, AnonymousFunctionExpressionSyntax lambdaSyntax, ILoopOperation loop, string key, List<PlannedFix> fixes)
+    private static void PlanForLoop(FixContext context, IOperation spawn, WorkStartKind kind, IAnonymousFunctionOperation lambda, AnonymousFunctionExpressionSyntax lambdaSyntax, ILoopOperation loop, string key, List<PlannedFix> fixes)
     {
         if (loop.Syntax is not StatementSyntax loopStatement || loopStatement.Parent is not BlockSyntax)
         {
@@ -145,13 +121,13 @@ public sealed class UnboundedTaskSpawnCodeFixProvider : BoundedCodeFixProvider
         }
 
         var gateBefore = FixSyntax.CanAwaitAt(loopStatement) ? FixSyntax.StatementInBlock(spawn.Syntax, loopStatement) : null;
-        var gateInside = gateBefore is null && kind == SpawnKind.TaskRun;
+        var gateInside = gateBefore is null && kind == WorkStartKind.TaskRun;
         if (gateBefore is null && !gateInside)
         {
             return;
         }
 
-        var rewrite = WorkRewrite.Analyze(context.Model, lambda, lambdaSyntax, gateInside, allowTaskUnwrap: kind == SpawnKind.TaskRun);
+        var rewrite = WorkRewrite.Analyze(context.Model, lambda, lambdaSyntax, gateInside, allowTaskUnwrap: kind == WorkStartKind.TaskRun);
         if (rewrite is null)
         {
             return;

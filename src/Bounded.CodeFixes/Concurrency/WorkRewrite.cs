@@ -1,3 +1,4 @@
+using Bounded.Analyzers;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
@@ -34,12 +35,9 @@ internal sealed class WorkRewrite
             return null;
         }
 
-        var compilation = model.Compilation;
-        var task = compilation.GetTypeByMetadataName("System.Threading.Tasks.Task");
-        var genericTask = compilation.GetTypeByMetadataName("System.Threading.Tasks.Task`1");
-        var returnType = symbol.ReturnType.OriginalDefinition;
-        var returnsTask = SymbolEqualityComparer.Default.Equals(returnType, task);
-        var returnsGenericTask = SymbolEqualityComparer.Default.Equals(returnType, genericTask);
+        var types = KnownSymbols.GetOrCreate(model.Compilation);
+        var returnsTask = symbol.ReturnType.IsType(types.Task);
+        var returnsGenericTask = symbol.ReturnType.IsType(types.GenericTask);
         var isAsync = symbol.IsAsync;
 
         if (isAsync)

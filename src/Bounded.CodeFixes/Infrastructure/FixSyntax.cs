@@ -129,11 +129,11 @@ internal static class FixSyntax
 
     /// <summary>
     /// The one token in scope at <paramref name="node"/>, found the way every Bounded fix finds tokens
-    /// (<see cref="Bounded.Analyzers.Lifetime.TokenDiscovery"/>); null when there is none or more than one to choose from.
+    /// (<see cref="Bounded.Analyzers.TokenDiscovery"/>); null when there is none or more than one to choose from.
     /// </summary>
     public static string? TokenInScope(SemanticModel model, SyntaxNode node, CancellationToken cancellationToken)
     {
-        var candidates = Bounded.Analyzers.Lifetime.TokenDiscovery.Find(model, node, cancellationToken);
+        var candidates = Bounded.Analyzers.TokenDiscovery.Find(model, node, cancellationToken);
         return candidates.Length == 1 ? candidates[0].Expression : null;
     }
 }

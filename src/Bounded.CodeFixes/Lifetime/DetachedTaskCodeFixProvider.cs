@@ -36,7 +36,7 @@ public sealed class DetachedTaskCodeFixProvider : BoundedCodeFixProvider
             return;
         }
 
-        var types = LifetimeTypes.From(context.Model.Compilation);
+        var types = KnownSymbols.GetOrCreate(context.Model.Compilation);
         var kind = DetachedTasks.Classify(statement.Operation, types, out var call);
         if (kind == DetachedKind.None || call is null)
         {
@@ -89,7 +89,7 @@ public sealed class DetachedTaskCodeFixProvider : BoundedCodeFixProvider
     }
 
     /// <summary>The start call's own token slot, plus (for a lambda) the calls inside it that take one.</summary>
-    private static void CollectSlots(DetachedKind kind, IInvocationOperation call, LifetimeTypes types, List<TokenSlot> slots)
+    private static void CollectSlots(DetachedKind kind, IInvocationOperation call, KnownSymbols types, List<TokenSlot> slots)
     {
         if (kind == DetachedKind.Call)
         {

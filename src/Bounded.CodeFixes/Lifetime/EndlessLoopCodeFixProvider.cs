@@ -41,7 +41,7 @@ public sealed class EndlessLoopCodeFixProvider : BoundedCodeFixProvider
             return;
         }
 
-        var types = LifetimeTypes.From(context.Model.Compilation);
+        var types = KnownSymbols.GetOrCreate(context.Model.Compilation);
         var slots = new List<TokenSlot>();
         TokenForwarding.CollectCalls(loop.Body, types, awaitedOnly: true, slots);
         slots.RemoveAll(slot => InNestedEndlessLoop(slot.Call, loopSyntax, context));

@@ -35,7 +35,7 @@ internal sealed class TokenSlot
 internal static class TokenForwarding
 {
     /// <summary>Where a call takes a token it is not given: an omitted optional parameter, a dead token argument, or an overload with a trailing token.</summary>
-    public static TokenSlot? SlotFor(IOperation call, LifetimeTypes types)
+    public static TokenSlot? SlotFor(IOperation call, KnownSymbols types)
     {
         IMethodSymbol? method;
         ImmutableArray<IArgumentOperation> arguments;
@@ -107,7 +107,7 @@ internal static class TokenForwarding
     }
 
     /// <summary>Calls in <paramref name="root"/> (not inside nested functions) that can take a token; with <paramref name="awaitedOnly"/>, only awaited ones.</summary>
-    public static void CollectCalls(IOperation root, LifetimeTypes types, bool awaitedOnly, List<TokenSlot> slots)
+    public static void CollectCalls(IOperation root, KnownSymbols types, bool awaitedOnly, List<TokenSlot> slots)
     {
         foreach (var operation in EndlessLoops.OwnDescendants(root))
         {

@@ -32,7 +32,7 @@ public sealed class UndisposedTokenSourceCodeFixProvider : BoundedCodeFixProvide
             return;
         }
 
-        var types = LifetimeTypes.From(context.Model.Compilation);
+        var types = KnownSymbols.GetOrCreate(context.Model.Compilation);
         var use = TokenSources.Inspect(creation, types);
         if (use is null || use.UnderUsing || use.Escapes || use.Reassigned || use.TokenMayOutlive
             || creationSyntax.Parent is not EqualsValueClauseSyntax { Parent: VariableDeclaratorSyntax { Parent: VariableDeclarationSyntax { Variables.Count: 1 } declaration } }

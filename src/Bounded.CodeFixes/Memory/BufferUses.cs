@@ -62,15 +62,6 @@ internal readonly struct BufferUse
 /// </summary>
 internal sealed class BufferUses
 {
-    private static readonly ImmutableHashSet<string> PrefixFills = ImmutableHashSet.Create(
-        "Read", "ReadAsync", "ReadAtLeast", "ReadAtLeastAsync", "Receive", "ReceiveAsync", "ReceiveFrom", "ReceiveFromAsync",
-        "GetBytes", "GetChars", "ReadBlock", "ReadBlockAsync"
-    );
-
-    private static readonly ImmutableHashSet<string> WholeFills = ImmutableHashSet.Create(
-        "ReadExactly", "ReadExactlyAsync", "Fill", "NextBytes", "GetNonZeroBytes"
-    );
-
     private BufferUses()
     {
     }
@@ -80,7 +71,7 @@ internal sealed class BufferUses
     public bool CanStackalloc { get; private set; } = true;
     public bool NeedsClear { get; private set; }
 
-    public static BufferUses Analyze(ILocalSymbol local, IOperation root, LocalDeclarationStatementSyntax declaration, MemoryTypes types, bool zeroed)
+    public static BufferUses Analyze(ILocalSymbol local, IOperation root, LocalDeclarationStatementSyntax declaration, KnownSymbols types, bool zeroed)
     {
         var result = new BufferUses();
         var fills = new List<IInvocationOperation>();
@@ -113,7 +104,7 @@ internal sealed class BufferUses
         return result;
     }
 
-    private void Classify(ILocalReferenceOperation reference, MemoryTypes types, List<IInvocationOperation> fills, List<(IOperation, IOperation?)> reads)
+    private void Classify(ILocalReferenceOperation reference, KnownSymbols types, List<IInvocationOperation> fills, List<(IOperation, IOperation?)> reads)
     {
         IOperation value = reference;
         var parent = reference.Parent;
@@ -262,7 +253,7 @@ internal sealed class BufferUses
             return;
         }
 
-        if (parent is IArgumentOperation { Parent: IInvocationOperation whole } && fromZero && count is null && WholeFills.Contains(whole.TargetMethod.Name))
+        if (parent is IArgumentOperation { Parent: IInvocationOperation whole } && fromZero && count is null && NamePolicy.WholeFillMethods.Contains(whole.TargetMethod.Name))
         {
             return;
         }
@@ -296,7 +287,7 @@ internal sealed class BufferUses
             return;
         }
 
-        if (WholeFills.Contains(method.Name) && (offset is null || offset.Type?.SpecialType != SpecialType.System_Int32))
+        if (NamePolicy.WholeFillMethods.Contains(method.Name) && (offset is null || offset.Type?.SpecialType != SpecialType.System_Int32))
         {
             return;
         }
@@ -310,8 +301,8 @@ internal sealed class BufferUses
     }
 
     private static bool IsPrefixFill(IMethodSymbol method) =>
-        PrefixFills.Contains(method.Name) && method.ReturnType.SpecialType is SpecialType.System_Int32 or SpecialType.System_Void
-        || PrefixFills.Contains(method.Name) && method.ReturnType is INamedTypeSymbol { IsGenericType: true, TypeArguments.Length: 1 } generic && generic.TypeArguments[0].SpecialType == SpecialType.System_Int32;
+        NamePolicy.PrefixFillMethods.Contains(method.Name) && method.ReturnType.SpecialType is SpecialType.System_Int32 or SpecialType.System_Void
+        || NamePolicy.PrefixFillMethods.Contains(method.Name) && method.ReturnType is INamedTypeSymbol { IsGenericType: true, TypeArguments.Length: 1 } generic && generic.TypeArguments[0].SpecialType == SpecialType.System_Int32;
 
     /// <summary>Locals that hold the count returned by a fill of this buffer, and are written nowhere else.</summary>
     private static HashSet<ILocalSymbol> CountLocals(List<IInvocationOperation> fills, IOperation root)
@@ -415,7 +406,7 @@ internal sealed class BufferUses
         {
             if (operation is IInvocationOperation call
                 && next.Span.Contains(call.Syntax.Span)
-                && WholeFills.Contains(call.TargetMethod.Name))
+                && NamePolicy.WholeFillMethods.Contains(call.TargetMethod.Name))
             {
                 var arguments = call.Arguments;
                 foreach (var argument in arguments)

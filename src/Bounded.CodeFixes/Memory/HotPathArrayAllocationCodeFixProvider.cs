@@ -56,10 +56,10 @@ public sealed class HotPathArrayAllocationCodeFixProvider : BoundedCodeFixProvid
             return;
         }
 
-        var types = MemoryTypes.From(context.Model.Compilation);
+        var types = KnownSymbols.GetOrCreate(context.Model.Compilation);
         var root = BufferFlow.Root(allocation);
         var uses = BufferUses.Analyze(local, root, declaration.Statement, types, zeroed);
-        diagnostic.Properties.TryGetValue(HotPathArrayAllocationAnalyzer.ContextProperty, out var where);
+        diagnostic.Properties.TryGetValue(DiagnosticProperties.Context, out var where);
         var options = context.Document.Project.AnalyzerOptions.AnalyzerConfigOptionsProvider;
         var tree = allocationSyntax.SyntaxTree;
         long? bytes = size.ConstantValue is { HasValue: true, Value: int count } ? (long)count * HotPathArrayAllocationAnalyzer.ElementSize(elementType) : null;
@@ -68,7 +68,7 @@ public sealed class HotPathArrayAllocationCodeFixProvider : BoundedCodeFixProvid
         // A Large Object Heap buffer hoisted out of the loop would still be allocated on every call: pool it instead.
         if (where == HotPathArrayAllocationAnalyzer.LoopContext
             && bytes is not >= MemoryOptions.LargeObjectThreshold
-            && Repetition.Find(allocation, types.Shared).Loop is { } loop
+            && Repetition.Find(allocation, types).Loop is { } loop
             && loop.Syntax is StatementSyntax loopStatement && loopStatement.Parent is BlockSyntax
             && IsLoopInvariant(size, loop))
         {

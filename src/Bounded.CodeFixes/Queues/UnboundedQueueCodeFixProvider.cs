@@ -36,7 +36,7 @@ public sealed class UnboundedQueueCodeFixProvider : BoundedCodeFixProvider
             return;
         }
 
-        var types = QueueTypes.From(context.Model.Compilation);
+        var types = KnownSymbols.GetOrCreate(context.Model.Compilation);
         var operation = context.Model.GetOperation(creationSyntax, context.CancellationToken);
         UnboundedQueue queue;
         if (!(operation is IInvocationOperation invocation && QueueSites.TryGetUnboundedChannel(invocation, types, out queue))
@@ -79,7 +79,7 @@ public sealed class UnboundedQueueCodeFixProvider : BoundedCodeFixProvider
     /// declaration) and plans a waiting write for each write that ignores a failure. False when a use escapes or a write
     /// cannot wait.
     /// </summary>
-    private static bool TryPlanWrites(FixContext context, UnboundedQueue queue, ISymbol storage, QueueTypes types, out List<System.Action<SyntaxEditor>> writes)
+    private static bool TryPlanWrites(FixContext context, UnboundedQueue queue, ISymbol storage, KnownSymbols types, out List<System.Action<SyntaxEditor>> writes)
     {
         writes = new List<System.Action<SyntaxEditor>>();
         if (Scope(storage, context.Root.SyntaxTree) is not { } scope)
@@ -394,7 +394,7 @@ public sealed class UnboundedQueueCodeFixProvider : BoundedCodeFixProvider
 
     // ---- the creation ----
 
-    private static System.Func<SyntaxNode, SyntaxNode>? BoundedCreation(UnboundedQueue queue, SyntaxNode creation, string capacityName, QueueTypes types)
+    private static System.Func<SyntaxNode, SyntaxNode>? BoundedCreation(UnboundedQueue queue, SyntaxNode creation, string capacityName, KnownSymbols types)
     {
         var capacity = IdentifierName(capacityName);
         switch (queue.Kind)
@@ -471,7 +471,7 @@ public sealed class UnboundedQueueCodeFixProvider : BoundedCodeFixProvider
     }
 
     /// <summary>Adds <c>BoundedCapacity = capacity</c> to the block's options, creating the options argument when there is none.</summary>
-    private static System.Func<SyntaxNode, SyntaxNode>? BoundedBlock(UnboundedQueue queue, SyntaxNode creation, IdentifierNameSyntax capacity, QueueTypes types)
+    private static System.Func<SyntaxNode, SyntaxNode>? BoundedBlock(UnboundedQueue queue, SyntaxNode creation, IdentifierNameSyntax capacity, KnownSymbols types)
     {
         if (creation is not BaseObjectCreationExpressionSyntax blockSyntax || blockSyntax.ArgumentList is null || HasNamedArgument(blockSyntax.ArgumentList))
         {
@@ -537,7 +537,7 @@ public sealed class UnboundedQueueCodeFixProvider : BoundedCodeFixProvider
     }
 
     /// <summary>The options type of the constructor that takes the same arguments plus options.</summary>
-    private static string? OptionsTypeToAdd(IObjectCreationOperation creation, QueueTypes types)
+    private static string? OptionsTypeToAdd(IObjectCreationOperation creation, KnownSymbols types)
     {
         var constructor = creation.Constructor;
         if (constructor is null || creation.Type is not INamedTypeSymbol type)

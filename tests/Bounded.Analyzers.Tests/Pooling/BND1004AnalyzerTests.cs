@@ -1,6 +1,8 @@
 using System.Threading.Tasks;
 using Bounded.Analyzers;
-using Bounded.Analyzers.Pooling;
+using Bounded.Analyzers.AcquireRelease;
+using Bounded.Analyzers.Concurrency;
+using Bounded.Analyzers.Memory;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Testing;
 using Xunit;

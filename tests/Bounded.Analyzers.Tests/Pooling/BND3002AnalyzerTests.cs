@@ -1,5 +1,7 @@
 using System.Threading.Tasks;
-using Bounded.Analyzers.Pooling;
+using Bounded.Analyzers.AcquireRelease;
+using Bounded.Analyzers.Concurrency;
+using Bounded.Analyzers.Memory;
 using Xunit;
 
 namespace Bounded.Analyzers.Tests.Pooling;

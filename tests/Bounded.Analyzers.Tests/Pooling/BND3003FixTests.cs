@@ -1,6 +1,9 @@
 using System.Threading.Tasks;
-using Bounded.Analyzers.Pooling;
-using Bounded.CodeFixes.Pooling;
+using Bounded.Analyzers.AcquireRelease;
+using Bounded.Analyzers.Concurrency;
+using Bounded.Analyzers.Memory;
+using Bounded.CodeFixes.Concurrency;
+using Bounded.CodeFixes.Memory;
 using Xunit;
 
 namespace Bounded.Analyzers.Tests.Pooling;

@@ -51,7 +51,7 @@ public class StaticStateTests
                 {
                     offenders.Add($"{type.FullName}.{field.Name} is not readonly");
                 }
-                else if (!IsImmutable(field.FieldType))
+                else if (!IsImmutable(field.FieldType) && !IsPerCompilationCache(field.FieldType))
                 {
                     offenders.Add($"{type.FullName}.{field.Name} has the mutable type {field.FieldType}");
                 }
@@ -71,7 +71,20 @@ public class StaticStateTests
         Assert.True(IsImmutable(typeof(System.Collections.Immutable.ImmutableArray<string>)));
         Assert.True(IsImmutable(typeof(System.Collections.Immutable.ImmutableDictionary<string, DiagnosticDescriptor>)));
         Assert.False(IsImmutable(typeof(System.Collections.Immutable.ImmutableArray<List<int>>)));
+        Assert.True(IsPerCompilationCache(typeof(ConditionalWeakTable<Compilation, KnownSymbols>)));
+        Assert.False(IsPerCompilationCache(typeof(ConditionalWeakTable<Compilation, List<int>>)));
+        Assert.False(IsPerCompilationCache(typeof(ConditionalWeakTable<object, KnownSymbols>)));
     }
+
+    /// <summary>
+    /// A <c>ConditionalWeakTable&lt;Compilation, T&gt;</c> whose values have only readonly fields: state derived from
+    /// an immutable compilation, computed once, thread-safe, and collected with the compilation (KnownSymbols).
+    /// </summary>
+    internal static bool IsPerCompilationCache(Type type) =>
+        type.IsGenericType
+        && type.GetGenericTypeDefinition() == typeof(ConditionalWeakTable<,>)
+        && type.GetGenericArguments()[0] == typeof(Compilation)
+        && type.GetGenericArguments()[1].GetFields(BindingFlags.Instance | BindingFlags.Public | BindingFlags.NonPublic).All(f => f.IsInitOnly);
 
     internal static bool IsImmutable(Type type)
     {

@@ -2,12 +2,14 @@ using System.Collections.Generic;
 using System.Collections.Immutable;
 using System.Composition;
 using Bounded.Analyzers;
-using Bounded.Analyzers.Pooling;
+using Bounded.Analyzers.AcquireRelease;
+using Bounded.Analyzers.Concurrency;
+using Bounded.Analyzers.Memory;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CodeFixes;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
 
-namespace Bounded.CodeFixes.Pooling;
+namespace Bounded.CodeFixes.Memory;
 
 /// <summary>BND3003: return the rented array in a finally block.</summary>
 [ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(ArrayPoolReturnCodeFixProvider)), Shared]
@@ -28,7 +30,7 @@ public sealed class ArrayPoolReturnCodeFixProvider : BoundedCodeFixProvider
 
         StatementSyntax? release = null;
         StatementSyntax? newRelease = null;
-        if (diagnostic.Properties.TryGetValue(ArrayPoolMisuseAnalyzer.KindProperty, out var kind) && kind == ArrayPoolMisuseAnalyzer.NeverReturned)
+        if (diagnostic.Properties.TryGetValue(DiagnosticProperties.Kind, out var kind) && kind == ArrayPoolMisuseAnalyzer.NeverReturned)
         {
             newRelease = FixSyntax.Statement(rentAccess.Expression.WithoutTrivia() + ".Return(" + local + ");");
         }

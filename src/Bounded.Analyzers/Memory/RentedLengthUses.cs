@@ -1,10 +1,11 @@
+using Bounded.Analyzers.AcquireRelease;
 using System;
 using System.Collections.Immutable;
 using System.Collections.Generic;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Operations;
 
-namespace Bounded.Analyzers.Pooling;
+namespace Bounded.Analyzers.Memory;
 
 /// <summary>BND3002: places where a rented array's full length stands for the length of the data in it.</summary>
 internal static class RentedLengthUses
@@ -34,7 +35,7 @@ internal static class RentedLengthUses
         "SignData", "VerifyData", "ToArray", "ToList", "SequenceEqual", "ToString"
     );
 
-    public static void Find(Resource resource, PoolingTypes types, List<Finding> findings)
+    public static void Find(Resource resource, KnownSymbols types, List<Finding> findings)
     {
         var local = (ILocalSymbol)resource.Symbol;
         foreach (var use in resource.Uses)
@@ -59,25 +60,7 @@ internal static class RentedLengthUses
         }
     }
 
-    /// <summary>Calls that fill the array (their count says how much room there is, which is the whole array).</summary>
-    private static bool FillsOrCopies(string name) =>
-        name.StartsWith("Read", StringComparison.Ordinal)
-        || name.StartsWith("TryRead", StringComparison.Ordinal)
-        || name.StartsWith("Receive", StringComparison.Ordinal)
-        || name is "Fill" or "Clear" or "GetBytes" or "GetChars" or "GetNonZeroBytes" or "Copy" or "BlockCopy" or "ConstrainedCopy" or "Resize";
-
-    private static bool IsCountParameter(IParameterSymbol? parameter)
-    {
-        if (parameter is null)
-        {
-            return false;
-        }
-
-        var name = parameter.Name;
-        return name.IndexOf("count", StringComparison.OrdinalIgnoreCase) >= 0
-            || name.IndexOf("length", StringComparison.OrdinalIgnoreCase) >= 0
-            || name == "size";
-    }
+    private static bool IsCountParameter(IParameterSymbol? parameter) => parameter is not null && NamePolicy.NamesDataLength(parameter.Name);
 
     private static bool IsDataLength(IPropertyReferenceOperation length, ILocalSymbol array)
     {
@@ -88,7 +71,7 @@ internal static class RentedLengthUses
                 switch (argument.Parent)
                 {
                     case IInvocationOperation call:
-                        if (FillsOrCopies(call.TargetMethod.Name))
+                        if (NamePolicy.FillsRoom(call.TargetMethod.Name))
                         {
                             return false;
                         }
@@ -117,7 +100,7 @@ internal static class RentedLengthUses
         switch (outer.Parent)
         {
             case IArgumentOperation { Parent: IInvocationOperation call } argument:
-                if (FillsOrCopies(call.TargetMethod.Name))
+                if (NamePolicy.FillsRoom(call.TargetMethod.Name))
                 {
                     return false;
                 }
@@ -147,7 +130,7 @@ internal static class RentedLengthUses
     }
 
     /// <summary>The consumer's name when the whole array is handed to something that reads all of it.</summary>
-    private static string? WholeArrayConsumer(ILocalReferenceOperation use, PoolingTypes types)
+    private static string? WholeArrayConsumer(ILocalReferenceOperation use, KnownSymbols types)
     {
         var outer = AcquireReleaseAnalysis.Outermost(use);
         if (outer.Parent is not IArgumentOperation argument)
@@ -160,12 +143,12 @@ internal static class RentedLengthUses
         {
             case IInvocationOperation call:
                 var method = call.TargetMethod;
-                if (FillsOrCopies(method.Name))
+                if (NamePolicy.FillsRoom(method.Name))
                 {
                     return null;
                 }
 
-                if (types.IsReadOnlySliceType(parameterType))
+                if (types.IsReadOnlyView(parameterType))
                 {
                     return method.Name;
                 }

@@ -1,3 +1,4 @@
+using Bounded.Analyzers.AcquireRelease;
 using System;
 using System.Collections.Generic;
 using System.Collections.Immutable;
@@ -6,13 +7,12 @@ using Microsoft.CodeAnalysis.CSharp.Syntax;
 using Microsoft.CodeAnalysis.Diagnostics;
 using Microsoft.CodeAnalysis.Operations;
 
-namespace Bounded.Analyzers.Pooling;
+namespace Bounded.Analyzers.Memory;
 
 /// <summary>BND3002, BND3003 and BND3004: arrays rented from ArrayPool and held in a local.</summary>
 [DiagnosticAnalyzer(LanguageNames.CSharp)]
 public sealed class ArrayPoolMisuseAnalyzer : DiagnosticAnalyzer
 {
-    public const string KindProperty = "Kind";
     public const string NeverReturned = "NeverReturned";
     public const string NotReturnedOnEveryPath = "NotReturnedOnEveryPath";
     public const string ReturnSkippedByException = "ReturnSkippedByException";
@@ -57,7 +57,7 @@ public sealed class ArrayPoolMisuseAnalyzer : DiagnosticAnalyzer
         context.EnableConcurrentExecution();
         context.RegisterCompilationStartAction(start =>
         {
-            var types = PoolingTypes.From(start.Compilation);
+            var types = KnownSymbols.GetOrCreate(start.Compilation);
             if (types.ArrayPool is null)
             {
                 return;
@@ -67,7 +67,7 @@ public sealed class ArrayPoolMisuseAnalyzer : DiagnosticAnalyzer
         });
     }
 
-    private static void Report(Action<Diagnostic> report, List<Resource> resources, PoolingTypes types)
+    private static void Report(Action<Diagnostic> report, List<Resource> resources, KnownSymbols types)
     {
         var findings = new List<RentedLengthUses.Finding>();
         foreach (var resource in resources)
@@ -87,7 +87,7 @@ public sealed class ArrayPoolMisuseAnalyzer : DiagnosticAnalyzer
                     LengthRule,
                     finding.Operation.Syntax.GetLocation(),
                     rentLocation,
-                    ImmutableDictionary<string, string?>.Empty.Add(KindProperty, finding.Kind),
+                    ImmutableDictionary<string, string?>.Empty.Add(DiagnosticProperties.Kind, finding.Kind),
                     finding.Detail));
             }
 
@@ -119,7 +119,7 @@ public sealed class ArrayPoolMisuseAnalyzer : DiagnosticAnalyzer
             else if (resource.ExposedBy is { } thrower)
             {
                 kind = ReturnSkippedByException;
-                reason = "is not returned to the pool if '" + ShortName(thrower) + "' throws; return it in a finally block";
+                reason = "is not returned to the pool if '" + OperationHelpers.ShortName(thrower) + "' throws; return it in a finally block";
             }
 
             if (kind is not null && resource.Acquires.Count > 0)
@@ -129,36 +129,10 @@ public sealed class ArrayPoolMisuseAnalyzer : DiagnosticAnalyzer
                     ReturnRule,
                     resource.Acquires[0].Syntax.GetLocation(),
                     additional,
-                    ImmutableDictionary<string, string?>.Empty.Add(KindProperty, kind),
+                    ImmutableDictionary<string, string?>.Empty.Add(DiagnosticProperties.Kind, kind),
                     name,
                     reason));
             }
         }
     }
-
-    /// <summary>The name of the method a call invokes (<c>ReadAsync</c> for <c>stream.ReadAsync(...)</c>), else the text.</summary>
-    internal static string ShortName(SyntaxNode node)
-    {
-        var expression = node is AwaitExpressionSyntax await ? await.Expression : node;
-        while (expression is InvocationExpressionSyntax { Expression: MemberAccessExpressionSyntax { Name.Identifier.ValueText: "ConfigureAwait", Expression: var inner } })
-        {
-            expression = inner;
-        }
-
-        switch (expression)
-        {
-            case InvocationExpressionSyntax { Expression: MemberAccessExpressionSyntax access }:
-                return access.Name.Identifier.ValueText;
-            case InvocationExpressionSyntax { Expression: SimpleNameSyntax simple }:
-                return simple.Identifier.ValueText;
-            case ObjectCreationExpressionSyntax creation:
-                return "new " + creation.Type;
-            case ThrowStatementSyntax or ThrowExpressionSyntax:
-                return "throw";
-            default:
-                var text = expression.ToString();
-                return text.Length > 40 ? text.Substring(0, 40) + "…" : text;
-        }
-    }
-
 }

@@ -8,7 +8,7 @@ using Microsoft.CodeAnalysis.Diagnostics;
 using Microsoft.CodeAnalysis.FlowAnalysis;
 using Microsoft.CodeAnalysis.Operations;
 
-namespace Bounded.Analyzers.Pooling;
+namespace Bounded.Analyzers.AcquireRelease;
 
 /// <summary>Counts the control-flow graphs an analyzer instance asked for (the cost gate is observable in tests and benchmarks).</summary>
 internal sealed class GraphBuildCounter
@@ -30,7 +30,7 @@ internal static class AcquireReleaseDriver
 {
     public static void Register(
         CompilationStartAnalysisContext start,
-        PoolingTypes types,
+        KnownSymbols types,
         ResourceKind kind,
         GraphBuildCounter counter,
         Action<Action<Diagnostic>, IOperation, List<Resource>> report)
@@ -60,13 +60,13 @@ internal static class AcquireReleaseDriver
         });
     }
 
-    private static bool IsCandidate(IMethodSymbol method, PoolingTypes types, ResourceKind kind) =>
+    private static bool IsCandidate(IMethodSymbol method, KnownSymbols types, ResourceKind kind) =>
         kind == ResourceKind.RentedArray ? types.IsRent(method) : types.IsWait(method);
 
     private static void Analyze(
         IOperation root,
         List<IInvocationOperation> candidates,
-        PoolingTypes types,
+        KnownSymbols types,
         ResourceKind kind,
         GraphBuildCounter counter,
         Action<Action<Diagnostic>, IOperation, List<Resource>> report,

@@ -110,18 +110,6 @@ internal static class OperationHelpers
         return null;
     }
 
-    /// <summary><c>await call</c> or <c>await call.ConfigureAwait(…)</c>.</summary>
-    public static bool IsAwaited(this IOperation call)
-    {
-        var parent = call.ParentSkippingConversions();
-        if (parent is IInvocationOperation { TargetMethod.Name: "ConfigureAwait" } configure && ReferenceEquals(configure.Instance?.WithoutConversions(), call))
-        {
-            parent = configure.ParentSkippingConversions();
-        }
-
-        return parent is IAwaitOperation;
-    }
-
     /// <summary>The called method's name (<c>Release</c> of <c>gate.Release()</c>, <c>Foo</c> of <c>Foo(x)</c>), else the whole call.</summary>
     public static Location CallNameLocation(SyntaxNode call) => call switch
     {
@@ -129,4 +117,29 @@ internal static class OperationHelpers
         InvocationExpressionSyntax { Expression: IdentifierNameSyntax name } => name.GetLocation(),
         _ => call.GetLocation(),
     };
+
+    /// <summary>The name of the method a call invokes (<c>ReadAsync</c> for <c>stream.ReadAsync(...)</c>), else the text.</summary>
+    public static string ShortName(SyntaxNode node)
+    {
+        var expression = node is AwaitExpressionSyntax await ? await.Expression : node;
+        while (expression is InvocationExpressionSyntax { Expression: MemberAccessExpressionSyntax { Name.Identifier.ValueText: "ConfigureAwait", Expression: var inner } })
+        {
+            expression = inner;
+        }
+
+        switch (expression)
+        {
+            case InvocationExpressionSyntax { Expression: MemberAccessExpressionSyntax access }:
+                return access.Name.Identifier.ValueText;
+            case InvocationExpressionSyntax { Expression: SimpleNameSyntax simple }:
+                return simple.Identifier.ValueText;
+            case ObjectCreationExpressionSyntax creation:
+                return "new " + creation.Type;
+            case ThrowStatementSyntax or ThrowExpressionSyntax:
+                return "throw";
+            default:
+                var text = expression.ToString();
+                return text.Length > 40 ? text.Substring(0, 40) + "…" : text;
+        }
+    }
 }

@@ -1,3 +1,4 @@
+using Bounded.Analyzers.AcquireRelease;
 using System;
 using System.Collections.Generic;
 using System.Collections.Immutable;
@@ -5,13 +6,12 @@ using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Diagnostics;
 using Microsoft.CodeAnalysis.Operations;
 
-namespace Bounded.Analyzers.Pooling;
+namespace Bounded.Analyzers.Concurrency;
 
 /// <summary>BND1004: a SemaphoreSlim slot taken and released in the same function, wrongly.</summary>
 [DiagnosticAnalyzer(LanguageNames.CSharp)]
 public sealed class SemaphoreMisuseAnalyzer : DiagnosticAnalyzer
 {
-    public const string KindProperty = "Kind";
     public const string WaitInsideTry = "WaitInsideTry";
     public const string ReleaseNotInFinally = "ReleaseNotInFinally";
     public const string NotReleasedOnEveryPath = "NotReleasedOnEveryPath";
@@ -42,7 +42,7 @@ public sealed class SemaphoreMisuseAnalyzer : DiagnosticAnalyzer
         context.EnableConcurrentExecution();
         context.RegisterCompilationStartAction(start =>
         {
-            var types = PoolingTypes.From(start.Compilation);
+            var types = KnownSymbols.GetOrCreate(start.Compilation);
             if (types.SemaphoreSlim is null)
             {
                 return;
@@ -52,11 +52,11 @@ public sealed class SemaphoreMisuseAnalyzer : DiagnosticAnalyzer
         });
     }
 
-    private static ImmutableDictionary<string, string?> Kind(string kind) => ImmutableDictionary<string, string?>.Empty.Add(KindProperty, kind);
+    private static ImmutableDictionary<string, string?> Kind(string kind) => ImmutableDictionary<string, string?>.Empty.Add(DiagnosticProperties.Kind, kind);
 
     private static string Display(IInvocationOperation call) => AcquireReleaseAnalysis.SemaphoreSymbol(call.Instance)?.Name + "." + call.TargetMethod.Name;
 
-    private static void Report(Action<Diagnostic> report, IOperation function, List<Resource> resources, PoolingTypes types)
+    private static void Report(Action<Diagnostic> report, IOperation function, List<Resource> resources, KnownSymbols types)
     {
         foreach (var resource in resources)
         {
@@ -127,7 +127,7 @@ public sealed class SemaphoreMisuseAnalyzer : DiagnosticAnalyzer
                 continue;
             }
 
-            if (resource.NormalLeak && (SchedulesWork(function) || ReleasesOnlyOnFailure(resource)))
+            if (resource.NormalLeak && (SchedulesWork(function, types) || ReleasesOnlyOnFailure(resource)))
             {
                 continue; // the slot goes with the work it scheduled, or with what it returns on success
             }
@@ -151,7 +151,7 @@ public sealed class SemaphoreMisuseAnalyzer : DiagnosticAnalyzer
                     OperationHelpers.CallNameLocation(firstWait.Syntax),
                     additional,
                     Kind(ReleaseNotInFinally),
-                    "'" + name + ".Release()' is not in a finally block: if '" + ArrayPoolMisuseAnalyzer.ShortName(thrower) + "' throws, the slot is never released"));
+                    "'" + name + ".Release()' is not in a finally block: if '" + OperationHelpers.ShortName(thrower) + "' throws, the slot is never released"));
             }
         }
     }
@@ -177,13 +177,11 @@ public sealed class SemaphoreMisuseAnalyzer : DiagnosticAnalyzer
     /// Whether the function schedules work (<c>ContinueWith</c>, <c>Task.Start</c>, <c>Task.Run</c>, <c>StartNew</c>,
     /// the thread pool): a path that returns holding the slot may have handed it to that work, which releases it.
     /// </summary>
-    private static bool SchedulesWork(IOperation function)
+    private static bool SchedulesWork(IOperation function, KnownSymbols types)
     {
         foreach (var operation in function.Descendants())
         {
-            if (operation is IInvocationOperation { TargetMethod: { Name: "ContinueWith" or "Start" or "Run" or "StartNew" or "QueueUserWorkItem" or "UnsafeQueueUserWorkItem" } method }
-                && method.ContainingNamespace is { Name: "Tasks" or "Threading" } ns
-                && ns.ToDisplayString() is "System.Threading.Tasks" or "System.Threading")
+            if (operation is IInvocationOperation invocation && WorkStarts.Recognize(invocation, types).Exists)
             {
                 return true;
             }

@@ -6,7 +6,7 @@ using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
 using Microsoft.CodeAnalysis.Editing;
 
-namespace Bounded.CodeFixes.Pooling;
+namespace Bounded.CodeFixes;
 
 /// <summary>
 /// Wraps the statements between an acquire and its release (or the end of the block) in <c>try</c>, with the

@@ -27,7 +27,7 @@ internal readonly struct Repetition
     /// The nearest construct that repeats <paramref name="operation"/>. A lambda or local function on the way
     /// ends the search (it may not run per iteration) unless it is the delegate of a per-element call.
     /// </summary>
-    public static Repetition Find(IOperation operation, WellKnownTypes types)
+    public static Repetition Find(IOperation operation, KnownSymbols types)
     {
         var child = operation;
         for (var parent = operation.Parent; parent is not null; child = parent, parent = parent.Parent)
@@ -49,7 +49,7 @@ internal readonly struct Repetition
     }
 
     /// <summary>The call that invokes <paramref name="lambda"/> once per element of a sequence, if any.</summary>
-    public static IInvocationOperation? PerElementCallOf(IAnonymousFunctionOperation lambda, WellKnownTypes types)
+    public static IInvocationOperation? PerElementCallOf(IAnonymousFunctionOperation lambda, KnownSymbols types)
     {
         var parent = lambda.ParentSkippingConversions();
         if (parent is not IArgumentOperation { Parent: IInvocationOperation call })

@@ -2,12 +2,14 @@ using System.Collections.Generic;
 using System.Collections.Immutable;
 using System.Composition;
 using Bounded.Analyzers;
-using Bounded.Analyzers.Pooling;
+using Bounded.Analyzers.AcquireRelease;
+using Bounded.Analyzers.Concurrency;
+using Bounded.Analyzers.Memory;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CodeFixes;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
 
-namespace Bounded.CodeFixes.Pooling;
+namespace Bounded.CodeFixes.Concurrency;
 
 /// <summary>BND1004: wait before the try; release in finally.</summary>
 [ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(SemaphoreMisuseCodeFixProvider)), Shared]
@@ -20,7 +22,7 @@ public sealed class SemaphoreMisuseCodeFixProvider : BoundedCodeFixProvider
 
     private protected override void Plan(Diagnostic diagnostic, FixContext context, List<PlannedFix> fixes)
     {
-        if (!diagnostic.Properties.TryGetValue(SemaphoreMisuseAnalyzer.KindProperty, out var kind)
+        if (!diagnostic.Properties.TryGetValue(DiagnosticProperties.Kind, out var kind)
             || context.Root.FindNode(diagnostic.Location.SourceSpan, getInnermostNodeForTie: true).FirstAncestorOrSelf<InvocationExpressionSyntax>() is not { } wait
             || FixSyntax.StatementInBlock(wait) is not ExpressionStatementSyntax waitStatement
             || !IsWholeStatement(waitStatement, wait))

@@ -3,14 +3,16 @@ using System.Collections.Immutable;
 using System.Composition;
 using System.Threading;
 using Bounded.Analyzers;
-using Bounded.Analyzers.Pooling;
+using Bounded.Analyzers.AcquireRelease;
+using Bounded.Analyzers.Concurrency;
+using Bounded.Analyzers.Memory;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CodeFixes;
 using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
 using Microsoft.CodeAnalysis.Operations;
 
-namespace Bounded.CodeFixes.Pooling;
+namespace Bounded.CodeFixes.Memory;
 
 /// <summary>BND3002: use the requested length instead of the rented array's Length; slice whole-array uses.</summary>
 [ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(RentedLengthCodeFixProvider)), Shared]
@@ -25,7 +27,7 @@ public sealed class RentedLengthCodeFixProvider : BoundedCodeFixProvider
     private protected override void Plan(Diagnostic diagnostic, FixContext context, List<PlannedFix> fixes)
     {
         if (diagnostic.AdditionalLocations.Count != 1
-            || !diagnostic.Properties.TryGetValue(ArrayPoolMisuseAnalyzer.KindProperty, out var kind)
+            || !diagnostic.Properties.TryGetValue(DiagnosticProperties.Kind, out var kind)
             || context.Root.FindNode(diagnostic.AdditionalLocations[0].SourceSpan, getInnermostNodeForTie: true) is not InvocationExpressionSyntax { ArgumentList.Arguments.Count: 1 } rent
             || FixSyntax.StatementInBlock(rent) is not { Parent: BlockSyntax rentBlock } rentStatement)
         {

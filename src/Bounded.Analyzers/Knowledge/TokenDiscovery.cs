@@ -5,7 +5,7 @@ using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
 
-namespace Bounded.Analyzers.Lifetime;
+namespace Bounded.Analyzers;
 
 /// <summary>A CancellationToken the code at some position can read, written the way the fix will write it.</summary>
 internal readonly struct TokenCandidate
@@ -38,8 +38,9 @@ internal static class TokenDiscovery
 {
     public static ImmutableArray<TokenCandidate> Find(SemanticModel model, SyntaxNode node, CancellationToken cancellationToken)
     {
-        var tokenType = model.Compilation.GetTypeByMetadataName("System.Threading.CancellationToken");
-        var sourceType = model.Compilation.GetTypeByMetadataName("System.Threading.CancellationTokenSource");
+        var types = KnownSymbols.GetOrCreate(model.Compilation);
+        var tokenType = types.CancellationToken;
+        var sourceType = types.CancellationTokenSource;
         if (tokenType is null)
         {
             return ImmutableArray<TokenCandidate>.Empty;

@@ -1,0 +1,33 @@
+using System.Collections.Immutable;
+
+namespace Bounded.Analyzers;
+
+/// <summary>
+/// The keys of <c>Diagnostic.Properties</c>: what an analyzer decided and hands to its fixer, so the fixer edits
+/// without recognising the site again. Values are documented at the analyzer that writes them.
+/// </summary>
+public static class DiagnosticProperties
+{
+    /// <summary>Which misuse was found (BND1004, BND3002–BND3004).</summary>
+    public const string Kind = "Kind";
+
+    /// <summary>Which fan-out shape was found (BND1002): <c>Select</c> or <c>Loop</c>.</summary>
+    public const string Shape = "Shape";
+
+    /// <summary>What made the allocation hot (BND3001).</summary>
+    public const string Context = "Context";
+
+    /// <summary>How the work is started (BND1001, BND1003): a <see cref="WorkStartKind"/> name.</summary>
+    public const string WorkStart = "WorkStart";
+
+    /// <summary>What repeats the work (BND1001, BND1003): <see cref="LoopRepetition"/> or <see cref="ElementRepetition"/>.</summary>
+    public const string Repetition = "Repetition";
+
+    public const string LoopRepetition = "Loop";
+    public const string ElementRepetition = "Element";
+
+    internal static ImmutableDictionary<string, string?> ForWorkStart(WorkStart start, Repetition repetition) =>
+        ImmutableDictionary<string, string?>.Empty
+            .Add(WorkStart, start.Kind.ToString())
+            .Add(Repetition, repetition.Loop is not null ? LoopRepetition : ElementRepetition);
+}

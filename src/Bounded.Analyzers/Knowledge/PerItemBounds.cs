@@ -1,0 +1,260 @@
+using System;
+using System.Collections.Immutable;
+using System.Threading;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+using Microsoft.CodeAnalysis.Diagnostics;
+using Microsoft.CodeAnalysis.Operations;
+
+namespace Bounded.Analyzers;
+
+/// <summary>Whether what repeats a piece of work is known to repeat few times: a small constant, a worker pool, registered components.</summary>
+internal static class PerItemBounds
+{
+    /// <summary>True when the repetition is known to run few times: a small constant count or a worker pool.</summary>
+    public static bool IsBoundedRepetition(Repetition repetition, int smallLoopLimit, KnownSymbols types)
+    {
+        if (repetition.Loop is IForLoopOperation forLoop)
+        {
+            return IsBoundedForLoop(forLoop, smallLoopLimit, types);
+        }
+
+        if (repetition.Loop is IForEachLoopOperation forEach)
+        {
+            return IsBoundedSource(forEach.Collection, smallLoopLimit, types, depth: 0);
+        }
+
+        if (repetition.PerElementLambda is { } perElement && IgnoresItsElement(perElement))
+        {
+            return true; // Range(0, n).Select(_ => Worker()): n identical workers, not work per item
+        }
+
+        if (repetition.PerElementCall is { } call)
+        {
+            var source = call.Instance ?? (call.Arguments.Length > 0 ? call.Arguments[0].Value : null);
+            return source is not null && IsBoundedSource(source, smallLoopLimit, types, depth: 0);
+        }
+
+        return false;
+    }
+
+    private static bool IsBoundedForLoop(IForLoopOperation loop, int limit, KnownSymbols types) =>
+        loop.Condition is { } condition && IsBoundedCondition(condition, limit, types, depth: 0);
+
+    /// <summary><c>i &lt; bound</c>, or a conjunction of which one side is (<c>i &lt; 16 &amp;&amp; i &lt; list.Count</c>).</summary>
+    private static bool IsBoundedCondition(IOperation operation, int limit, KnownSymbols types, int depth)
+    {
+        if (operation.WithoutConversions() is not IBinaryOperation condition)
+        {
+            return false;
+        }
+
+        if (condition.OperatorKind == BinaryOperatorKind.ConditionalAnd)
+        {
+            return depth < 4
+                && (IsBoundedCondition(condition.LeftOperand, limit, types, depth + 1) || IsBoundedCondition(condition.RightOperand, limit, types, depth + 1));
+        }
+
+        IOperation bound;
+        var inclusive = false;
+        switch (condition.OperatorKind)
+        {
+            case BinaryOperatorKind.LessThan:
+                bound = condition.RightOperand;
+                break;
+            case BinaryOperatorKind.LessThanOrEqual:
+                bound = condition.RightOperand;
+                inclusive = true;
+                break;
+            case BinaryOperatorKind.GreaterThan:
+                bound = condition.LeftOperand;
+                break;
+            case BinaryOperatorKind.GreaterThanOrEqual:
+                bound = condition.LeftOperand;
+                inclusive = true;
+                break;
+            default:
+                return false;
+        }
+
+        return IsBoundedCount(bound, inclusive ? limit - 1 : limit, types, allowPoolNames: true);
+    }
+
+    /// <summary>A count that is a small constant, the processor count, or (for pool sizes) named like one.</summary>
+    private static bool IsBoundedCount(IOperation count, int limit, KnownSymbols types, bool allowPoolNames, int depth = 0)
+    {
+        count = count.WithoutConversions();
+        if (count.ConstantValue is { HasValue: true, Value: int value })
+        {
+            return value <= limit;
+        }
+
+        if (IsProcessorCount(count, types))
+        {
+            return true;
+        }
+
+        if (count is IBinaryOperation arithmetic)
+        {
+            // Environment.ProcessorCount * 2 and similar stay a worker pool.
+            return (IsProcessorCount(arithmetic.LeftOperand.WithoutConversions(), types) && arithmetic.RightOperand.ConstantValue.HasValue)
+                || (IsProcessorCount(arithmetic.RightOperand.WithoutConversions(), types) && arithmetic.LeftOperand.ConstantValue.HasValue);
+        }
+
+        // workers.Length where workers = new Task[Environment.ProcessorCount] (or a small constant).
+        if (depth < 2
+            && count is IPropertyReferenceOperation { Property.Name: "Length", Instance: ILocalReferenceOperation { Type: IArrayTypeSymbol } array }
+            && IsBoundedLocal(array, limit, types, depth + 1))
+        {
+            return true;
+        }
+
+        if (!allowPoolNames)
+        {
+            return false;
+        }
+
+        var name = count switch
+        {
+            ILocalReferenceOperation local => local.Local.Name,
+            IParameterReferenceOperation parameter => parameter.Parameter.Name,
+            IFieldReferenceOperation field => field.Field.Name,
+            IPropertyReferenceOperation property => property.Property.Name,
+            _ => null,
+        };
+
+        if (name is null || name is "Length" or "Count" or "LongLength")
+        {
+            return false;
+        }
+
+        return NamePolicy.NamesWorkerCount(name) || NamePolicy.NamesCap(name);
+    }
+
+    private static bool IsProcessorCount(IOperation operation, KnownSymbols types) =>
+        operation is IPropertyReferenceOperation { Property.Name: "ProcessorCount" } property
+        && SymbolEqualityComparer.Default.Equals(property.Property.ContainingType, types.Environment);
+
+    /// <summary>The per-element lambda never reads its element (<c>_ => …</c> or an unused parameter).</summary>
+    public static bool IgnoresItsElement(IAnonymousFunctionOperation lambda)
+    {
+        if (lambda.Symbol.Parameters.Length != 1)
+        {
+            return false;
+        }
+
+        var element = lambda.Symbol.Parameters[0];
+        foreach (var operation in lambda.Body.Descendants())
+        {
+            if (operation is IParameterReferenceOperation reference && SymbolEqualityComparer.Default.Equals(reference.Parameter, element))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    /// <summary>A sequence of known small length: a short array, collection expression, Range/Repeat or Chunk.</summary>
+    public static bool IsBoundedSource(IOperation source, int limit, KnownSymbols types, int depth)
+    {
+        source = source.WithoutConversions();
+        switch (source)
+        {
+            case IArrayCreationOperation array:
+                if (array.Initializer is { } initializer)
+                {
+                    return initializer.ElementValues.Length <= limit;
+                }
+
+                return array.DimensionSizes.Length == 1
+                    && IsBoundedCount(array.DimensionSizes[0], limit, types, allowPoolNames: true, depth);
+
+            case IInvocationOperation call
+                when SymbolEqualityComparer.Default.Equals(call.TargetMethod.ContainingType, types.Enumerable)
+                    && call.TargetMethod.Name is "Range" or "Repeat"
+                    && call.Arguments.Length == 2:
+                return IsBoundedCount(call.Arguments[1].Value, limit, types, allowPoolNames: true);
+
+            case IInvocationOperation take
+                when take.TargetMethod.Name == "Take"
+                    && take.Arguments.Length == 2
+                    && SymbolEqualityComparer.Default.Equals(take.TargetMethod.ContainingType, types.Enumerable)
+                    && take.Arguments[1].Value.Type?.SpecialType == SpecialType.System_Int32:
+                return IsBoundedCount(take.Arguments[1].Value, limit, types, allowPoolNames: false);
+
+            case ILocalReferenceOperation local when depth < 2:
+                return IsBoundedLocal(local, limit, types, depth) || HoldsComponents(local.Local.Name, local.Type);
+            case IFieldReferenceOperation field:
+                return HoldsComponents(field.Field.Name, field.Type);
+            case IPropertyReferenceOperation property:
+                return HoldsComponents(property.Property.Name, property.Type);
+            case IParameterReferenceOperation parameter:
+                return HoldsComponents(parameter.Parameter.Name, parameter.Type);
+        }
+
+        return source.Syntax is CollectionExpressionSyntax collection && IsSmallCollectionExpression(collection, limit);
+    }
+
+    /// <summary><c>_handlers</c>, <c>subscribers</c>: named like components, and holding interfaces or delegates (not strings or records).</summary>
+    private static bool HoldsComponents(string name, ITypeSymbol? collection)
+    {
+        var element = collection switch
+        {
+            IArrayTypeSymbol array => array.ElementType,
+            INamedTypeSymbol { TypeArguments.Length: 1 } generic => generic.TypeArguments[0],
+            _ => null,
+        };
+        if (element is null || element.TypeKind is not (TypeKind.Interface or TypeKind.Delegate))
+        {
+            return false;
+        }
+
+        return NamePolicy.NamesComponents(name);
+    }
+
+    private static bool IsSmallCollectionExpression(CollectionExpressionSyntax collection, int limit)
+    {
+        if (collection.Elements.Count > limit)
+        {
+            return false;
+        }
+
+        foreach (var element in collection.Elements)
+        {
+            if (element is SpreadElementSyntax)
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    /// <summary>A local initialised with a small sequence, or the chunk variable of <c>foreach (var c in x.Chunk(n))</c>.</summary>
+    private static bool IsBoundedLocal(ILocalReferenceOperation reference, int limit, KnownSymbols types, int depth)
+    {
+        var local = reference.Local;
+        if (local.DeclaringSyntaxReferences.Length != 1 || reference.SemanticModel is not { } model)
+        {
+            return false;
+        }
+
+        var declaration = local.DeclaringSyntaxReferences[0].GetSyntax();
+        if (declaration is VariableDeclaratorSyntax { Initializer.Value: { } value })
+        {
+            return model.GetOperation(value) is { } initial && IsBoundedSource(initial, limit, types, depth + 1);
+        }
+
+        if (declaration is ForEachStatementSyntax outer
+            && model.GetOperation(outer) is IForEachLoopOperation { Collection: var collection }
+            && collection.WithoutConversions() is IInvocationOperation { TargetMethod.Name: "Chunk" } chunk
+            && SymbolEqualityComparer.Default.Equals(chunk.TargetMethod.ContainingType, types.Enumerable))
+        {
+            return true;
+        }
+
+        return false;
+    }
+}
