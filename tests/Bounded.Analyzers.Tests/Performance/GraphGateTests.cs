@@ -8,7 +8,7 @@ using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.Diagnostics;
 using Xunit;
 
-namespace Bounded.Analyzers.Tests.Pooling;
+namespace Bounded.Analyzers.Tests.Performance;
 
 /// <summary>The control-flow graph is built only for functions that rent (or wait) into something the analysis tracks.</summary>
 public class GraphGateTests

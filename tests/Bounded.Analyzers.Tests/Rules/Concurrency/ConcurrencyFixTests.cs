@@ -3,10 +3,10 @@ using Bounded.Analyzers.Concurrency;
 using Bounded.CodeFixes.Concurrency;
 using Xunit;
 
-namespace Bounded.Analyzers.Tests.Concurrency;
+namespace Bounded.Analyzers.Tests.Rules.Concurrency;
 
 /// <summary>Exact output of the Parallel.ForEachAsync and bounded-channel rewrites (BND1001, BND1002).</summary>
-public class LoopRewriteFixTests
+public class ConcurrencyFixTests
 {
     private const string Usings = """
         using System;

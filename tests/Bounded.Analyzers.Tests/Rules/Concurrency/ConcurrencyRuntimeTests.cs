@@ -9,7 +9,7 @@ using Bounded.Analyzers.Concurrency;
 using Bounded.CodeFixes.Concurrency;
 using Xunit;
 
-namespace Bounded.Analyzers.Tests.Concurrency;
+namespace Bounded.Analyzers.Tests.Rules.Concurrency;
 
 /// <summary>
 /// Runs the original program and the program the real fixer makes of it (<see cref="AppliedFix"/>) on the same

@@ -1,4 +1,4 @@
-namespace Bounded.Analyzers.Tests.Concurrency;
+namespace Bounded.Analyzers.Tests.Rules.Concurrency;
 
 /// <summary>Realistic surroundings for the concurrency tests: an HTTP client, a file store, a message handler, a socket server.</summary>
 internal static class ConcurrencySources

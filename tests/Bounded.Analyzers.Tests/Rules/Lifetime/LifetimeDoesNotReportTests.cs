@@ -5,10 +5,10 @@ using Microsoft.CodeAnalysis.Diagnostics;
 using Microsoft.CodeAnalysis.Testing;
 using Xunit;
 
-namespace Bounded.Analyzers.Tests.Lifetime;
+namespace Bounded.Analyzers.Tests.Rules.Lifetime;
 
 /// <summary>Half-typed code: the lifetime analyzers report nothing and never throw.</summary>
-public class LifetimeRobustnessTests
+public class LifetimeDoesNotReportTests
 {
     private const string Broken = """
         using System;

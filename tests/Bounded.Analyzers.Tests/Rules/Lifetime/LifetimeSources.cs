@@ -1,7 +1,7 @@
-namespace Bounded.Analyzers.Tests.Lifetime;
+namespace Bounded.Analyzers.Tests.Rules.Lifetime;
 
 /// <summary>Realistic surroundings for the BND2xxx tests: ASP.NET-style stubs, a hosted-service base, message handling.</summary>
-internal static class LifetimeSource
+internal static class LifetimeSources
 {
     public const string Usings = """
         using System;
@@ -47,5 +47,5 @@ internal static class LifetimeSource
         }
         """;
 
-    public static string Code(string body) => Usings + body + Stubs;
+    public static string Wrap(string body) => Usings + body + Stubs;
 }

@@ -1,7 +1,7 @@
-namespace Bounded.Analyzers.Tests.Pooling;
+namespace Bounded.Analyzers.Tests.Rules.Memory;
 
 /// <summary>Realistic surroundings for the pooling tests: streams, sockets, hashing, an HTTP client, a message handler.</summary>
-internal static class PoolingSources
+internal static class MemorySources
 {
     public static string Wrap(string members) => """
         using System;

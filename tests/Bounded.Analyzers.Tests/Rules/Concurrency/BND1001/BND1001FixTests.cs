@@ -4,7 +4,7 @@ using Bounded.CodeFixes.Concurrency;
 using Microsoft.CodeAnalysis.CSharp;
 using Xunit;
 
-namespace Bounded.Analyzers.Tests.Concurrency;
+namespace Bounded.Analyzers.Tests.Rules.Concurrency;
 
 /// <summary>Exact output of the SemaphoreSlim fix for BND1001; each test also runs FixAll and checks the result compiles.</summary>
 public class BND1001FixTests

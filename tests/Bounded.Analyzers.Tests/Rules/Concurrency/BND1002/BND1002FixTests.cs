@@ -2,28 +2,13 @@ using System.Threading.Tasks;
 using Bounded.Analyzers.Concurrency;
 using Bounded.CodeFixes.Concurrency;
 using Xunit;
+using static Bounded.Analyzers.Tests.Rules.Concurrency.ConcurrencyVerify;
 
-namespace Bounded.Analyzers.Tests.Concurrency;
+namespace Bounded.Analyzers.Tests.Rules.Concurrency;
 
-/// <summary>Exact output of the SemaphoreSlim fixes for BND1002 (async fan-out) and BND1003 (thread per item).</summary>
-public class BND1002And1003FixTests
+/// <summary>Exact output of the SemaphoreSlim fix for BND1002 (async fan-out).</summary>
+public class BND1002FixTests
 {
-    private const string Usings = """
-        using System;
-        using System.Collections.Generic;
-        using System.Linq;
-        using System.Net.Http;
-        using System.Threading;
-        using System.Threading.Tasks;
-
-        """;
-
-    private static Task FixFanOut(string source, string fixedSource, string? editorConfig = null) =>
-        Verify.FixAsync<UnboundedFanOutAnalyzer, UnboundedFanOutCodeFixProvider>(Usings + source, Usings + fixedSource, UnboundedFanOutCodeFixProvider.SemaphoreKey, editorConfig);
-
-    private static Task FixThreads(string source, string fixedSource) =>
-        Verify.FixAsync<ThreadPerItemAnalyzer, UnboundedTaskSpawnCodeFixProvider>(Usings + source, Usings + fixedSource, UnboundedTaskSpawnCodeFixProvider.ThreadSemaphoreKey);
-
     [Fact]
     public Task SelectLambdaWaitsInsideAndKeepsResultOrder() => FixFanOut("""
         class Client
@@ -224,114 +209,6 @@ public class BND1002And1003FixTests
                 }
 
                 await Task.WhenAll(saves);
-            }
-        }
-        """);
-
-    [Fact]
-    public Task ThreadPerItemInAsyncLoopWaitsForASlot() => FixThreads("""
-        class Converter
-        {
-            private void Convert(string path) { }
-
-            public async Task ConvertAllAsync(IAsyncEnumerable<string> paths, CancellationToken cancellationToken)
-            {
-                await foreach (var path in paths)
-                {
-                    var thread = {|BND1003:new Thread|}(() => Convert(path));
-                    thread.Start();
-                }
-            }
-        }
-        """, """
-        class Converter
-        {
-            private void Convert(string path) { }
-
-            public async Task ConvertAllAsync(IAsyncEnumerable<string> paths, CancellationToken cancellationToken)
-            {
-                var maxConcurrency = Environment.ProcessorCount;
-                var throttle = new SemaphoreSlim(maxConcurrency);
-                await foreach (var path in paths)
-                {
-                    await throttle.WaitAsync(cancellationToken);
-                    var thread = new Thread(() =>
-                    {
-                        try
-                        {
-                            Convert(path);
-                        }
-                        finally
-                        {
-                            throttle.Release();
-                        }
-                    });
-                    thread.Start();
-                }
-            }
-        }
-        """);
-
-    [Fact]
-    public Task LongRunningTaskPerQueueWaitsForASlot() => FixThreads("""
-        class Listener
-        {
-            private void Pump(string queue) { }
-
-            public async Task ListenAsync(IEnumerable<string> queues)
-            {
-                var pumps = new List<Task>();
-                foreach (var queue in queues)
-                {
-                    pumps.Add({|BND1003:Task.Factory.StartNew|}(() => Pump(queue), TaskCreationOptions.LongRunning));
-                }
-
-                await Task.WhenAll(pumps);
-            }
-        }
-        """, """
-        class Listener
-        {
-            private void Pump(string queue) { }
-
-            public async Task ListenAsync(IEnumerable<string> queues)
-            {
-                var pumps = new List<Task>();
-                var maxConcurrency = Environment.ProcessorCount;
-                var throttle = new SemaphoreSlim(maxConcurrency);
-                foreach (var queue in queues)
-                {
-                    await throttle.WaitAsync();
-                    pumps.Add(Task.Factory.StartNew(() =>
-                    {
-                        try
-                        {
-                            Pump(queue);
-                        }
-                        finally
-                        {
-                            throttle.Release();
-                        }
-                    }, TaskCreationOptions.LongRunning));
-                }
-
-                await Task.WhenAll(pumps);
-            }
-        }
-        """);
-
-    [Fact]
-    public Task NoFixForThreadsInSyncMethod() => Verify.NoFixAsync<ThreadPerItemAnalyzer, UnboundedTaskSpawnCodeFixProvider>(Usings + """
-        class Converter
-        {
-            private void Convert(string path) { }
-
-            public void ConvertAll(IEnumerable<string> paths)
-            {
-                foreach (var path in paths)
-                {
-                    {|BND1003:new Thread|}(() => Convert(path)).Start();
-                }
             }
         }
         """);

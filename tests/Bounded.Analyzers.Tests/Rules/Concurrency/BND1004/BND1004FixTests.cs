@@ -1,14 +1,15 @@
 using System.Threading.Tasks;
 using Bounded.Analyzers.Pooling;
 using Bounded.CodeFixes.Pooling;
+using Bounded.Analyzers.Tests.Rules.Memory;
 using Xunit;
 
-namespace Bounded.Analyzers.Tests.Pooling;
+namespace Bounded.Analyzers.Tests.Rules.Concurrency;
 
 public class BND1004FixTests
 {
     private static Task Fix(string source, string fixedSource, string key) =>
-        Verify.FixAsync<SemaphoreMisuseAnalyzer, SemaphoreMisuseCodeFixProvider>(PoolingSources.Wrap(source), PoolingSources.Wrap(fixedSource), key);
+        Verify.FixAsync<SemaphoreMisuseAnalyzer, SemaphoreMisuseCodeFixProvider>(MemorySources.Wrap(source), MemorySources.Wrap(fixedSource), key);
 
     [Fact]
     public Task MovesTheWaitBeforeTheTry() => Fix("""
@@ -192,7 +193,7 @@ public class BND1004FixTests
         """, SemaphoreMisuseCodeFixProvider.ReleaseInFinallyKey);
 
     [Fact]
-    public Task NoFixWhenTheTryHasACatch() => Verify.NoFixAsync<SemaphoreMisuseAnalyzer, SemaphoreMisuseCodeFixProvider>(PoolingSources.Wrap("""
+    public Task NoFixWhenTheTryHasACatch() => Verify.NoFixAsync<SemaphoreMisuseAnalyzer, SemaphoreMisuseCodeFixProvider>(MemorySources.Wrap("""
             public async Task HandleAsync(Message message, CancellationToken cancellationToken)
             {
                 try
@@ -212,7 +213,7 @@ public class BND1004FixTests
         """));
 
     [Fact]
-    public Task NoFixForAnIgnoredTimeout() => Verify.NoFixAsync<SemaphoreMisuseAnalyzer, SemaphoreMisuseCodeFixProvider>(PoolingSources.Wrap("""
+    public Task NoFixForAnIgnoredTimeout() => Verify.NoFixAsync<SemaphoreMisuseAnalyzer, SemaphoreMisuseCodeFixProvider>(MemorySources.Wrap("""
             public void Update()
             {
                 _gate.{|BND1004:Wait|}(100);

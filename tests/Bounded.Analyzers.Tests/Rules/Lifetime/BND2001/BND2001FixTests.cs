@@ -3,12 +3,12 @@ using Bounded.Analyzers.Lifetime;
 using Bounded.CodeFixes.Lifetime;
 using Xunit;
 
-namespace Bounded.Analyzers.Tests.Lifetime;
+namespace Bounded.Analyzers.Tests.Rules.Lifetime;
 
 public class BND2001FixTests
 {
     private static Task Fix(string source, string fixedSource, string key = DetachedTaskCodeFixProvider.PassTokenKey) =>
-        Verify.FixAsync<DetachedTaskAnalyzer, DetachedTaskCodeFixProvider>(LifetimeSource.Code(source), LifetimeSource.Code(fixedSource), key);
+        Verify.FixAsync<DetachedTaskAnalyzer, DetachedTaskCodeFixProvider>(LifetimeSources.Wrap(source), LifetimeSources.Wrap(fixedSource), key);
 
     [Fact]
     public Task TaskRunGetsTokenAndSoDoesTheCallInside() => Fix("""
@@ -283,8 +283,8 @@ public class BND2001FixTests
     {
         var test = new FixTest<DetachedTaskAnalyzer, DetachedTaskCodeFixProvider>
         {
-            TestCode = LifetimeSource.Code(source),
-            FixedCode = LifetimeSource.Code(fixedSource),
+            TestCode = LifetimeSources.Wrap(source),
+            FixedCode = LifetimeSources.Wrap(fixedSource),
             CodeActionEquivalenceKey = DetachedTaskCodeFixProvider.AddParameterKey,
             CodeFixTestBehaviors = Microsoft.CodeAnalysis.Testing.CodeFixTestBehaviors.SkipFixAllCheck,
         };
@@ -322,7 +322,7 @@ public class BND2001FixTests
         """);
 
     [Fact]
-    public Task NoParameterOnInterfaceImplementation() => Verify.NoFixAsync<DetachedTaskAnalyzer, DetachedTaskCodeFixProvider>(LifetimeSource.Code("""
+    public Task NoParameterOnInterfaceImplementation() => Verify.NoFixAsync<DetachedTaskAnalyzer, DetachedTaskCodeFixProvider>(LifetimeSources.Wrap("""
         public sealed class Owner : IDisposable
         {
             private readonly Stream _stream = Stream.Null;
@@ -335,7 +335,7 @@ public class BND2001FixTests
         """));
 
     [Fact]
-    public Task NoParameterOnEventHandlerOrMethodGroup() => Verify.NoFixAsync<DetachedTaskAnalyzer, DetachedTaskCodeFixProvider>(LifetimeSource.Code("""
+    public Task NoParameterOnEventHandlerOrMethodGroup() => Verify.NoFixAsync<DetachedTaskAnalyzer, DetachedTaskCodeFixProvider>(LifetimeSources.Wrap("""
         public class Screen
         {
             private readonly IEmailSender _email = null!;
@@ -360,7 +360,7 @@ public class BND2001FixTests
         """));
 
     [Fact]
-    public Task NoParameterOnVirtualMethod() => Verify.NoFixAsync<DetachedTaskAnalyzer, DetachedTaskCodeFixProvider>(LifetimeSource.Code("""
+    public Task NoParameterOnVirtualMethod() => Verify.NoFixAsync<DetachedTaskAnalyzer, DetachedTaskCodeFixProvider>(LifetimeSources.Wrap("""
         public class Notifier
         {
             private readonly IEmailSender _email = null!;
@@ -373,7 +373,7 @@ public class BND2001FixTests
         """));
 
     [Fact]
-    public Task NoFixWhenCalleeTakesNoToken() => Verify.NoFixAsync<DetachedTaskAnalyzer, DetachedTaskCodeFixProvider>(LifetimeSource.Code("""
+    public Task NoFixWhenCalleeTakesNoToken() => Verify.NoFixAsync<DetachedTaskAnalyzer, DetachedTaskCodeFixProvider>(LifetimeSources.Wrap("""
         public class Audit
         {
             private async Task WriteAuditAsync(string entry) => await File.AppendAllTextAsync("audit.log", entry);

@@ -3,12 +3,12 @@ using Bounded.Analyzers.Lifetime;
 using Bounded.CodeFixes.Lifetime;
 using Xunit;
 
-namespace Bounded.Analyzers.Tests.Lifetime;
+namespace Bounded.Analyzers.Tests.Rules.Lifetime;
 
 public class BND2002FixTests
 {
     private static Task Fix(string source, string fixedSource, string key = EndlessLoopCodeFixProvider.ObserveTokenKey) =>
-        Verify.FixAsync<EndlessLoopAnalyzer, EndlessLoopCodeFixProvider>(LifetimeSource.Code(source), LifetimeSource.Code(fixedSource), key);
+        Verify.FixAsync<EndlessLoopAnalyzer, EndlessLoopCodeFixProvider>(LifetimeSources.Wrap(source), LifetimeSources.Wrap(fixedSource), key);
 
     [Fact]
     public Task WhileTrueInBackgroundServiceChecksTheTokenAndPassesIt() => Fix("""
@@ -328,7 +328,7 @@ public class BND2002FixTests
         """);
 
     [Fact]
-    public Task NoFixWithoutAToken() => Verify.NoFixAsync<EndlessLoopAnalyzer, EndlessLoopCodeFixProvider>(LifetimeSource.Code("""
+    public Task NoFixWithoutAToken() => Verify.NoFixAsync<EndlessLoopAnalyzer, EndlessLoopCodeFixProvider>(LifetimeSources.Wrap("""
         public class Flusher
         {
             private readonly bool _running = true;

@@ -4,15 +4,15 @@ using Bounded.CodeFixes.Lifetime;
 using Microsoft.CodeAnalysis.CSharp;
 using Xunit;
 
-namespace Bounded.Analyzers.Tests.Lifetime;
+namespace Bounded.Analyzers.Tests.Rules.Lifetime;
 
 public class BND2003FixTests
 {
     private static Task Fix(string source, string fixedSource) =>
-        Verify.FixAsync<UndisposedTokenSourceAnalyzer, UndisposedTokenSourceCodeFixProvider>(LifetimeSource.Code(source), LifetimeSource.Code(fixedSource), UndisposedTokenSourceCodeFixProvider.UsingKey);
+        Verify.FixAsync<UndisposedTokenSourceAnalyzer, UndisposedTokenSourceCodeFixProvider>(LifetimeSources.Wrap(source), LifetimeSources.Wrap(fixedSource), UndisposedTokenSourceCodeFixProvider.UsingKey);
 
     private static Task NoFix(string source) =>
-        Verify.NoFixAsync<UndisposedTokenSourceAnalyzer, UndisposedTokenSourceCodeFixProvider>(LifetimeSource.Code(source));
+        Verify.NoFixAsync<UndisposedTokenSourceAnalyzer, UndisposedTokenSourceCodeFixProvider>(LifetimeSources.Wrap(source));
 
     [Fact]
     public Task LinkedSourceGetsUsingDeclaration() => Fix("""

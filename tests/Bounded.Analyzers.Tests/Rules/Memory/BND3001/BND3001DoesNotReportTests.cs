@@ -2,10 +2,10 @@ using System.Threading.Tasks;
 using Bounded.Analyzers.Memory;
 using Xunit;
 
-namespace Bounded.Analyzers.Tests.Memory;
+namespace Bounded.Analyzers.Tests.Rules.Memory;
 
 /// <summary>BND3001: look-alikes that must stay quiet (the array escapes, or the allocation does not repeat).</summary>
-public class BND3001NegativeTests
+public class BND3001DoesNotReportTests
 {
     private const string Usings = """
         using System;

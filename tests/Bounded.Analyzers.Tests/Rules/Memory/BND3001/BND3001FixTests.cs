@@ -3,7 +3,7 @@ using Bounded.Analyzers.Memory;
 using Bounded.CodeFixes.Memory;
 using Xunit;
 
-namespace Bounded.Analyzers.Tests.Memory;
+namespace Bounded.Analyzers.Tests.Rules.Memory;
 
 public class BND3001FixTests
 {

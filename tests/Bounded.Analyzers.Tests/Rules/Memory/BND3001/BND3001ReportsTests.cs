@@ -4,10 +4,10 @@ using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Testing;
 using Xunit;
 
-namespace Bounded.Analyzers.Tests.Memory;
+namespace Bounded.Analyzers.Tests.Rules.Memory;
 
 /// <summary>BND3001: positives (the allocation repeats and stays inside the iteration or call).</summary>
-public class BND3001AnalyzerTests
+public class BND3001ReportsTests
 {
     private const string Usings = """
         using System;

@@ -8,7 +8,7 @@ using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
 using Xunit;
 
-namespace Bounded.Analyzers.Tests.Memory;
+namespace Bounded.Analyzers.Tests.Rules.Memory;
 
 /// <summary>
 /// Each fix, checked at run time: the fix's exact output is verified first, then the original and the fixed code are

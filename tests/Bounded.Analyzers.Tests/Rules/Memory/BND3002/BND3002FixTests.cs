@@ -3,14 +3,14 @@ using Bounded.Analyzers.Pooling;
 using Bounded.CodeFixes.Pooling;
 using Xunit;
 
-namespace Bounded.Analyzers.Tests.Pooling;
+namespace Bounded.Analyzers.Tests.Rules.Memory;
 
 public class BND3002FixTests
 {
     private const string Key = RentedLengthCodeFixProvider.RequestedLengthKey;
 
     private static Task Fix(string source, string fixedSource) =>
-        Verify.FixAsync<ArrayPoolMisuseAnalyzer, RentedLengthCodeFixProvider>(PoolingSources.Wrap(source), PoolingSources.Wrap(fixedSource), Key);
+        Verify.FixAsync<ArrayPoolMisuseAnalyzer, RentedLengthCodeFixProvider>(MemorySources.Wrap(source), MemorySources.Wrap(fixedSource), Key);
 
     [Fact]
     public Task UsesTheRequestedParameter() => Fix("""
@@ -148,7 +148,7 @@ public class BND3002FixTests
         """);
 
     [Fact]
-    public Task NoFixWithoutASpanOverload() => Verify.NoFixAsync<ArrayPoolMisuseAnalyzer, RentedLengthCodeFixProvider>(PoolingSources.Wrap("""
+    public Task NoFixWithoutASpanOverload() => Verify.NoFixAsync<ArrayPoolMisuseAnalyzer, RentedLengthCodeFixProvider>(MemorySources.Wrap("""
             public void Describe(int size)
             {
                 var buffer = ArrayPool<byte>.Shared.Rent(size);

@@ -3,14 +3,14 @@ using Bounded.Analyzers.Pooling;
 using Bounded.CodeFixes.Pooling;
 using Xunit;
 
-namespace Bounded.Analyzers.Tests.Pooling;
+namespace Bounded.Analyzers.Tests.Rules.Memory;
 
 public class BND3003FixTests
 {
     private const string Key = ArrayPoolReturnCodeFixProvider.TryFinallyKey;
 
     private static Task Fix(string source, string fixedSource) =>
-        Verify.FixAsync<ArrayPoolMisuseAnalyzer, ArrayPoolReturnCodeFixProvider>(PoolingSources.Wrap(source), PoolingSources.Wrap(fixedSource), Key);
+        Verify.FixAsync<ArrayPoolMisuseAnalyzer, ArrayPoolReturnCodeFixProvider>(MemorySources.Wrap(source), MemorySources.Wrap(fixedSource), Key);
 
     [Fact]
     public Task MovesTheReturnIntoFinally() => Fix("""
@@ -195,7 +195,7 @@ public class BND3003FixTests
         """);
 
     [Fact]
-    public Task NoFixWhenTheReturnIsInACatch() => Verify.NoFixAsync<ArrayPoolMisuseAnalyzer, ArrayPoolReturnCodeFixProvider>(PoolingSources.Wrap("""
+    public Task NoFixWhenTheReturnIsInACatch() => Verify.NoFixAsync<ArrayPoolMisuseAnalyzer, ArrayPoolReturnCodeFixProvider>(MemorySources.Wrap("""
             public byte[] Load(Stream stream, int size)
             {
                 var buffer = {|BND3003:ArrayPool<byte>.Shared.Rent(size)|};
@@ -214,7 +214,7 @@ public class BND3003FixTests
         """));
 
     [Fact]
-    public Task NoFixWhenALocalDeclaredInsideIsUsedAfterTheReturn() => Verify.NoFixAsync<ArrayPoolMisuseAnalyzer, ArrayPoolReturnCodeFixProvider>(PoolingSources.Wrap("""
+    public Task NoFixWhenALocalDeclaredInsideIsUsedAfterTheReturn() => Verify.NoFixAsync<ArrayPoolMisuseAnalyzer, ArrayPoolReturnCodeFixProvider>(MemorySources.Wrap("""
             public int Count(Stream stream, int size)
             {
                 var buffer = {|BND3003:ArrayPool<byte>.Shared.Rent(size)|};

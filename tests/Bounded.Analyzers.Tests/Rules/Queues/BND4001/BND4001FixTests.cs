@@ -3,7 +3,7 @@ using Bounded.Analyzers.Queues;
 using Bounded.CodeFixes.Queues;
 using Xunit;
 
-namespace Bounded.Analyzers.Tests.Queues;
+namespace Bounded.Analyzers.Tests.Rules.Queues;
 
 public class BND4001FixTests
 {

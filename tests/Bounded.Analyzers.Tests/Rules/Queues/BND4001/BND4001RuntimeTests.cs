@@ -5,7 +5,7 @@ using System.Threading;
 using System.Threading.Tasks;
 using Xunit;
 
-namespace Bounded.Analyzers.Tests.Queues;
+namespace Bounded.Analyzers.Tests.Rules.Queues;
 
 /// <summary>
 /// Runs the exact output of the BND4001 fix (<see cref="BND4001FixTests.ProducerConsumerFixed"/>,
