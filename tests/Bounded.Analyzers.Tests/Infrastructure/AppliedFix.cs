@@ -9,7 +9,6 @@ using Microsoft.CodeAnalysis.CodeActions;
 using Microsoft.CodeAnalysis.CodeFixes;
 using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.Diagnostics;
-using Microsoft.CodeAnalysis.Text;
 using Xunit;
 
 namespace Bounded.Analyzers.Tests;
@@ -56,33 +55,18 @@ public static class AppliedFix
         return await TextAsync(document);
     }
 
-    private static Document CreateDocument(AdhocWorkspace workspace, string source, string? editorConfig)
-    {
-        var projectId = ProjectId.CreateNewId();
-        var solution = workspace.CurrentSolution
-            .AddProject(ProjectInfo.Create(
-                projectId,
-                VersionStamp.Create(),
-                "Subject",
-                "Subject",
-                LanguageNames.CSharp,
-                filePath: "/Subject.csproj",
-                compilationOptions: new CSharpCompilationOptions(OutputKind.DynamicallyLinkedLibrary, nullableContextOptions: NullableContextOptions.Enable),
-                parseOptions: new CSharpParseOptions(LanguageVersion.CSharp12),
-                metadataReferences: TestEnvironment.NetReferences));
-        var documentId = DocumentId.CreateNewId(projectId);
-        solution = solution.AddDocument(documentId, "Subject.cs", SourceText.From(source), filePath: "/Subject.cs");
-        if (editorConfig is not null)
-        {
-            solution = solution.AddAnalyzerConfigDocument(
-                DocumentId.CreateNewId(projectId),
-                ".editorconfig",
-                SourceText.From("root = true\n[*.cs]\n" + editorConfig),
-                filePath: "/.editorconfig");
-        }
-
-        return solution.GetDocument(documentId)!;
-    }
+    private static Document CreateDocument(AdhocWorkspace workspace, string source, string? editorConfig) =>
+        TestWorkspace.CreateProject(
+            workspace,
+            "Subject",
+            "/",
+            new CSharpCompilationOptions(OutputKind.DynamicallyLinkedLibrary, nullableContextOptions: NullableContextOptions.Enable),
+            new CSharpParseOptions(LanguageVersion.CSharp12),
+            new[] { ("Subject.cs", source) },
+            editorConfig,
+            projectFilePath: "/Subject.csproj",
+            version: VersionStamp.Create())
+        .Documents.Single();
 
     private static async Task<ImmutableArray<Diagnostic>> DiagnosticsAsync(Document document, DiagnosticAnalyzer analyzer, string ruleId)
     {

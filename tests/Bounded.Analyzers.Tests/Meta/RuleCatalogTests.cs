@@ -57,7 +57,7 @@ public class RuleCatalogTests
     public void HelpLinkPointsAtAnExistingRulePage(string id)
     {
         var descriptor = Descriptor(id);
-        Assert.Equal(Rules.HelpRoot + id + ".md", descriptor.HelpLinkUri);
+        Assert.Equal(global::Bounded.Analyzers.Rules.HelpRoot + id + ".md", descriptor.HelpLinkUri);
         var page = Path.Combine(TestEnvironment.RepoRoot, "docs", "rules", id + ".md");
         Assert.True(File.Exists(page), $"{page} is missing");
         var text = File.ReadAllText(page);

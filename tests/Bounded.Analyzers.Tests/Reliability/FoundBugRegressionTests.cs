@@ -1,6 +1,6 @@
 using System.Threading.Tasks;
 using Bounded.Analyzers.Concurrency;
-using Bounded.Analyzers.Tests.Concurrency;
+using Bounded.Analyzers.Tests.Rules.Concurrency;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Testing;
 using Xunit;

@@ -11,7 +11,6 @@ using Microsoft.CodeAnalysis.CodeActions;
 using Microsoft.CodeAnalysis.CodeFixes;
 using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.Diagnostics;
-using Microsoft.CodeAnalysis.Text;
 
 namespace Bounded.Analyzers.Tests.Reliability;
 
@@ -70,36 +69,17 @@ public static class Harness
     /// <summary>The corpus's framework stubs (ASP.NET, hosting, logging) compiled once, as a reference.</summary>
     public static MetadataReference CorpusFramework => LazyCorpusFramework.Value;
 
-    public static Project CreateProject(IEnumerable<SourceFile> sources, string? editorConfig = null, IEnumerable<MetadataReference>? extraReferences = null)
-    {
-        var workspace = new AdhocWorkspace();
-        var projectId = ProjectId.CreateNewId();
-        var solution = workspace.CurrentSolution.AddProject(ProjectInfo.Create(
-            projectId,
-            VersionStamp.Default,
+    public static Project CreateProject(IEnumerable<SourceFile> sources, string? editorConfig = null, IEnumerable<MetadataReference>? extraReferences = null) =>
+        TestWorkspace.CreateProject(
+            new AdhocWorkspace(),
             "Reliability",
-            "Reliability",
-            LanguageNames.CSharp,
-            compilationOptions: new CSharpCompilationOptions(OutputKind.DynamicallyLinkedLibrary, nullableContextOptions: NullableContextOptions.Disable)
+            "/src/",
+            new CSharpCompilationOptions(OutputKind.DynamicallyLinkedLibrary, nullableContextOptions: NullableContextOptions.Disable)
                 .WithSpecificDiagnosticOptions(AllRulesOn),
-            parseOptions: ParseOptions,
-            metadataReferences: extraReferences is null ? TestEnvironment.NetReferences : TestEnvironment.NetReferences.Concat(extraReferences)));
-        foreach (var source in sources)
-        {
-            solution = solution.AddDocument(DocumentId.CreateNewId(projectId), source.Name, SourceText.From(source.Text), filePath: "/src/" + source.Name);
-        }
-
-        if (editorConfig is not null)
-        {
-            solution = solution.AddAnalyzerConfigDocument(
-                DocumentId.CreateNewId(projectId),
-                ".editorconfig",
-                SourceText.From("root = true\n[*.cs]\n" + editorConfig),
-                filePath: "/src/.editorconfig");
-        }
-
-        return solution.GetProject(projectId)!;
-    }
+            ParseOptions,
+            sources.Select(s => (s.Name, s.Text)),
+            editorConfig,
+            extraReferences);
 
     /// <summary>Runs <paramref name="analyzers"/> (all by default) on the project; analyzer exceptions are collected, never thrown.</summary>
     public static async Task<AnalysisRun> AnalyzeAsync(Project project, CancellationToken cancellationToken, bool concurrent = true, ImmutableArray<DiagnosticAnalyzer> analyzers = default)

@@ -1,0 +1,724 @@
+using System.Threading.Tasks;
+using Bounded.Analyzers.Concurrency;
+using Bounded.CodeFixes.Concurrency;
+using Microsoft.CodeAnalysis.CSharp;
+using Xunit;
+
+namespace Bounded.Analyzers.Tests.Rules.Concurrency;
+
+/// <summary>Exact output of the SemaphoreSlim fix for BND1001; each test also runs FixAll and checks the result compiles.</summary>
+public class BND1001FixTests
+{
+    private const string Key = UnboundedTaskSpawnCodeFixProvider.SemaphoreKey;
+
+    private const string Usings = """
+        using System;
+        using System.Collections.Generic;
+        using System.IO;
+        using System.Linq;
+        using System.Net.Http;
+        using System.Threading;
+        using System.Threading.Tasks;
+
+        """;
+
+    private static Task Fix(string source, string fixedSource, string? editorConfig = null, LanguageVersion languageVersion = LanguageVersion.CSharp12) =>
+        Verify.FixAsync<UnboundedTaskSpawnAnalyzer, UnboundedTaskSpawnCodeFixProvider>(Usings + source, Usings + fixedSource, Key, editorConfig, languageVersion);
+
+    [Fact]
+    public Task AsyncLoopWaitsBeforeSpawning() => Fix("""
+        class Crawler
+        {
+            private readonly HttpClient _http = new HttpClient();
+
+            public async Task<string[]> CrawlAsync(IEnumerable<string> urls, CancellationToken cancellationToken)
+            {
+                var tasks = new List<Task<string>>();
+                foreach (var url in urls)
+                {
+                    tasks.Add({|BND1001:Task.Run|}(() => _http.GetStringAsync(url, cancellationToken)));
+                }
+
+                return await Task.WhenAll(tasks);
+            }
+        }
+        """, """
+        class Crawler
+        {
+            private readonly HttpClient _http = new HttpClient();
+
+            public async Task<string[]> CrawlAsync(IEnumerable<string> urls, CancellationToken cancellationToken)
+            {
+                var tasks = new List<Task<string>>();
+                var maxConcurrency = Environment.ProcessorCount;
+                var throttle = new SemaphoreSlim(maxConcurrency);
+                foreach (var url in urls)
+                {
+                    await throttle.WaitAsync(cancellationToken);
+                    tasks.Add(Task.Run(async () =>
+                    {
+                        try
+                        {
+                            return await _http.GetStringAsync(url, cancellationToken);
+                        }
+                        finally
+                        {
+                            throttle.Release();
+                        }
+                    }));
+                }
+
+                return await Task.WhenAll(tasks);
+            }
+        }
+        """);
+
+    [Fact]
+    public Task WaitUsesTheTokenOfAFieldWhenNoParameterHasOne() => Fix("""
+        class Poller
+        {
+            private readonly CancellationTokenSource _shutdown = new CancellationTokenSource();
+            private void Poll(string feed) { }
+
+            public async Task PollAllAsync(IEnumerable<string> feeds)
+            {
+                var polls = new List<Task>();
+                foreach (var feed in feeds)
+                {
+                    polls.Add({|BND1001:Task.Run|}(() => Poll(feed)));
+                }
+
+                await Task.WhenAll(polls);
+            }
+        }
+        """, """
+        class Poller
+        {
+            private readonly CancellationTokenSource _shutdown = new CancellationTokenSource();
+            private void Poll(string feed) { }
+
+            public async Task PollAllAsync(IEnumerable<string> feeds)
+            {
+                var polls = new List<Task>();
+                var maxConcurrency = Environment.ProcessorCount;
+                var throttle = new SemaphoreSlim(maxConcurrency);
+                foreach (var feed in feeds)
+                {
+                    await throttle.WaitAsync(_shutdown.Token);
+                    polls.Add(Task.Run(() =>
+                    {
+                        try
+                        {
+                            Poll(feed);
+                        }
+                        finally
+                        {
+                            throttle.Release();
+                        }
+                    }));
+                }
+
+                await Task.WhenAll(polls);
+            }
+        }
+        """);
+
+    [Fact]
+    public Task LimitComesFromEditorConfig() => Fix("""
+        class Indexer
+        {
+            private void Index(string path) { }
+
+            public async Task IndexAllAsync(IEnumerable<string> paths)
+            {
+                var pending = new List<Task>();
+                foreach (var path in paths)
+                {
+                    pending.Add({|BND1001:Task.Run|}(() => Index(path)));
+                }
+
+                await Task.WhenAll(pending);
+            }
+        }
+        """, """
+        class Indexer
+        {
+            private void Index(string path) { }
+
+            public async Task IndexAllAsync(IEnumerable<string> paths)
+            {
+                var pending = new List<Task>();
+                var maxConcurrency = 8;
+                var throttle = new SemaphoreSlim(maxConcurrency);
+                foreach (var path in paths)
+                {
+                    await throttle.WaitAsync();
+                    pending.Add(Task.Run(() =>
+                    {
+                        try
+                        {
+                            Index(path);
+                        }
+                        finally
+                        {
+                            throttle.Release();
+                        }
+                    }));
+                }
+
+                await Task.WhenAll(pending);
+            }
+        }
+        """, editorConfig: "bounded.max_concurrency = 8");
+
+    [Fact]
+    public Task PerRuleLimitWinsOverSharedLimit() => Fix("""
+        class Indexer
+        {
+            private void Index(string path) { }
+
+            public async Task IndexAllAsync(IEnumerable<string> paths)
+            {
+                foreach (var path in paths)
+                {
+                    _ = {|BND1001:Task.Run|}(() => Index(path));
+                }
+            }
+        }
+        """, """
+        class Indexer
+        {
+            private void Index(string path) { }
+
+            public async Task IndexAllAsync(IEnumerable<string> paths)
+            {
+                var maxConcurrency = 3;
+                var throttle = new SemaphoreSlim(maxConcurrency);
+                foreach (var path in paths)
+                {
+                    await throttle.WaitAsync();
+                    _ = Task.Run(() =>
+                    {
+                        try
+                        {
+                            Index(path);
+                        }
+                        finally
+                        {
+                            throttle.Release();
+                        }
+                    });
+                }
+            }
+        }
+        """, editorConfig: "bounded.max_concurrency = 8\nbounded.bnd1001.max_concurrency = 3");
+
+    [Fact]
+    public Task InvalidLimitFallsBackToProcessorCount() => Fix("""
+        class Indexer
+        {
+            private void Index(string path) { }
+
+            public async Task IndexAllAsync(string[] paths)
+            {
+                var pending = new List<Task>();
+                for (var i = 0; i < paths.Length; i++)
+                {
+                    var path = paths[i];
+                    pending.Add({|BND1001:Task.Run|}(() => Index(path)));
+                }
+
+                Task.WaitAll(pending.ToArray());
+            }
+        }
+        """, """
+        class Indexer
+        {
+            private void Index(string path) { }
+
+            public async Task IndexAllAsync(string[] paths)
+            {
+                var pending = new List<Task>();
+                var maxConcurrency = Environment.ProcessorCount;
+                var throttle = new SemaphoreSlim(maxConcurrency);
+                for (var i = 0; i < paths.Length; i++)
+                {
+                    var path = paths[i];
+                    await throttle.WaitAsync();
+                    pending.Add(Task.Run(() =>
+                    {
+                        try
+                        {
+                            Index(path);
+                        }
+                        finally
+                        {
+                            throttle.Release();
+                        }
+                    }));
+                }
+
+                Task.WaitAll(pending.ToArray());
+            }
+        }
+        """, editorConfig: "bounded.max_concurrency = lots");
+
+    [Fact]
+    public Task SyncMethodWaitsInsideTheTask() => Fix("""
+        class Indexer
+        {
+            private int Index(string path) => path.Length;
+
+            public Task<int[]> IndexAll(IEnumerable<string> paths)
+            {
+                var pending = new List<Task<int>>();
+                foreach (var path in paths)
+                {
+                    pending.Add({|BND1001:Task.Run|}(() => Index(path)));
+                }
+
+                return Task.WhenAll(pending);
+            }
+        }
+        """, """
+        class Indexer
+        {
+            private int Index(string path) => path.Length;
+
+            public Task<int[]> IndexAll(IEnumerable<string> paths)
+            {
+                var pending = new List<Task<int>>();
+                var maxConcurrency = Environment.ProcessorCount;
+                var throttle = new SemaphoreSlim(maxConcurrency);
+                foreach (var path in paths)
+                {
+                    pending.Add(Task.Run(async () =>
+                    {
+                        await throttle.WaitAsync();
+                        try
+                        {
+                            return Index(path);
+                        }
+                        finally
+                        {
+                            throttle.Release();
+                        }
+                    }));
+                }
+
+                return Task.WhenAll(pending);
+            }
+        }
+        """);
+
+    [Fact]
+    public Task SelectOfTaskRunWaitsInsideEachTask() => Fix("""
+        class Scorer
+        {
+            private static int Score(string line) => line.Length;
+
+            public async Task<int> TotalAsync(IEnumerable<string> lines, CancellationToken cancellationToken)
+            {
+                var scores = await Task.WhenAll(lines.Select(line => {|BND1001:Task.Run|}(() => Score(line))));
+                return scores.Sum();
+            }
+        }
+        """, """
+        class Scorer
+        {
+            private static int Score(string line) => line.Length;
+
+            public async Task<int> TotalAsync(IEnumerable<string> lines, CancellationToken cancellationToken)
+            {
+                var maxConcurrency = Environment.ProcessorCount;
+                var throttle = new SemaphoreSlim(maxConcurrency);
+                var scores = await Task.WhenAll(lines.Select(line => Task.Run(async () =>
+                {
+                    await throttle.WaitAsync(cancellationToken);
+                    try
+                    {
+                        return Score(line);
+                    }
+                    finally
+                    {
+                        throttle.Release();
+                    }
+                })));
+                return scores.Sum();
+            }
+        }
+        """);
+
+    [Fact]
+    public Task BlockLambdaKeepsItsStatementsAndComments() => Fix("""
+        class Importer
+        {
+            private Task SaveAsync(string line) => Task.CompletedTask;
+
+            public async Task ImportAsync(TextReader reader)
+            {
+                string? line;
+                var saves = new List<Task>();
+                while ((line = await reader.ReadLineAsync()) != null)
+                {
+                    var captured = line;
+                    saves.Add({|BND1001:Task.Run|}(async () =>
+                    {
+                        // normalise first
+                        var normalised = captured.Trim();
+                        await SaveAsync(normalised);
+                    }));
+                }
+
+                await Task.WhenAll(saves);
+            }
+        }
+        """, """
+        class Importer
+        {
+            private Task SaveAsync(string line) => Task.CompletedTask;
+
+            public async Task ImportAsync(TextReader reader)
+            {
+                string? line;
+                var saves = new List<Task>();
+                var maxConcurrency = Environment.ProcessorCount;
+                var throttle = new SemaphoreSlim(maxConcurrency);
+                while ((line = await reader.ReadLineAsync()) != null)
+                {
+                    var captured = line;
+                    await throttle.WaitAsync();
+                    saves.Add(Task.Run(async () =>
+                    {
+                        try
+                        {
+                            // normalise first
+                            var normalised = captured.Trim();
+                            await SaveAsync(normalised);
+                        }
+                        finally
+                        {
+                            throttle.Release();
+                        }
+                    }));
+                }
+
+                await Task.WhenAll(saves);
+            }
+        }
+        """);
+
+    [Fact]
+    public Task QueueUserWorkItemInAsyncLoop() => Fix("""
+        class Dispatcher
+        {
+            private void Handle(string id) { }
+
+            public async Task DispatchAsync(IAsyncEnumerable<string> ids, CancellationToken cancellationToken)
+            {
+                await foreach (var id in ids)
+                {
+                    {|BND1001:ThreadPool.QueueUserWorkItem|}(_ => Handle(id));
+                }
+            }
+        }
+        """, """
+        class Dispatcher
+        {
+            private void Handle(string id) { }
+
+            public async Task DispatchAsync(IAsyncEnumerable<string> ids, CancellationToken cancellationToken)
+            {
+                var maxConcurrency = Environment.ProcessorCount;
+                var throttle = new SemaphoreSlim(maxConcurrency);
+                await foreach (var id in ids)
+                {
+                    await throttle.WaitAsync(cancellationToken);
+                    ThreadPool.QueueUserWorkItem(_ =>
+                    {
+                        try
+                        {
+                            Handle(id);
+                        }
+                        finally
+                        {
+                            throttle.Release();
+                        }
+                    });
+                }
+            }
+        }
+        """);
+
+    [Fact]
+    public Task TwoLoopsInOneMethodGetDistinctNames() => Fix("""
+        class Mirror
+        {
+            private void Copy(string path) { }
+
+            public async Task MirrorAsync(IEnumerable<string> images, IEnumerable<string> videos)
+            {
+                var copies = new List<Task>();
+                foreach (var image in images)
+                {
+                    copies.Add({|BND1001:Task.Run|}(() => Copy(image)));
+                }
+
+                foreach (var video in videos)
+                {
+                    copies.Add({|BND1001:Task.Run|}(() => Copy(video)));
+                }
+
+                await Task.WhenAll(copies);
+            }
+        }
+        """, """
+        class Mirror
+        {
+            private void Copy(string path) { }
+
+            public async Task MirrorAsync(IEnumerable<string> images, IEnumerable<string> videos)
+            {
+                var copies = new List<Task>();
+                var maxConcurrency = Environment.ProcessorCount;
+                var throttle = new SemaphoreSlim(maxConcurrency);
+                foreach (var image in images)
+                {
+                    await throttle.WaitAsync();
+                    copies.Add(Task.Run(() =>
+                    {
+                        try
+                        {
+                            Copy(image);
+                        }
+                        finally
+                        {
+                            throttle.Release();
+                        }
+                    }));
+                }
+
+                var maxConcurrency2 = Environment.ProcessorCount;
+                var throttle2 = new SemaphoreSlim(maxConcurrency2);
+                foreach (var video in videos)
+                {
+                    await throttle2.WaitAsync();
+                    copies.Add(Task.Run(() =>
+                    {
+                        try
+                        {
+                            Copy(video);
+                        }
+                        finally
+                        {
+                            throttle2.Release();
+                        }
+                    }));
+                }
+
+                await Task.WhenAll(copies);
+            }
+        }
+        """);
+
+    [Fact]
+    public Task CSharp7KeepsAPlainDeclaration() => Fix("""
+        class Indexer
+        {
+            private void Index(string path) { }
+
+            public async Task IndexAllAsync(IEnumerable<string> paths)
+            {
+                var pending = new List<Task>();
+                foreach (var path in paths)
+                {
+                    pending.Add({|BND1001:Task.Run|}(() => Index(path)));
+                }
+
+                await Task.WhenAll(pending);
+            }
+        }
+        """, """
+        class Indexer
+        {
+            private void Index(string path) { }
+
+            public async Task IndexAllAsync(IEnumerable<string> paths)
+            {
+                var pending = new List<Task>();
+                var maxConcurrency = Environment.ProcessorCount;
+                var throttle = new SemaphoreSlim(maxConcurrency);
+                foreach (var path in paths)
+                {
+                    await throttle.WaitAsync();
+                    pending.Add(Task.Run(() =>
+                    {
+                        try
+                        {
+                            Index(path);
+                        }
+                        finally
+                        {
+                            throttle.Release();
+                        }
+                    }));
+                }
+
+                await Task.WhenAll(pending);
+            }
+        }
+        """.Replace("string? ", "string "), languageVersion: LanguageVersion.CSharp7_3);
+
+    [Fact]
+    public async Task FixAllCoversEveryDocumentOfTheProject()
+    {
+        static string Source(string name, bool fixedForm) => Usings + (fixedForm ? $$"""
+            class {{name}}
+            {
+                private void Index(string path) { }
+
+                public async Task RunAsync(IEnumerable<string> paths)
+                {
+                    var pending = new List<Task>();
+                    var maxConcurrency = Environment.ProcessorCount;
+                    var throttle = new SemaphoreSlim(maxConcurrency);
+                    foreach (var path in paths)
+                    {
+                        await throttle.WaitAsync();
+                        pending.Add(Task.Run(() =>
+                        {
+                            try
+                            {
+                                Index(path);
+                            }
+                            finally
+                            {
+                                throttle.Release();
+                            }
+                        }));
+                    }
+
+                    await Task.WhenAll(pending);
+                }
+            }
+            """ : $$"""
+            class {{name}}
+            {
+                private void Index(string path) { }
+
+                public async Task RunAsync(IEnumerable<string> paths)
+                {
+                    var pending = new List<Task>();
+                    foreach (var path in paths)
+                    {
+                        pending.Add({|BND1001:Task.Run|}(() => Index(path)));
+                    }
+
+                    await Task.WhenAll(pending);
+                }
+            }
+            """);
+
+        var test = new FixTest<UnboundedTaskSpawnAnalyzer, UnboundedTaskSpawnCodeFixProvider>
+        {
+            CodeActionEquivalenceKey = Key,
+            CodeFixTestBehaviors = Microsoft.CodeAnalysis.Testing.CodeFixTestBehaviors.SkipFixAllInDocumentCheck,
+        };
+        test.TestState.Sources.Add(("/0/First.cs", Source("First", fixedForm: false)));
+        test.TestState.Sources.Add(("/0/Second.cs", Source("Second", fixedForm: false)));
+        test.FixedState.Sources.Add(("/0/First.cs", Source("First", fixedForm: true)));
+        test.FixedState.Sources.Add(("/0/Second.cs", Source("Second", fixedForm: true)));
+        await test.RunAsync();
+    }
+
+    [Fact]
+    public Task NoFixForMethodGroupWork() => Verify.NoFixAsync<UnboundedTaskSpawnAnalyzer, UnboundedTaskSpawnCodeFixProvider>(Usings + """
+        class Batches
+        {
+            private void ProcessAll() { }
+
+            public async Task RunAsync(int batchCount)
+            {
+                for (var i = 0; i < batchCount; i++)
+                {
+                    _ = {|BND1001:Task.Run|}(ProcessAll);
+                }
+            }
+        }
+        """);
+
+    // The task is created in one statement and started in another: the fixes rewrite a single spawn expression.
+    [Fact]
+    public Task NoFixForATaskStartedAfterItsCreation() => Verify.NoFixAsync<UnboundedTaskSpawnAnalyzer, UnboundedTaskSpawnCodeFixProvider>(Usings + """
+        class Batches
+        {
+            private int Index(string path) => path.Length;
+
+            public async Task<int[]> RunAsync(IEnumerable<string> paths)
+            {
+                var pending = new List<Task<int>>();
+                foreach (var path in paths)
+                {
+                    var task = new Task<int>(() => Index(path));
+                    task.{|BND1001:Start|}();
+                    pending.Add(task);
+                }
+
+                return await Task.WhenAll(pending);
+            }
+        }
+        """);
+
+    [Fact]
+    public Task NoFixForStartNewInSyncMethod() => Verify.NoFixAsync<UnboundedTaskSpawnAnalyzer, UnboundedTaskSpawnCodeFixProvider>(Usings + """
+        class Batches
+        {
+            private void Index(string path) { }
+
+            public void Run(IEnumerable<string> paths)
+            {
+                foreach (var path in paths)
+                {
+                    {|BND1001:Task.Factory.StartNew|}(() => Index(path));
+                }
+            }
+        }
+        """);
+
+    [Fact]
+    public Task NoFixForStaticLambda() => Verify.NoFixAsync<UnboundedTaskSpawnAnalyzer, UnboundedTaskSpawnCodeFixProvider>(Usings + """
+        class Batches
+        {
+            private static void Index(string path) { }
+
+            public async Task RunAsync(IEnumerable<string> paths)
+            {
+                foreach (var path in paths)
+                {
+                    _ = {|BND1001:Task.Run|}(static () => Index("x"));
+                }
+            }
+        }
+        """, Key);
+
+    [Fact]
+    public Task NoFixWhenSpawnIsInsideLock() => Verify.NoFixAsync<UnboundedTaskSpawnAnalyzer, UnboundedTaskSpawnCodeFixProvider>(Usings + """
+        class Batches
+        {
+            private readonly object _sync = new object();
+            private void Index(string path) { }
+
+            public async Task RunAsync(IEnumerable<string> paths)
+            {
+                await Task.Yield();
+                lock (_sync)
+                {
+                    foreach (var path in paths)
+                    {
+                        _ = {|BND1001:Task.Factory.StartNew|}(() => Index(path));
+                    }
+                }
+            }
+        }
+        """);
+}

@@ -1,0 +1,233 @@
+using System.Threading.Tasks;
+using Bounded.Analyzers.AcquireRelease;
+using Bounded.Analyzers.Concurrency;
+using Bounded.Analyzers.Memory;
+using Bounded.CodeFixes.Concurrency;
+using Bounded.CodeFixes.Memory;
+using Bounded.Analyzers.Tests.Rules.Memory;
+using Xunit;
+
+namespace Bounded.Analyzers.Tests.Rules.Concurrency;
+
+public class BND1004FixTests
+{
+    private static Task Fix(string source, string fixedSource, string key) =>
+        Verify.FixAsync<SemaphoreMisuseAnalyzer, SemaphoreMisuseCodeFixProvider>(MemorySources.Wrap(source), MemorySources.Wrap(fixedSource), key);
+
+    [Fact]
+    public Task MovesTheWaitBeforeTheTry() => Fix("""
+            public async Task SaveAsync(Message message, CancellationToken cancellationToken)
+            {
+                try
+                {
+                    await _gate.{|BND1004:WaitAsync|}(cancellationToken);
+                    await SaveAsync(message.Id, cancellationToken);
+                }
+                finally
+                {
+                    _gate.Release();
+                }
+            }
+        """, """
+            public async Task SaveAsync(Message message, CancellationToken cancellationToken)
+            {
+                await _gate.WaitAsync(cancellationToken);
+                try
+                {
+                    await SaveAsync(message.Id, cancellationToken);
+                }
+                finally
+                {
+                    _gate.Release();
+                }
+            }
+        """, SemaphoreMisuseCodeFixProvider.WaitBeforeTryKey);
+
+    [Fact]
+    public Task MovesASyncWaitWithConfigureAwaitBeforeTheTry() => Fix("""
+            public async Task<string> FetchAsync(string url, CancellationToken cancellationToken)
+            {
+                Log(url);
+                try
+                {
+                    await _gate.{|BND1004:WaitAsync|}(cancellationToken).ConfigureAwait(false);
+                    return await _http.GetStringAsync(url, cancellationToken).ConfigureAwait(false);
+                }
+                finally
+                {
+                    _gate.Release();
+                }
+            }
+
+            public void Increment()
+            {
+                try
+                {
+                    _gate.{|BND1004:Wait|}();
+                    _count++;
+                }
+                finally
+                {
+                    _gate.Release();
+                }
+            }
+        """, """
+            public async Task<string> FetchAsync(string url, CancellationToken cancellationToken)
+            {
+                Log(url);
+                await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+                try
+                {
+                    return await _http.GetStringAsync(url, cancellationToken).ConfigureAwait(false);
+                }
+                finally
+                {
+                    _gate.Release();
+                }
+            }
+
+            public void Increment()
+            {
+                _gate.Wait();
+                try
+                {
+                    _count++;
+                }
+                finally
+                {
+                    _gate.Release();
+                }
+            }
+        """, SemaphoreMisuseCodeFixProvider.WaitBeforeTryKey);
+
+    [Fact]
+    public Task MovesTheReleaseIntoFinally() => Fix("""
+            public async Task SaveAllAsync(IEnumerable<Message> messages, CancellationToken cancellationToken)
+            {
+                foreach (var message in messages)
+                {
+                    await _gate.{|BND1004:WaitAsync|}(cancellationToken);
+                    await SaveAsync(message.Id, cancellationToken);
+                    _gate.Release();
+                }
+            }
+        """, """
+            public async Task SaveAllAsync(IEnumerable<Message> messages, CancellationToken cancellationToken)
+            {
+                foreach (var message in messages)
+                {
+                    await _gate.WaitAsync(cancellationToken);
+                    try
+                    {
+                        await SaveAsync(message.Id, cancellationToken);
+                    }
+                    finally
+                    {
+                        _gate.Release();
+                    }
+                }
+            }
+        """, SemaphoreMisuseCodeFixProvider.ReleaseInFinallyKey);
+
+    [Fact]
+    public Task EarlyReturnAndThrowPathsReleaseAfterTheFix() => Fix("""
+            public async Task AddAsync(CancellationToken cancellationToken)
+            {
+                await _gate.{|BND1004:WaitAsync|}(cancellationToken);
+                if (_count > 10)
+                {
+                    return;
+                }
+
+                _count++;
+                _gate.Release();
+            }
+
+            public void Take(int amount)
+            {
+                s_lock.{|BND1004:Wait|}();
+                if (amount > _count)
+                {
+                    throw new InvalidOperationException("not enough");
+                }
+
+                _count -= amount;
+                s_lock.Release();
+                Log("taken");
+            }
+        """, """
+            public async Task AddAsync(CancellationToken cancellationToken)
+            {
+                await _gate.WaitAsync(cancellationToken);
+                try
+                {
+                    if (_count > 10)
+                    {
+                        return;
+                    }
+
+                    _count++;
+                }
+                finally
+                {
+                    _gate.Release();
+                }
+            }
+
+            public void Take(int amount)
+            {
+                s_lock.Wait();
+                try
+                {
+                    if (amount > _count)
+                    {
+                        throw new InvalidOperationException("not enough");
+                    }
+
+                    _count -= amount;
+                }
+                finally
+                {
+                    s_lock.Release();
+                }
+
+                Log("taken");
+            }
+        """, SemaphoreMisuseCodeFixProvider.ReleaseInFinallyKey);
+
+    [Fact]
+    public Task NoFixWhenTheTryHasACatch() => Verify.NoFixAsync<SemaphoreMisuseAnalyzer, SemaphoreMisuseCodeFixProvider>(MemorySources.Wrap("""
+            public async Task HandleAsync(Message message, CancellationToken cancellationToken)
+            {
+                try
+                {
+                    await s_lock.{|BND1004:WaitAsync|}(cancellationToken);
+                    await SaveAsync(message.Id, cancellationToken);
+                }
+                catch (IOException exception)
+                {
+                    Log(exception.Message);
+                }
+                finally
+                {
+                    s_lock.Release();
+                }
+            }
+        """));
+
+    [Fact]
+    public Task NoFixForAnIgnoredTimeout() => Verify.NoFixAsync<SemaphoreMisuseAnalyzer, SemaphoreMisuseCodeFixProvider>(MemorySources.Wrap("""
+            public void Update()
+            {
+                _gate.{|BND1004:Wait|}(100);
+                try
+                {
+                    _count++;
+                }
+                finally
+                {
+                    _gate.Release();
+                }
+            }
+        """));
+}

@@ -1,0 +1,17 @@
+using System.Threading.Tasks;
+using Bounded.Analyzers;
+using Bounded.Analyzers.AcquireRelease;
+using Bounded.Analyzers.Concurrency;
+using Bounded.Analyzers.Memory;
+using Bounded.Analyzers.Tests.Rules.Memory;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.Testing;
+using Xunit;
+
+namespace Bounded.Analyzers.Tests.Rules.Concurrency;
+
+/// <summary>Helpers shared by the BND1004 Reports and DoesNotReport tests.</summary>
+internal static class BND1004Verify
+{
+    internal static Task Check(string members, params DiagnosticResult[] expected) => Verify.AnalyzerAsync<SemaphoreMisuseAnalyzer>(MemorySources.Wrap(members), expected);
+}

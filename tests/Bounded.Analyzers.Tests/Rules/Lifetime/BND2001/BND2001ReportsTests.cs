@@ -1,0 +1,464 @@
+using System.Threading.Tasks;
+using Bounded.Analyzers.Lifetime;
+using Microsoft.CodeAnalysis.Testing;
+using Xunit;
+using static Bounded.Analyzers.Tests.Rules.Lifetime.BND2001Verify;
+
+namespace Bounded.Analyzers.Tests.Rules.Lifetime;
+
+/// <summary>BND2001: code that is reported.</summary>
+public class BND2001ReportsTests
+{
+    [Fact]
+    public Task ControllerDiscardsTaskRunWhileRequestAbortedExists() => Reports("""
+        public class OrdersController : ControllerBase
+        {
+            private readonly IEmailSender _email = null!;
+
+            [HttpGet]
+            public string Confirm(string to)
+            {
+                _ = {|#0:Task.Run|}(() => _email.SendAsync(to, "confirmed"));
+                return "ok";
+            }
+        }
+        """, Diagnostic("Task.Run", "pass 'HttpContext.RequestAborted'"));
+
+    [Fact]
+    public Task TaskRunStatementInAsyncMethodWithTokenParameter() => Reports("""
+        public class Importer
+        {
+            private readonly HttpClient _http = new();
+
+            public async Task ImportAsync(string url, CancellationToken cancellationToken)
+            {
+                await Task.Yield();
+                {|#0:Task.Run|}(async () => await _http.GetStringAsync(url));
+            }
+        }
+        """, Diagnostic("Task.Run", "pass 'cancellationToken'"));
+
+    [Fact]
+    public Task DiscardedAsyncCallThatTakesAToken() => Reports("""
+        public class OrderHandler : IMessageHandler<Order>
+        {
+            private readonly IOrderStore _store = null!;
+
+            public Task HandleAsync(Order message, CancellationToken cancellationToken)
+            {
+                _ = _store.{|#0:SaveAsync|}(message);
+                return Task.CompletedTask;
+            }
+        }
+        """, Diagnostic("SaveAsync", "pass 'cancellationToken'"));
+
+    [Fact]
+    public Task BackgroundServiceStartsDetachedRefresh() => Reports("""
+        public class CacheWarmer : BackgroundService
+        {
+            private readonly HttpClient _http = new();
+
+            protected override Task ExecuteAsync(CancellationToken stoppingToken)
+            {
+                _ = {|#0:Task.Run|}(() => _http.GetStringAsync("https://example.org/warm"));
+                return Task.CompletedTask;
+            }
+        }
+        """, Diagnostic("Task.Run", "pass 'stoppingToken'"));
+
+    [Fact]
+    public Task NoTokenInScope() => Reports("""
+        public class Notifier
+        {
+            private readonly IEmailSender _email = null!;
+
+            public void Notify(string to)
+            {
+                _ = _email.{|#0:SendAsync|}(to, "hello");
+            }
+        }
+        """, Diagnostic("SendAsync", "no token is in scope to stop it"));
+
+    [Fact]
+    public Task StartNewWithoutToken() => Reports("""
+        public class Indexer
+        {
+            public void Reindex(string[] files, CancellationToken cancellationToken)
+            {
+                {|#0:Task.Factory.StartNew|}(() => { foreach (var f in files) File.ReadAllText(f); });
+            }
+        }
+        """, Diagnostic("Task.Factory.StartNew", "pass 'cancellationToken'"));
+
+    [Fact]
+    public Task NewTaskStart() => Reports("""
+        public class Compactor
+        {
+            public void Compact(string path, CancellationToken cancellationToken)
+            {
+                new Task(() => File.Delete(path)).{|#0:Start|}();
+            }
+        }
+        """, Diagnostic("Task.Start", "pass 'cancellationToken'"));
+
+    [Fact]
+    public Task MethodGroupWork() => Reports("""
+        public class Poller
+        {
+            private Task PollAsync() => Task.Delay(10);
+
+            public void Start(CancellationToken cancellationToken)
+            {
+                _ = {|#0:Task.Run|}(PollAsync);
+            }
+        }
+        """, Diagnostic("Task.Run", "pass 'cancellationToken'"));
+
+    [Fact]
+    public Task DefaultTokenArgumentIsNoToken() => Reports("""
+        public class Sync
+        {
+            private readonly IOrderStore _store = null!;
+
+            public void Save(Order order, CancellationToken cancellationToken)
+            {
+                _ = _store.{|#0:SaveAsync|}(order, default);
+            }
+        }
+        """, Diagnostic("SaveAsync", "pass 'cancellationToken'"));
+
+    [Fact]
+    public Task DefaultTokenArgumentToTaskRunIsNoToken() => Reports("""
+        public class Sync
+        {
+            public void Kick(CancellationToken cancellationToken)
+            {
+                _ = {|#0:Task.Run|}(() => Thread.Sleep(100), default);
+            }
+        }
+        """, Diagnostic("Task.Run", "pass 'cancellationToken'"));
+
+    [Fact]
+    public Task FieldSourceOneMemberDeep() => Reports("""
+        public sealed class Pump : IDisposable
+        {
+            private readonly CancellationTokenSource _shutdown = new();
+            private readonly IQueueClient _queue = null!;
+
+            public void Kick()
+            {
+                _ = _queue.{|#0:ReceiveAsync|}();
+            }
+
+            public void Dispose() => _shutdown.Dispose();
+        }
+        """, Diagnostic("ReceiveAsync", "pass '_shutdown.Token'"));
+
+    [Fact]
+    public Task ApplicationStoppingFromInjectedLifetime() => Reports("""
+        public class Warmup
+        {
+            private readonly IHostApplicationLifetime _lifetime = null!;
+            private readonly HttpClient _http = new();
+
+            public void Begin()
+            {
+                _ = {|#0:Task.Run|}(() => _http.GetAsync("https://example.org"));
+            }
+        }
+        """, Diagnostic("Task.Run", "pass '_lifetime.ApplicationStopping'"));
+
+    [Fact]
+    public Task TwoTokenLocalsBothNamed() => Reports("""
+        public class Linker
+        {
+            private readonly IOrderStore _store = null!;
+
+            public void Save(Order order)
+            {
+                var first = new CancellationTokenSource().Token;
+                var second = new CancellationTokenSource().Token;
+                _ = _store.{|#0:SaveAsync|}(order);
+            }
+        }
+        """, Diagnostic("SaveAsync", "pass 'first' or 'second'"));
+
+    [Fact]
+    public Task MinimalApiStyleLambdaHandler() => Reports("""
+        public static class Endpoints
+        {
+            public static Func<string, CancellationToken, string> Enqueue(IEmailSender email) => (to, ct) =>
+            {
+                _ = email.{|#0:SendAsync|}(to, "welcome");
+                return "accepted";
+            };
+        }
+        """, Diagnostic("SendAsync", "pass 'ct'"));
+
+    [Fact]
+    public Task ConfigureAwaitDiscarded() => Reports("""
+        public class Flusher
+        {
+            public void Flush(Stream stream, CancellationToken cancellationToken)
+            {
+                _ = stream.{|#0:FlushAsync|}().ConfigureAwait(false);
+            }
+        }
+        """, Diagnostic("FlushAsync", "pass 'cancellationToken'"));
+
+    [Fact]
+    public Task DelayOverloadWithTokenExists() => Reports("""
+        public class Timer2
+        {
+            public void Arm(CancellationToken cancellationToken)
+            {
+                _ = {|#0:Task.Delay|}(1000);
+            }
+        }
+        """, Diagnostic("Delay", "pass 'cancellationToken'"));
+
+    [Fact]
+    public Task SourceMethodWithoutTokenParameter() => Reports("""
+        public class Audit
+        {
+            private async Task WriteAuditAsync(string entry) => await File.AppendAllTextAsync("audit.log", entry);
+
+            public void Record(string entry, CancellationToken cancellationToken)
+            {
+                _ = {|#0:WriteAuditAsync|}(entry);
+            }
+        }
+        """, Diagnostic("WriteAuditAsync", "'WriteAuditAsync' accepts no token; give it one and pass 'cancellationToken'"));
+
+    [Fact]
+    public Task TaskRunObservedThroughAnExtensionIsReportedAtTaskRun() => Reports("""
+        public static class TaskObservation
+        {
+            public static Task ObserveErrors(this Task task) => task.ContinueWith(t => _ = t.Exception, TaskContinuationOptions.OnlyOnFaulted);
+        }
+
+        public sealed class Cache
+        {
+            public void Refresh(CancellationToken cancellationToken)
+            {
+                {|#0:Task.Run|}(() => Thread.Sleep(100)).ObserveErrors();
+            }
+        }
+        """, Diagnostic("Task.Run", "pass 'cancellationToken'"));
+
+    // Sonarr's EventAggregator: the factory's own token is not a token to pass.
+    [Fact]
+    public Task TaskFactoryFieldIsNotATokenSource() => Reports("""
+        public sealed class Aggregator
+        {
+            private readonly TaskFactory _taskFactory = new TaskFactory();
+
+            public void Publish(Order order, IOrderStore store)
+            {
+                _taskFactory.{|#0:StartNew|}(() => store.SaveAsync(order));
+            }
+        }
+        """, Diagnostic("Task.Factory.StartNew", "no token is in scope to stop it"));
+
+    [Fact]
+    public Task MethodGroupWhoseBodyReadsNoToken() => Reports("""
+        public class Poller
+        {
+            private readonly HttpClient _http = new();
+
+            public void Start()
+            {
+                _ = {|#0:Task.Run|}(PollAsync);
+            }
+
+            private async Task PollAsync()
+            {
+                while (true)
+                {
+                    await _http.GetStringAsync("https://example.org/status");
+                    await Task.Delay(1000);
+                }
+            }
+        }
+        """, Diagnostic("Task.Run", "no token is in scope to stop it"));
+
+    [Fact]
+    public Task CalleeWithAnOmittedTokenParameterDoesNotObserveIt() => Reports("""
+        public class Poller
+        {
+            public void Start(CancellationToken stoppingToken)
+            {
+                _ = {|#0:Task.Run|}(() => PollAsync());
+            }
+
+            private static async Task PollAsync(CancellationToken cancellationToken = default)
+            {
+                while (!cancellationToken.IsCancellationRequested)
+                {
+                    await Task.Delay(1000, cancellationToken);
+                }
+            }
+        }
+        """, Diagnostic("Task.Run", "pass 'stoppingToken'"));
+
+    [Fact]
+    public Task CalleeDeclaredInAnotherFileIsNotRead()
+    {
+        var test = new AnalyzerTest<DetachedTaskAnalyzer>();
+        test.TestState.Sources.Add(LifetimeSources.Wrap("""
+            public partial class Pump
+            {
+                public void Start()
+                {
+                    _ = {|#0:Task.Run|}(PumpAsync);
+                }
+            }
+            """));
+        test.TestState.Sources.Add(("Pump.Loop.cs", """
+            using System.Threading;
+            using System.Threading.Tasks;
+
+            public partial class Pump
+            {
+                private readonly CancellationTokenSource _shutdown = new();
+
+                private async Task PumpAsync()
+                {
+                    while (!_shutdown.IsCancellationRequested)
+                    {
+                        await Task.Delay(100, _shutdown.Token);
+                    }
+                }
+            }
+            """));
+        test.ExpectedDiagnostics.Add(Diagnostic("Task.Run", "pass '_shutdown.Token'"));
+        return test.RunAsync();
+    }
+
+    [Fact]
+    public Task ValueTaskChannelWriteDiscarded() => Reports("""
+        public class Publisher
+        {
+            private readonly Channel<Message> _channel = Channel.CreateUnbounded<Message>();
+
+            public void Publish(Message message, CancellationToken cancellationToken)
+            {
+                _ = _channel.Writer.{|#0:WriteAsync|}(message);
+            }
+        }
+        """, Diagnostic("WriteAsync", "pass 'cancellationToken'"));
+
+    [Fact]
+    public Task TaskRunInLoopIsAlsoReported() => Reports("""
+        public class Fanout
+        {
+            private readonly IEmailSender _email = null!;
+
+            public void Broadcast(IEnumerable<string> recipients, CancellationToken cancellationToken)
+            {
+                foreach (var to in recipients)
+                {
+                    _ = {|#0:Task.Run|}(() => _email.SendAsync(to, "news"));
+                }
+            }
+        }
+        """, Diagnostic("Task.Run", "pass 'cancellationToken'"));
+
+    [Fact]
+    public Task LocalFunctionTokenWins() => Reports("""
+        public class Outer
+        {
+            private readonly IOrderStore _store = null!;
+
+            public void Run(CancellationToken outer)
+            {
+                void Inner(Order order, CancellationToken inner)
+                {
+                    _ = _store.{|#0:SaveAsync|}(order);
+                }
+
+                Inner(new Order(1, "a", 1m), outer);
+            }
+        }
+        """, Diagnostic("SaveAsync", "pass 'inner'"));
+
+    [Fact]
+    public Task StaticContextSkipsInstanceMembers() => Reports("""
+        public class Helper
+        {
+            private readonly CancellationTokenSource _cts = new();
+
+            public static void Fire(IEmailSender email)
+            {
+                _ = email.{|#0:SendAsync|}("x", "y");
+            }
+        }
+        """, Diagnostic("SendAsync", "no token is in scope to stop it"));
+
+    [Fact]
+    public Task OwnershipOptionForOtherMethodStillReports() => Verify.AnalyzerAsync<DetachedTaskAnalyzer>(LifetimeSources.Wrap("""
+        public class Sender
+        {
+            private readonly IEmailSender _email = null!;
+
+            public void Send(CancellationToken cancellationToken) => _ = _email.{|#0:SendAsync|}("a", "b");
+        }
+        """), "bounded.task_ownership_methods = Track", Diagnostic("SendAsync", "pass 'cancellationToken'"));
+
+    [Fact]
+    public Task PrivateBaseTokenIsNeverSuggested() => Reports("""
+        public abstract class ServiceBase
+        {
+            private readonly CancellationTokenSource _hidden = new();
+            protected IEmailSender Email { get; } = null!;
+        }
+
+        public class Mailer : ServiceBase
+        {
+            public void Send(string to) => _ = Email.{|#0:SendAsync|}(to, "x");
+        }
+        """, Diagnostic("SendAsync", "no token is in scope to stop it"));
+
+    [Fact]
+    public Task ProtectedBaseTokenIsSuggested() => Reports("""
+        public abstract class ServiceBase
+        {
+            protected CancellationToken Stopping { get; }
+            protected IEmailSender Email { get; } = null!;
+        }
+
+        public class Mailer : ServiceBase
+        {
+            public void Send(string to) => _ = Email.{|#0:SendAsync|}(to, "x");
+        }
+        """, Diagnostic("SendAsync", "pass 'Stopping'"));
+
+    [Fact]
+    public Task MinimalApiMapPostHandler() => Reports("""
+        public static class OrderEndpoints
+        {
+            public static void Map(WebApplication app)
+            {
+                app.MapPost("/orders", (Order order, IOrderStore store, CancellationToken ct) =>
+                {
+                    _ = store.{|#0:SaveAsync|}(order);
+                    return "accepted";
+                });
+            }
+        }
+        """, Diagnostic("SaveAsync", "pass 'ct'"));
+
+    [Fact]
+    public Task DelegateThatTakesATokenIsStillReported() => Reports("""
+        public sealed class Scheduler
+        {
+            public void Fire(Func<CancellationToken, Task> job, CancellationToken cancellationToken)
+            {
+                _ = {|#0:job|}(default);
+            }
+        }
+        """, Diagnostic("job", "pass 'cancellationToken'"));
+
+    [Fact]
+    public Task TestProjectWithoutOptOutIsReported() => InTestProject("", null, Diagnostic("SendAsync", "no token is in scope to stop it"));
+}

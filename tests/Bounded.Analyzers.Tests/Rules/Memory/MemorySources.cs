@@ -1,0 +1,39 @@
+namespace Bounded.Analyzers.Tests.Rules.Memory;
+
+/// <summary>Realistic surroundings for the pooling tests: streams, sockets, hashing, an HTTP client, a message handler.</summary>
+internal static class MemorySources
+{
+    public static string Wrap(string members) => """
+        using System;
+        using System.Buffers;
+        using System.Collections.Generic;
+        using System.IO;
+        using System.Linq;
+        using System.Net.Http;
+        using System.Net.Sockets;
+        using System.Security.Cryptography;
+        using System.Text;
+        using System.Threading;
+        using System.Threading.Tasks;
+
+        public record Message(string Id, byte[] Body);
+
+        public partial class Service
+        {
+            private readonly HttpClient _http = new HttpClient();
+            private readonly SemaphoreSlim _gate = new SemaphoreSlim(1, 1);
+            private static readonly SemaphoreSlim s_lock = new SemaphoreSlim(4);
+            private readonly Queue<byte[]> _pending = new();
+            private byte[]? _buffer;
+            private int _count;
+
+            private static void Log(string text) => Console.WriteLine(text);
+            private static void Process(ReadOnlySpan<byte> data) { }
+            private static void Keep(byte[] array) { }
+            private Task SaveAsync(string id, CancellationToken cancellationToken) => Task.CompletedTask;
+
+        """ + members + """
+
+        }
+        """;
+}
