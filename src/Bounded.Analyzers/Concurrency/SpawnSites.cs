@@ -28,7 +28,7 @@ internal static class SpawnSites
             return false;
         }
 
-        var limit = BoundedOptions.GetInt(options.AnalyzerConfigOptionsProvider, spawn.Syntax.SyntaxTree, ruleId, BoundedOptions.SmallLoopLimit, defaultValue: 16, min: 0);
+        var limit = OptionCatalog.SmallLoopLimit.GetInteger(options.AnalyzerConfigOptionsProvider, spawn.Syntax.SyntaxTree, ruleId);
         return !(PerItemBounds.IsBoundedRepetition(repetition, limit, types)
             || Awaiting.IsObservedInSameIteration(spawn, region, cancellationToken)
             || Limiters.IsGated(region, work, types, cancellationToken)

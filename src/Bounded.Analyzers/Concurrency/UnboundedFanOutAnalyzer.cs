@@ -83,7 +83,7 @@ public sealed class UnboundedFanOutAnalyzer : DiagnosticAnalyzer
             return;
         }
 
-        var limit = BoundedOptions.GetInt(context.Options.AnalyzerConfigOptionsProvider, select.Syntax.SyntaxTree, RuleIds.UnboundedAsyncFanOut, BoundedOptions.SmallLoopLimit, defaultValue: 16, min: 0);
+        var limit = OptionCatalog.SmallLoopLimit.GetInteger(context.Options.AnalyzerConfigOptionsProvider, select.Syntax.SyntaxTree, RuleIds.UnboundedAsyncFanOut);
         if (PerItemBounds.IsBoundedSource(select.Arguments[0].Value, limit, types, depth: 0)
             || (lambda is not null && Limiters.IsGated(lambda.Body, null, types, context.CancellationToken)))
         {

@@ -7,14 +7,11 @@ using Microsoft.CodeAnalysis.Diagnostics;
 namespace Bounded.Analyzers;
 
 /// <summary>
-/// Reads options from .editorconfig / .globalconfig. <c>bounded.&lt;id&gt;.&lt;name&gt;</c> (lower-case id) wins over
+/// Reads option values from .editorconfig / .globalconfig; which options exist is <see cref="OptionCatalog"/>. <c>bounded.&lt;id&gt;.&lt;name&gt;</c> (lower-case id) wins over
 /// <c>bounded.&lt;name&gt;</c>. Values that do not parse fall back to the default.
 /// </summary>
 public static class BoundedOptions
 {
-    public const string MaxConcurrency = "max_concurrency";
-    public const string SmallLoopLimit = "small_loop_limit";
-
     public static bool TryGetRaw(AnalyzerConfigOptionsProvider provider, SyntaxTree tree, string ruleId, string name, out string value)
     {
         var options = provider.GetOptions(tree);
@@ -47,13 +44,6 @@ public static class BoundedOptions
         return defaultValue;
     }
 
-    /// <summary>A positive whole number, or null when unset or invalid.</summary>
-    public static int? GetOptionalPositiveInt(AnalyzerConfigOptionsProvider provider, SyntaxTree tree, string ruleId, string name)
-    {
-        var value = GetInt(provider, tree, ruleId, name, defaultValue: 0, min: 1);
-        return value > 0 ? value : null;
-    }
-
     /// <summary><c>true</c>/<c>false</c> (any case), else <paramref name="defaultValue"/>.</summary>
     public static bool GetBool(AnalyzerConfigOptionsProvider provider, SyntaxTree tree, string ruleId, string name, bool defaultValue)
     {
@@ -83,7 +73,7 @@ public static class BoundedOptions
             return true;
         }
 
-        return GetBool(provider, tree, ruleId, "exclude_test_projects", defaultValue: false);
+        return OptionCatalog.ExcludeTestProjects.GetBoolean(provider, tree, ruleId);
     }
 
     /// <summary>A comma- or space-separated list; empty entries are dropped.</summary>

@@ -72,7 +72,7 @@ public sealed class DetachedTaskAnalyzer : DiagnosticAnalyzer
             return;
         }
 
-        var ownership = BoundedOptions.GetList(provider, tree, RuleIds.DetachedTaskWithoutToken, DetachedTasks.OwnershipMethodsOption, ImmutableArray<string>.Empty);
+        var ownership = OptionCatalog.TaskOwnershipMethods.GetList(provider, tree, RuleIds.DetachedTaskWithoutToken);
         if (DetachedTasks.IsOwnershipMethod(method, ownership))
         {
             return;

@@ -27,8 +27,6 @@ internal enum DetachedKind
 /// <summary>Recognises BND2001's fire-and-forget sites and decides whether their work receives a token.</summary>
 internal static class DetachedTasks
 {
-    public const string OwnershipMethodsOption = "task_ownership_methods";
-
     /// <summary>
     /// The call a statement starts and drops: <c>_ = X(...)</c>, <c>X(...);</c> (X returning a task), or
     /// <c>new Task(...).Start();</c>. <paramref name="call"/> is the call that starts the work.

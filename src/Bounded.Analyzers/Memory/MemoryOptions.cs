@@ -8,30 +8,17 @@ namespace Bounded.Analyzers.Memory;
 /// <summary>The .editorconfig options of the memory rules (<c>bounded.&lt;name&gt;</c> or <c>bounded.bnd3001.&lt;name&gt;</c>).</summary>
 internal static class MemoryOptions
 {
-    public const string HotPathAttributes = "hot_path_attributes";
-    public const string HotPathMethods = "hot_path_methods";
-    public const string PooledElementTypes = "pooled_element_types";
-    public const string MinArraySize = "min_array_size";
-    public const string ClearPooledArrays = "clear_pooled_arrays";
-    public const string MaxStackallocBytes = "max_stackalloc_bytes";
-
-    public const int DefaultMinArraySize = 256;
-    public const int DefaultMaxStackallocBytes = 256;
-
     /// <summary>85,000 bytes: arrays this large go to the Large Object Heap.</summary>
     public const int LargeObjectThreshold = 85000;
 
-    public static readonly ImmutableArray<string> DefaultHotPathAttributes = ImmutableArray.Create("HotPath", "PerformanceSensitive");
-    public static readonly ImmutableArray<string> DefaultPooledElementTypes = ImmutableArray.Create("byte");
-
     public static int MinSize(AnalyzerConfigOptionsProvider provider, SyntaxTree tree) =>
-        BoundedOptions.GetInt(provider, tree, RuleIds.HotPathByteArray, MinArraySize, DefaultMinArraySize, min: 0);
+        OptionCatalog.MinArraySize.GetInteger(provider, tree, RuleIds.HotPathByteArray);
 
     public static int MaxStackalloc(AnalyzerConfigOptionsProvider provider, SyntaxTree tree) =>
-        BoundedOptions.GetInt(provider, tree, RuleIds.HotPathByteArray, MaxStackallocBytes, DefaultMaxStackallocBytes, min: 0, max: 1024 * 1024);
+        OptionCatalog.MaxStackallocBytes.GetInteger(provider, tree, RuleIds.HotPathByteArray);
 
     public static bool ClearPooled(AnalyzerConfigOptionsProvider provider, SyntaxTree tree) =>
-        BoundedOptions.GetBool(provider, tree, RuleIds.HotPathByteArray, ClearPooledArrays, defaultValue: false);
+        OptionCatalog.ClearPooledArrays.GetBoolean(provider, tree, RuleIds.HotPathByteArray);
 
     /// <summary>Whether <paramref name="element"/> is named in <paramref name="names"/> (keyword, short or full name).</summary>
     public static bool IsPooledElement(ImmutableArray<string> names, ITypeSymbol element)
@@ -98,11 +85,11 @@ internal static class MemoryOptions
     }
 
     public static MemorySettings Read(AnalyzerConfigOptionsProvider provider, SyntaxTree tree) => new(
-        BoundedOptions.GetList(provider, tree, RuleIds.HotPathByteArray, PooledElementTypes, DefaultPooledElementTypes),
+        OptionCatalog.PooledElementTypes.GetList(provider, tree, RuleIds.HotPathByteArray),
         MinSize(provider, tree),
-        BoundedOptions.GetInt(provider, tree, RuleIds.HotPathByteArray, BoundedOptions.SmallLoopLimit, defaultValue: 16, min: 0),
-        BoundedOptions.GetList(provider, tree, RuleIds.HotPathByteArray, HotPathAttributes, DefaultHotPathAttributes),
-        BoundedOptions.GetList(provider, tree, RuleIds.HotPathByteArray, HotPathMethods, ImmutableArray<string>.Empty));
+        OptionCatalog.SmallLoopLimit.GetInteger(provider, tree, RuleIds.HotPathByteArray),
+        OptionCatalog.HotPathAttributes.GetList(provider, tree, RuleIds.HotPathByteArray),
+        OptionCatalog.HotPathMethods.GetList(provider, tree, RuleIds.HotPathByteArray));
 }
 
 /// <summary>The analyzer's options for one syntax tree, read once per tree and compilation.</summary>

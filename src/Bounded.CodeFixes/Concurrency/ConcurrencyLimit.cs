@@ -12,7 +12,7 @@ internal static class ConcurrencyLimit
 {
     public static ExpressionSyntax Expression(Document document, SyntaxTree tree, string ruleId)
     {
-        var configured = BoundedOptions.GetOptionalPositiveInt(document.Project.AnalyzerOptions.AnalyzerConfigOptionsProvider, tree, ruleId, BoundedOptions.MaxConcurrency);
+        var configured = OptionCatalog.MaxConcurrency.GetOptionalInteger(document.Project.AnalyzerOptions.AnalyzerConfigOptionsProvider, tree, ruleId);
         return configured is int value
             ? LiteralExpression(SyntaxKind.NumericLiteralExpression, Literal(value))
             : FixSyntax.QualifiedName("System.Environment.ProcessorCount");

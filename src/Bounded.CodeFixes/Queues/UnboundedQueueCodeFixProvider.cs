@@ -51,7 +51,7 @@ public sealed class UnboundedQueueCodeFixProvider : BoundedCodeFixProvider
             return;
         }
 
-        var capacityValue = BoundedOptions.GetInt(context.Document.Project.AnalyzerOptions.AnalyzerConfigOptionsProvider, context.Root.SyntaxTree, RuleIds.UnboundedQueue, QueueOptions.QueueCapacity, QueueOptions.DefaultQueueCapacity);
+        var capacityValue = OptionCatalog.QueueCapacity.GetInteger(context.Document.Project.AnalyzerOptions.AnalyzerConfigOptionsProvider, context.Root.SyntaxTree, RuleIds.UnboundedQueue);
         if (!TryPlanCapacity(context, creationSyntax, storage.Name, capacityValue, out var capacityName, out var insertCapacity)
             || BoundedCreation(queue, creationSyntax, capacityName, types) is not { } rewriteCreation)
         {

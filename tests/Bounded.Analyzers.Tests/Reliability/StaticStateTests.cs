@@ -72,6 +72,7 @@ public class StaticStateTests
         Assert.True(IsImmutable(typeof(System.Collections.Immutable.ImmutableDictionary<string, DiagnosticDescriptor>)));
         Assert.False(IsImmutable(typeof(System.Collections.Immutable.ImmutableArray<List<int>>)));
         Assert.True(IsPerCompilationCache(typeof(ConditionalWeakTable<Compilation, KnownSymbols>)));
+        Assert.True(IsImmutable(typeof(OptionDefinition)));
         Assert.False(IsPerCompilationCache(typeof(ConditionalWeakTable<Compilation, List<int>>)));
         Assert.False(IsPerCompilationCache(typeof(ConditionalWeakTable<object, KnownSymbols>)));
     }
@@ -101,6 +102,13 @@ public class StaticStateTests
         if (type.IsGenericType && type.GetGenericTypeDefinition() == typeof(Nullable<>))
         {
             return IsImmutable(type.GetGenericArguments()[0]);
+        }
+
+        // Our own sealed records of settings (OptionDefinition): every field readonly and itself immutable.
+        if (type.IsSealed && type.Assembly == typeof(RuleIds).Assembly)
+        {
+            return type.GetFields(BindingFlags.Instance | BindingFlags.Public | BindingFlags.NonPublic)
+                .All(f => f.IsInitOnly && f.FieldType != type && IsImmutable(f.FieldType));
         }
 
         return false;
