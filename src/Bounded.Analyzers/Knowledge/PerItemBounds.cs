@@ -129,7 +129,8 @@ internal static class PerItemBounds
             return false;
         }
 
-        return NamePolicy.NamesWorkerCount(name) || NamePolicy.NamesCap(name);
+        // A worker word says what is counted; a cap word only that it is capped, which bounds nothing when the caller chose it.
+        return NamePolicy.NamesWorkerCount(name) || (NamePolicy.NamesCap(name) && !ComesFromInput(count, depth: 0));
     }
 
     private static bool IsProcessorCount(IOperation operation, KnownSymbols types) =>
@@ -185,20 +186,21 @@ internal static class PerItemBounds
                 return IsBoundedCount(take.Arguments[1].Value, limit, types, allowPoolNames: false);
 
             case ILocalReferenceOperation local when depth < 2:
-                return IsBoundedLocal(local, limit, types, depth) || HoldsComponents(local.Local.Name, local.Type);
+                return IsBoundedLocal(local, limit, types, depth) || HoldsComponents(local, local.Local.Name, local.Type);
             case IFieldReferenceOperation field:
-                return HoldsComponents(field.Field.Name, field.Type);
+                return HoldsComponents(field, field.Field.Name, field.Type);
             case IPropertyReferenceOperation property:
-                return HoldsComponents(property.Property.Name, property.Type);
-            case IParameterReferenceOperation parameter:
-                return HoldsComponents(parameter.Parameter.Name, parameter.Type);
+                return HoldsComponents(property, property.Property.Name, property.Type);
         }
 
         return source.Syntax is CollectionExpressionSyntax collection && IsSmallCollectionExpression(collection, limit);
     }
 
-    /// <summary><c>_handlers</c>, <c>subscribers</c>: named like components, and holding interfaces or delegates (not strings or records).</summary>
-    private static bool HoldsComponents(string name, ITypeSymbol? collection)
+    /// <summary>
+    /// <c>_handlers</c>, <c>subscribers</c>: named like components, holding interfaces or delegates (not strings or
+    /// records), and owned by the program rather than handed in (a parameter, or read from one, is input).
+    /// </summary>
+    private static bool HoldsComponents(IOperation source, string name, ITypeSymbol? collection)
     {
         var element = collection switch
         {
@@ -211,7 +213,42 @@ internal static class PerItemBounds
             return false;
         }
 
-        return NamePolicy.NamesComponents(name);
+        return NamePolicy.NamesComponents(name) && !ComesFromInput(source, depth: 0);
+    }
+
+    /// <summary>
+    /// Whether a value is the caller's input: a parameter, something read from one (its field or property, a call
+    /// on it), or a local initialised with such a value. A name can only vouch for a value the program owns.
+    /// </summary>
+    internal static bool ComesFromInput(IOperation value, int depth)
+    {
+        value = value.WithoutConversions();
+        switch (value)
+        {
+            case IParameterReferenceOperation:
+                return true;
+            case IMemberReferenceOperation { Instance: { } instance }:
+                return depth < 4 && ComesFromInput(instance, depth + 1);
+            case IInvocationOperation { Instance: { } receiver }:
+                return depth < 4 && ComesFromInput(receiver, depth + 1);
+            case ILocalReferenceOperation local when depth < 4:
+                return InitialValue(local) is { } initial && ComesFromInput(initial, depth + 1);
+            default:
+                return false;
+        }
+    }
+
+    /// <summary>The initializer of a local declared with one, else null.</summary>
+    private static IOperation? InitialValue(ILocalReferenceOperation reference)
+    {
+        var local = reference.Local;
+        if (local.DeclaringSyntaxReferences.Length != 1 || reference.SemanticModel is not { } model
+            || local.DeclaringSyntaxReferences[0].GetSyntax() is not VariableDeclaratorSyntax { Initializer.Value: { } value })
+        {
+            return null;
+        }
+
+        return model.GetOperation(value);
     }
 
     private static bool IsSmallCollectionExpression(CollectionExpressionSyntax collection, int limit)

@@ -402,10 +402,14 @@ namespace Corpus.Caching
             return Encoding.ASCII.GetString(buffer.Slice(0, length));
         }
 
-        // Not reported: a thread per subscriber the program registered (callbacks, not input items).
-        public void Publish(IEnumerable<Action<long, long>> subscribers)
+        // Not reported: a thread per subscriber the cache registered itself (callbacks it owns, not input items).
+        private readonly List<Action<long, long>> _subscribers = new();
+
+        public void Subscribe(Action<long, long> subscriber) => _subscribers.Add(subscriber);
+
+        public void Publish()
         {
-            foreach (var subscriber in subscribers)
+            foreach (var subscriber in _subscribers)
             {
                 var thread = new Thread(() => subscriber(Interlocked.Read(ref _hits), Interlocked.Read(ref _misses)));
                 thread.Start();

@@ -530,4 +530,47 @@ public class ConcurrencyDoesNotReportTests
                 }
             }
         """), null, ignoreCompilerDiagnostics: true);
+
+    // The owned counterparts of BND1001's input-cap cases: configuration and registration the type holds itself.
+    [Fact]
+    public Task CapOwnedByTheType() => Clean("""
+            private readonly int _maxRunners = 3;
+            private readonly List<Task> _runners = new();
+
+            public void StartRunners()
+            {
+                for (var i = 0; i < _maxRunners; i++)
+                {
+                    _runners.Add(Task.Run(() => Index("runner")));
+                }
+            }
+        """);
+
+    [Fact]
+    public Task WorkerCountChosenByTheCallerIsStillAPool() => Clean("""
+            private readonly List<Task> _workers = new();
+
+            public void Start(int workerCount, ChannelReader<Message> reader)
+            {
+                for (var i = 0; i < workerCount; i++)
+                {
+                    _workers.Add(Task.Run(async () => { await foreach (var m in reader.ReadAllAsync()) await _handler.HandleAsync(m, default); }));
+                }
+            }
+        """);
+
+    [Fact]
+    public Task CallbacksTheTypeRegisteredItself() => Clean("""
+            private readonly List<Func<Task>> _callbacks = new();
+
+            public void Register(Func<Task> callback) => _callbacks.Add(callback);
+
+            public void NotifyAll()
+            {
+                foreach (var callback in _callbacks)
+                {
+                    _ = Task.Run(() => callback());
+                }
+            }
+        """);
 }

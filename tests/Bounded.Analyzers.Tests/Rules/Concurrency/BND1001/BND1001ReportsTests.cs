@@ -267,4 +267,57 @@ public class BND1001ReportsTests
                 }
             }
         """, BND1001(0));
+
+    // Names vouch only for values the program owns (NamePolicy): a cap chosen by the caller is a count of input items.
+    [Fact]
+    public Task CapFromAParameterIsStillInput() => Reports("""
+            public void ExportRows(int maxRows)
+            {
+                for (var i = 0; i < maxRows; i++)
+                {
+                    var row = i;
+                    _ = {|#0:Task.Run|}(() => Index("row-" + row));
+                }
+            }
+        """, BND1001(0));
+
+    [Fact]
+    public Task CapReadFromARequestIsStillInput() => Reports("""
+            public sealed class Query { public int Limit { get; init; } }
+
+            public void Prefetch(Query query)
+            {
+                var limit = query.Limit;
+                for (var i = 0; i < limit; i++)
+                {
+                    var page = i;
+                    _ = {|#0:Task.Run|}(() => Index("page-" + page));
+                }
+            }
+        """, BND1001(0));
+
+    [Fact]
+    public Task CallbacksHandedInWithARequestAreInput() => Reports("""
+            public sealed class Request { public List<Func<Task>> Callbacks { get; } = new(); }
+
+            public void Notify(Request request)
+            {
+                var callbacksFromRequest = request.Callbacks;
+                foreach (var callback in callbacksFromRequest)
+                {
+                    _ = {|#0:Task.Run|}(() => callback());
+                }
+            }
+        """, BND1001(0));
+
+    [Fact]
+    public Task HandlersPassedAsAParameterAreInput() => Reports("""
+            public void Publish(IEnumerable<IMessageHandler> handlers, Message message)
+            {
+                foreach (var handler in handlers)
+                {
+                    _ = {|#0:Task.Run|}(() => handler.HandleAsync(message, CancellationToken.None));
+                }
+            }
+        """, BND1001(0));
 }
