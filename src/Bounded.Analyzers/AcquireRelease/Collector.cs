@@ -293,15 +293,7 @@ internal static partial class AcquireReleaseAnalysis
             return wait;
         }
 
-        IOperation current = wait;
-        var parent = current.ParentSkippingConversions();
-        if (parent is IInvocationOperation { TargetMethod.Name: "ConfigureAwait" } configure && ReferenceEquals(configure.Instance?.WithoutConversions(), current))
-        {
-            current = configure;
-            parent = current.ParentSkippingConversions();
-        }
-
-        return parent as IAwaitOperation;
+        return Awaiting.AwaitOf(wait);
     }
 
     internal static bool ReturnsBool(IInvocationOperation wait, KnownSymbols types)

@@ -8,7 +8,7 @@ namespace Bounded.Analyzers;
 /// </summary>
 public static class DiagnosticProperties
 {
-    /// <summary>Which misuse was found (BND1004, BND3002–BND3004).</summary>
+    /// <summary>Which misuse was found (BND1004, BND3002–BND3004), or which detached start (BND2001, a <c>DetachedKind</c> name).</summary>
     public const string Kind = "Kind";
 
     /// <summary>Which fan-out shape was found (BND1002): <c>Select</c> or <c>Loop</c>.</summary>
@@ -22,6 +22,14 @@ public static class DiagnosticProperties
 
     /// <summary>What repeats the work (BND1001, BND1003): <see cref="LoopRepetition"/> or <see cref="ElementRepetition"/>.</summary>
     public const string Repetition = "Repetition";
+
+    /// <summary>
+    /// The rewrite the analyzer judged safe at this site, when that judgement needs its analysis (BND2003:
+    /// <see cref="UsingFix"/> when the source is not reassigned and its token does not outlive the local).
+    /// </summary>
+    public const string Fix = "Fix";
+
+    public const string UsingFix = "Using";
 
     public const string LoopRepetition = "Loop";
     public const string ElementRepetition = "Element";

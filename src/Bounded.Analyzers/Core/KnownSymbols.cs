@@ -29,6 +29,7 @@ internal sealed partial class KnownSymbols
         ParallelOptions = Resolve(compilation, "System.Threading.Tasks.ParallelOptions");
         ParallelEnumerable = Resolve(compilation, "System.Linq.ParallelEnumerable");
         Environment = Resolve(compilation, "System.Environment");
+        EventArgs = Resolve(compilation, "System.EventArgs");
         Enumerable = Resolve(compilation, "System.Linq.Enumerable");
         List = Resolve(compilation, "System.Collections.Generic.List`1");
         GenericEnumerable = Resolve(compilation, "System.Collections.Generic.IEnumerable`1");
@@ -93,6 +94,7 @@ internal sealed partial class KnownSymbols
     public INamedTypeSymbol? ParallelOptions { get; }
     public INamedTypeSymbol? ParallelEnumerable { get; }
     public INamedTypeSymbol? Environment { get; }
+    public INamedTypeSymbol? EventArgs { get; }
     public INamedTypeSymbol? Enumerable { get; }
     public INamedTypeSymbol? List { get; }
     public INamedTypeSymbol? GenericEnumerable { get; }

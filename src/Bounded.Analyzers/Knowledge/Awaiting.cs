@@ -13,7 +13,13 @@ namespace Bounded.Analyzers;
 internal static class Awaiting
 {
     /// <summary><c>await call</c> or <c>await call.ConfigureAwait(…)</c>.</summary>
-    public static bool IsAwaited(this IOperation call)
+    public static bool IsAwaited(this IOperation call) => ConsumerOf(call) is IAwaitOperation;
+
+    /// <summary>The <c>await</c> of <c>await call</c> or <c>await call.ConfigureAwait(…)</c>, else null.</summary>
+    public static IAwaitOperation? AwaitOf(IOperation call) => ConsumerOf(call) as IAwaitOperation;
+
+    /// <summary>What takes the task a call returns, looking through <c>.ConfigureAwait(…)</c> (which only wraps it).</summary>
+    private static IOperation? ConsumerOf(IOperation call)
     {
         var parent = call.ParentSkippingConversions();
         if (parent is IInvocationOperation { TargetMethod.Name: "ConfigureAwait" } configure && ReferenceEquals(configure.Instance?.WithoutConversions(), call))
@@ -21,19 +27,13 @@ internal static class Awaiting
             parent = configure.ParentSkippingConversions();
         }
 
-        return parent is IAwaitOperation;
+        return parent;
     }
 
     /// <summary>The task is awaited or waited for within the same iteration, so the loop is sequential.</summary>
     public static bool IsObservedInSameIteration(IOperation spawn, IOperation region, CancellationToken cancellationToken = default)
     {
-        var parent = spawn.ParentSkippingConversions();
-        if (parent is IInvocationOperation { TargetMethod.Name: "ConfigureAwait" } configure && ReferenceEquals(configure.Instance?.WithoutConversions(), spawn))
-        {
-            parent = configure.ParentSkippingConversions();
-        }
-
-        switch (parent)
+        switch (ConsumerOf(spawn))
         {
             case IAwaitOperation:
             case IPropertyReferenceOperation { Property.Name: "Result" }:

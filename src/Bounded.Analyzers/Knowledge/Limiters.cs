@@ -45,7 +45,7 @@ internal static class Limiters
         {
             case "Wait":
             case "WaitAsync":
-                return SymbolEqualityComparer.Default.Equals(type, types.SemaphoreSlim);
+                return types.IsWait(method); // the acquire the acquire/release analysis pairs with Release
             case "AcquireAsync":
             case "AttemptAcquire":
                 return KnownSymbols.InheritsFrom(type, types.RateLimiter);

@@ -100,6 +100,7 @@ public sealed class DetachedTaskAnalyzer : DiagnosticAnalyzer
             advice = "no token is in scope to stop it";
         }
 
-        context.ReportDiagnostic(Diagnostic.Create(Rule, DetachedTasks.Location(call), DetachedTasks.DisplayName(kind, call), advice));
+        var properties = ImmutableDictionary<string, string?>.Empty.Add(DiagnosticProperties.Kind, kind.ToString());
+        context.ReportDiagnostic(Diagnostic.Create(Rule, DetachedTasks.Location(call), properties, DetachedTasks.DisplayName(kind, call), advice));
     }
 }

@@ -49,9 +49,13 @@ public sealed class UndisposedTokenSourceAnalyzer : DiagnosticAnalyzer
             return; // (a source created once by Main ends with the process)
         }
 
+        var properties = use.Reassigned || use.TokenMayOutlive
+            ? ImmutableDictionary<string, string?>.Empty
+            : ImmutableDictionary<string, string?>.Empty.Add(DiagnosticProperties.Fix, DiagnosticProperties.UsingFix);
         context.ReportDiagnostic(Diagnostic.Create(
             Rule,
             Location(operation),
+            properties,
             use.Local.Name,
             use.Linked ? "linked" : "timeout",
             use.Linked ? "registration on the parent token" : "timer"));

@@ -29,20 +29,16 @@ public sealed class DetachedTaskCodeFixProvider : BoundedCodeFixProvider
     private protected override void Plan(Diagnostic diagnostic, FixContext context, List<PlannedFix> fixes)
     {
         var node = context.Root.FindNode(diagnostic.Location.SourceSpan, getInnermostNodeForTie: true);
-        if (node.FirstAncestorOrSelf<InvocationExpressionSyntax>() is not { } invocationSyntax
-            || context.Model.GetOperation(invocationSyntax, context.CancellationToken) is not { } site
-            || StatementOf(site) is not { } statement)
+        if (!diagnostic.Properties.TryGetValue(DiagnosticProperties.Kind, out var reported)
+            || !System.Enum.TryParse<DetachedKind>(reported, out var kind)
+            || kind == DetachedKind.None
+            || node.FirstAncestorOrSelf<InvocationExpressionSyntax>() is not { } invocationSyntax
+            || context.Model.GetOperation(invocationSyntax, context.CancellationToken) is not IInvocationOperation call)
         {
             return;
         }
 
         var types = KnownSymbols.GetOrCreate(context.Model.Compilation);
-        var kind = DetachedTasks.Classify(statement.Operation, types, out var call);
-        if (kind == DetachedKind.None || call is null)
-        {
-            return;
-        }
-
         var slots = new List<TokenSlot>();
         CollectSlots(kind, call, types, slots);
         if (slots.Count == 0)
@@ -69,23 +65,6 @@ public sealed class DetachedTaskCodeFixProvider : BoundedCodeFixProvider
                 }
             },
             fixes);
-    }
-
-    /// <summary>The (possibly implicit) expression statement that drops the task started at <paramref name="site"/>.</summary>
-    private static IExpressionStatementOperation? StatementOf(IOperation site)
-    {
-        for (var current = site.Parent; current is not null; current = current.Parent)
-        {
-            switch (current)
-            {
-                case IExpressionStatementOperation statement:
-                    return statement;
-                case IAnonymousFunctionOperation or ILocalFunctionOperation or IBlockOperation:
-                    return null;
-            }
-        }
-
-        return null;
     }
 
     /// <summary>The start call's own token slot, plus (for a lambda) the calls inside it that take one.</summary>
@@ -173,7 +152,7 @@ public sealed class DetachedTaskCodeFixProvider : BoundedCodeFixProvider
 
         if (declaration is null || declaration.Body is null && declaration.ExpressionBody is null
             || context.Model.GetDeclaredSymbol(declaration, context.CancellationToken) is not { } symbol
-            || !CanAddParameter(symbol, declaration, context.Root))
+            || !CanAddParameter(symbol, declaration, context.Root, KnownSymbols.GetOrCreate(context.Model.Compilation)))
         {
             return;
         }
@@ -199,7 +178,7 @@ public sealed class DetachedTaskCodeFixProvider : BoundedCodeFixProvider
         });
     }
 
-    private static bool CanAddParameter(IMethodSymbol method, MethodDeclarationSyntax declaration, SyntaxNode root)
+    private static bool CanAddParameter(IMethodSymbol method, MethodDeclarationSyntax declaration, SyntaxNode root, KnownSymbols types)
     {
         if (method.IsOverride || method.IsAbstract || method.IsVirtual || method.IsExtern || method.PartialDefinitionPart is not null || method.PartialImplementationPart is not null
             || !method.ExplicitInterfaceImplementations.IsEmpty || method.Name == "Main")
@@ -213,7 +192,7 @@ public sealed class DetachedTaskCodeFixProvider : BoundedCodeFixProvider
             return false;
         }
 
-        if (parameters.Length == 2 && parameters[0].Type.SpecialType == SpecialType.System_Object && DerivesFrom(parameters[1].Type, "EventArgs"))
+        if (parameters.Length == 2 && parameters[0].Type.SpecialType == SpecialType.System_Object && KnownSymbols.InheritsFrom(parameters[1].Type, types.EventArgs))
         {
             return false;
         }
@@ -246,18 +225,5 @@ public sealed class DetachedTaskCodeFixProvider : BoundedCodeFixProvider
     {
         SyntaxNode expression = name.Parent is MemberAccessExpressionSyntax access && access.Name == name ? access : name;
         return expression.Parent is InvocationExpressionSyntax invocation && invocation.Expression == expression;
-    }
-
-    private static bool DerivesFrom(ITypeSymbol type, string name)
-    {
-        for (var current = type; current is not null; current = current.BaseType)
-        {
-            if (current.Name == name)
-            {
-                return true;
-            }
-        }
-
-        return false;
     }
 }

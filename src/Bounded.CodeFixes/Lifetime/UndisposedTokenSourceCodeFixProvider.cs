@@ -32,9 +32,7 @@ public sealed class UndisposedTokenSourceCodeFixProvider : BoundedCodeFixProvide
             return;
         }
 
-        var types = KnownSymbols.GetOrCreate(context.Model.Compilation);
-        var use = TokenSources.Inspect(creation, types);
-        if (use is null || use.UnderUsing || use.Escapes || use.Reassigned || use.TokenMayOutlive
+        if (!diagnostic.Properties.TryGetValue(DiagnosticProperties.Fix, out var fix) || fix != DiagnosticProperties.UsingFix
             || creationSyntax.Parent is not EqualsValueClauseSyntax { Parent: VariableDeclaratorSyntax { Parent: VariableDeclarationSyntax { Variables.Count: 1 } declaration } }
             || declaration.Parent is not LocalDeclarationStatementSyntax statement
             || !statement.UsingKeyword.IsKind(SyntaxKind.None)
@@ -43,7 +41,7 @@ public sealed class UndisposedTokenSourceCodeFixProvider : BoundedCodeFixProvide
             return;
         }
 
-        var name = use.Local.Name;
+        var name = declaration.Variables[0].Identifier.ValueText;
         if (statement.Parent is BlockSyntax && FixSyntax.SupportsUsingDeclarations(statement))
         {
             fixes.Add(new PlannedFix("Declare '" + name + "' with 'using'", UsingKey, editor => editor.ReplaceNode(statement, (current, _) => AsUsingDeclaration((LocalDeclarationStatementSyntax)current))));
