@@ -7,7 +7,6 @@ using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CodeFixes;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
 using Microsoft.CodeAnalysis.Formatting;
-using Microsoft.CodeAnalysis.Operations;
 using static Microsoft.CodeAnalysis.CSharp.SyntaxFactory;
 
 namespace Bounded.CodeFixes.Queues;
@@ -34,15 +33,14 @@ public sealed class UnboundedQueueCodeFixProvider : BoundedCodeFixProvider
             return;
         }
 
-        var types = KnownSymbols.GetOrCreate(context.Model.Compilation);
-        var operation = context.Model.GetOperation(creationSyntax, context.CancellationToken);
-        UnboundedQueue queue;
-        if (!(operation is IInvocationOperation invocation && QueueSites.TryGetUnboundedChannel(invocation, types, out queue))
-            && !(operation is IObjectCreationOperation creation && QueueSites.TryGetUnboundedCreation(creation, types, out queue)))
+        // The analyzer hands over which kind of queue it found and which argument holds its options.
+        if (context.Model.GetOperation(creationSyntax, context.CancellationToken) is not { } operation
+            || !UnboundedQueueAnalyzer.TryReadReported(diagnostic, operation, out var queue))
         {
             return;
         }
 
+        var types = KnownSymbols.GetOrCreate(context.Model.Compilation);
         if (QueueSites.StorageOf(queue.Creation) is not { } storage
             || !WaitingWrites.TryPlan(context, queue, storage, types, out var writes))
         {
