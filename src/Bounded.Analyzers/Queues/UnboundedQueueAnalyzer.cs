@@ -1,14 +1,27 @@
+using System;
 using System.Collections.Immutable;
+using System.Globalization;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Diagnostics;
 using Microsoft.CodeAnalysis.Operations;
 
 namespace Bounded.Analyzers.Queues;
 
-/// <summary>BND4001: a channel, BlockingCollection or dataflow block created without a capacity.</summary>
+/// <summary>
+/// BND4001: a channel, BlockingCollection or dataflow block created without a capacity. The diagnostic carries what
+/// was recognised — <see cref="DiagnosticProperties.Kind"/> (a <c>QueueKind</c> name: <c>Channel</c>,
+/// <c>BlockingCollection</c>, <c>DataflowBlock</c>) and <see cref="OptionsArgumentProperty"/> — so the fixer edits the
+/// same queue without recognising it again.
+/// </summary>
 [DiagnosticAnalyzer(LanguageNames.CSharp)]
 public sealed class UnboundedQueueAnalyzer : DiagnosticAnalyzer
 {
+    /// <summary>
+    /// Property key: the parameter ordinal of the options argument that was read (<c>UnboundedChannelOptions</c> or the
+    /// dataflow options); absent when the creation passes none.
+    /// </summary>
+    public const string OptionsArgumentProperty = "OptionsArgument";
+
     public static readonly DiagnosticDescriptor Rule = Rules.Create(
         RuleIds.UnboundedQueue,
         title: "Unbounded queue",
@@ -66,6 +79,68 @@ public sealed class UnboundedQueueAnalyzer : DiagnosticAnalyzer
             return;
         }
 
-        context.ReportDiagnostic(Diagnostic.Create(Rule, QueueSites.SquiggleLocation(queue.Creation), queue.DisplayName));
+        context.ReportDiagnostic(Diagnostic.Create(Rule, QueueSites.SquiggleLocation(queue.Creation), PropertiesOf(queue), queue.DisplayName));
+    }
+
+    private static ImmutableDictionary<string, string?> PropertiesOf(UnboundedQueue queue)
+    {
+        var properties = ImmutableDictionary<string, string?>.Empty.Add(DiagnosticProperties.Kind, queue.Kind.ToString());
+        return queue.Options?.Parameter is { } parameter
+            ? properties.Add(OptionsArgumentProperty, parameter.Ordinal.ToString(CultureInfo.InvariantCulture))
+            : properties;
+    }
+
+    /// <summary>
+    /// The queue a diagnostic of this rule reported, read back from its properties for <paramref name="creation"/> (the
+    /// creation the squiggle sits on). False when the properties are missing or do not fit the creation, as for a
+    /// diagnostic from another version of the analyzer. <see cref="UnboundedQueue.DisplayName"/> is left empty: only the
+    /// message uses it.
+    /// </summary>
+    internal static bool TryReadReported(Diagnostic diagnostic, IOperation creation, out UnboundedQueue queue)
+    {
+        queue = default;
+        if (!diagnostic.Properties.TryGetValue(DiagnosticProperties.Kind, out var kindName)
+            || !Enum.TryParse(kindName, ignoreCase: false, out QueueKind kind))
+        {
+            return false;
+        }
+
+        ImmutableArray<IArgumentOperation> arguments;
+        switch (creation)
+        {
+            case IInvocationOperation invocation when kind == QueueKind.Channel:
+                arguments = invocation.Arguments;
+                break;
+            case IObjectCreationOperation objectCreation when kind is QueueKind.BlockingCollection or QueueKind.DataflowBlock:
+                arguments = objectCreation.Arguments;
+                break;
+            default:
+                return false;
+        }
+
+        IArgumentOperation? options = null;
+        if (diagnostic.Properties.TryGetValue(OptionsArgumentProperty, out var ordinalText))
+        {
+            if (!int.TryParse(ordinalText, NumberStyles.None, CultureInfo.InvariantCulture, out var ordinal))
+            {
+                return false;
+            }
+
+            foreach (var argument in arguments)
+            {
+                if (argument.Parameter?.Ordinal == ordinal)
+                {
+                    options = argument;
+                }
+            }
+
+            if (options is null)
+            {
+                return false;
+            }
+        }
+
+        queue = new UnboundedQueue(kind, creation, options, displayName: string.Empty);
+        return true;
     }
 }
