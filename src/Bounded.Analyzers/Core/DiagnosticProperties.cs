@@ -8,8 +8,14 @@ namespace Bounded.Analyzers;
 /// </summary>
 public static class DiagnosticProperties
 {
-    /// <summary>Which misuse was found (BND1004, BND3002–BND3004), or which detached start (BND2001, a <c>DetachedKind</c> name).</summary>
+    /// <summary>
+    /// Which misuse was found (BND1004, BND3002–BND3004), which detached start (BND2001, a <c>DetachedKind</c> name),
+    /// or which queue (BND4001: <c>Channel</c>, <c>BlockingCollection</c>, <c>DataflowBlock</c>).
+    /// </summary>
     public const string Kind = "Kind";
+
+    /// <summary>The ordinal of the queue creation's options parameter, when an options argument is passed (BND4001).</summary>
+    public const string OptionsArgument = "OptionsArgument";
 
     /// <summary>Which fan-out shape was found (BND1002): <c>Select</c> or <c>Loop</c>.</summary>
     public const string Shape = "Shape";

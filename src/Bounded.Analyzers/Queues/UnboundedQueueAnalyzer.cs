@@ -10,7 +10,7 @@ namespace Bounded.Analyzers.Queues;
 /// <summary>
 /// BND4001: a channel, BlockingCollection or dataflow block created without a capacity. The diagnostic carries what
 /// was recognised — <see cref="DiagnosticProperties.Kind"/> (a <c>QueueKind</c> name: <c>Channel</c>,
-/// <c>BlockingCollection</c>, <c>DataflowBlock</c>) and <see cref="OptionsArgumentProperty"/> — so the fixer edits the
+/// <c>BlockingCollection</c>, <c>DataflowBlock</c>) and <see cref="DiagnosticProperties.OptionsArgument"/> — so the fixer edits the
 /// same queue without recognising it again.
 /// </summary>
 [DiagnosticAnalyzer(LanguageNames.CSharp)]
@@ -20,8 +20,6 @@ public sealed class UnboundedQueueAnalyzer : DiagnosticAnalyzer
     /// Property key: the parameter ordinal of the options argument that was read (<c>UnboundedChannelOptions</c> or the
     /// dataflow options); absent when the creation passes none.
     /// </summary>
-    public const string OptionsArgumentProperty = "OptionsArgument";
-
     public static readonly DiagnosticDescriptor Rule = Rules.Create(
         RuleIds.UnboundedQueue,
         title: "Unbounded queue",
@@ -86,7 +84,7 @@ public sealed class UnboundedQueueAnalyzer : DiagnosticAnalyzer
     {
         var properties = ImmutableDictionary<string, string?>.Empty.Add(DiagnosticProperties.Kind, queue.Kind.ToString());
         return queue.Options?.Parameter is { } parameter
-            ? properties.Add(OptionsArgumentProperty, parameter.Ordinal.ToString(CultureInfo.InvariantCulture))
+            ? properties.Add(DiagnosticProperties.OptionsArgument, parameter.Ordinal.ToString(CultureInfo.InvariantCulture))
             : properties;
     }
 
@@ -119,7 +117,7 @@ public sealed class UnboundedQueueAnalyzer : DiagnosticAnalyzer
         }
 
         IArgumentOperation? options = null;
-        if (diagnostic.Properties.TryGetValue(OptionsArgumentProperty, out var ordinalText))
+        if (diagnostic.Properties.TryGetValue(DiagnosticProperties.OptionsArgument, out var ordinalText))
         {
             if (!int.TryParse(ordinalText, NumberStyles.None, CultureInfo.InvariantCulture, out var ordinal))
             {
