@@ -1,7 +1,7 @@
-using Bounded.Analyzers.AcquireRelease;
 using System;
 using System.Collections.Generic;
 using System.Collections.Immutable;
+using Bounded.Analyzers.AcquireRelease;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
 using Microsoft.CodeAnalysis.Diagnostics;

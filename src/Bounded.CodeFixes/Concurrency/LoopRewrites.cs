@@ -1,6 +1,6 @@
-using Bounded.Analyzers;
 using System.Collections.Generic;
 using System.Linq;
+using Bounded.Analyzers;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;

@@ -1,5 +1,5 @@
-using Bounded.Analyzers;
 using System.Collections.Generic;
+using Bounded.Analyzers;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;

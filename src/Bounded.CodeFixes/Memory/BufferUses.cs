@@ -1,5 +1,5 @@
-using System.Collections.Immutable;
 using System.Collections.Generic;
+using System.Collections.Immutable;
 using Bounded.Analyzers;
 using Bounded.Analyzers.Memory;
 using Microsoft.CodeAnalysis;

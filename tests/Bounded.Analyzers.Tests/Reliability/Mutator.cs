@@ -63,64 +63,64 @@ public sealed class Mutator
         switch (kind)
         {
             case MutationKind.DeleteToken:
-            {
-                var token = tokens[random.Next(tokens.Length)];
-                return Make(index, source, kind, $"delete '{token.Text}' at {token.SpanStart}", Replace(text, token.Span.Start, token.Span.Length, ""));
-            }
-
-            case MutationKind.Truncate:
-            {
-                var at = random.Next(text.Length);
-                return Make(index, source, kind, $"truncate at {at}", text.Substring(0, at));
-            }
-
-            case MutationKind.DropClosingBrace:
-            {
-                var braces = tokens.Where(t => t.IsKind(SyntaxKind.CloseBraceToken)).ToArray();
-                if (braces.Length == 0)
                 {
-                    goto case MutationKind.DeleteToken;
+                    var token = tokens[random.Next(tokens.Length)];
+                    return Make(index, source, kind, $"delete '{token.Text}' at {token.SpanStart}", Replace(text, token.Span.Start, token.Span.Length, ""));
                 }
 
-                var brace = braces[random.Next(braces.Length)];
-                return Make(index, source, kind, $"drop '}}' at {brace.SpanStart}", Replace(text, brace.SpanStart, 1, ""));
-            }
+            case MutationKind.Truncate:
+                {
+                    var at = random.Next(text.Length);
+                    return Make(index, source, kind, $"truncate at {at}", text.Substring(0, at));
+                }
+
+            case MutationKind.DropClosingBrace:
+                {
+                    var braces = tokens.Where(t => t.IsKind(SyntaxKind.CloseBraceToken)).ToArray();
+                    if (braces.Length == 0)
+                    {
+                        goto case MutationKind.DeleteToken;
+                    }
+
+                    var brace = braces[random.Next(braces.Length)];
+                    return Make(index, source, kind, $"drop '}}' at {brace.SpanStart}", Replace(text, brace.SpanStart, 1, ""));
+                }
 
             case MutationKind.DuplicateLine:
             case MutationKind.DeleteLine:
-            {
-                var lines = text.Split('\n').ToList();
-                var line = random.Next(lines.Count);
-                if (kind == MutationKind.DuplicateLine)
                 {
-                    lines.Insert(line, lines[line]);
-                }
-                else
-                {
-                    lines.RemoveAt(line);
-                }
+                    var lines = text.Split('\n').ToList();
+                    var line = random.Next(lines.Count);
+                    if (kind == MutationKind.DuplicateLine)
+                    {
+                        lines.Insert(line, lines[line]);
+                    }
+                    else
+                    {
+                        lines.RemoveAt(line);
+                    }
 
-                return Make(index, source, kind, $"{(kind == MutationKind.DuplicateLine ? "duplicate" : "delete")} line {line + 1}", string.Join("\n", lines));
-            }
+                    return Make(index, source, kind, $"{(kind == MutationKind.DuplicateLine ? "duplicate" : "delete")} line {line + 1}", string.Join("\n", lines));
+                }
 
             case MutationKind.MissingIdentifier:
-            {
-                var identifiers = tokens.Where(t => t.IsKind(SyntaxKind.IdentifierToken)).ToArray();
-                if (identifiers.Length == 0)
                 {
-                    goto case MutationKind.DeleteToken;
+                    var identifiers = tokens.Where(t => t.IsKind(SyntaxKind.IdentifierToken)).ToArray();
+                    if (identifiers.Length == 0)
+                    {
+                        goto case MutationKind.DeleteToken;
+                    }
+
+                    var identifier = identifiers[random.Next(identifiers.Length)];
+                    return Make(index, source, kind, $"'{identifier.Text}' at {identifier.SpanStart} -> 'Missing{index}'", Replace(text, identifier.SpanStart, identifier.Span.Length, "Missing" + index));
                 }
 
-                var identifier = identifiers[random.Next(identifiers.Length)];
-                return Make(index, source, kind, $"'{identifier.Text}' at {identifier.SpanStart} -> 'Missing{index}'", Replace(text, identifier.SpanStart, identifier.Span.Length, "Missing" + index));
-            }
-
             default:
-            {
-                var token = tokens[random.Next(tokens.Length)];
-                var insertion = Insertions[random.Next(Insertions.Length)];
-                return Make(index, source, kind, $"insert '{insertion.Trim()}' before {token.SpanStart}", Replace(text, token.SpanStart, 0, insertion));
-            }
+                {
+                    var token = tokens[random.Next(tokens.Length)];
+                    var insertion = Insertions[random.Next(Insertions.Length)];
+                    return Make(index, source, kind, $"insert '{insertion.Trim()}' before {token.SpanStart}", Replace(text, token.SpanStart, 0, insertion));
+                }
         }
     }
 

@@ -2,9 +2,9 @@ using System.Threading.Tasks;
 using Bounded.Analyzers.AcquireRelease;
 using Bounded.Analyzers.Concurrency;
 using Bounded.Analyzers.Memory;
+using Bounded.Analyzers.Tests.Rules.Memory;
 using Bounded.CodeFixes.Concurrency;
 using Bounded.CodeFixes.Memory;
-using Bounded.Analyzers.Tests.Rules.Memory;
 using Xunit;
 
 namespace Bounded.Analyzers.Tests.Rules.Concurrency;
