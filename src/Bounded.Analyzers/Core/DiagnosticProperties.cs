@@ -37,6 +37,9 @@ public static class DiagnosticProperties
 
     public const string UsingFix = "Using";
 
+    /// <summary>Present (<c>true</c>) when the detached work is long-running, so only tokens that outlive a call fit it (BND2001).</summary>
+    public const string LongRunning = "LongRunning";
+
     public const string LoopRepetition = "Loop";
     public const string ElementRepetition = "Element";
 

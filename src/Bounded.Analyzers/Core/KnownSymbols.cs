@@ -30,6 +30,7 @@ internal sealed partial class KnownSymbols
         ParallelEnumerable = Resolve(compilation, "System.Linq.ParallelEnumerable");
         Environment = Resolve(compilation, "System.Environment");
         EventArgs = Resolve(compilation, "System.EventArgs");
+        TimeSpan = Resolve(compilation, "System.TimeSpan");
         Enumerable = Resolve(compilation, "System.Linq.Enumerable");
         List = Resolve(compilation, "System.Collections.Generic.List`1");
         GenericEnumerable = Resolve(compilation, "System.Collections.Generic.IEnumerable`1");
@@ -56,6 +57,11 @@ internal sealed partial class KnownSymbols
         BuffersExtensions = Resolve(compilation, "System.Buffers.BuffersExtensions");
         MemoryMarshal = Resolve(compilation, "System.Runtime.InteropServices.MemoryMarshal");
         BinaryPrimitives = Resolve(compilation, "System.Buffers.Binary.BinaryPrimitives");
+
+        // Hosting: the tokens that live as long as a service or the application
+        BackgroundService = Resolve(compilation, "Microsoft.Extensions.Hosting.BackgroundService");
+        HostApplicationLifetime = Resolve(compilation, "Microsoft.Extensions.Hosting.IHostApplicationLifetime");
+        ObsoleteApplicationLifetime = Resolve(compilation, "Microsoft.Extensions.Hosting.IApplicationLifetime");
 
         // Queues
         Channel = Resolve(compilation, "System.Threading.Channels.Channel");
@@ -95,6 +101,7 @@ internal sealed partial class KnownSymbols
     public INamedTypeSymbol? ParallelEnumerable { get; }
     public INamedTypeSymbol? Environment { get; }
     public INamedTypeSymbol? EventArgs { get; }
+    public INamedTypeSymbol? TimeSpan { get; }
     public INamedTypeSymbol? Enumerable { get; }
     public INamedTypeSymbol? List { get; }
     public INamedTypeSymbol? GenericEnumerable { get; }
@@ -115,6 +122,9 @@ internal sealed partial class KnownSymbols
     public INamedTypeSymbol? BuffersExtensions { get; }
     public INamedTypeSymbol? MemoryMarshal { get; }
     public INamedTypeSymbol? BinaryPrimitives { get; }
+    public INamedTypeSymbol? BackgroundService { get; }
+    public INamedTypeSymbol? HostApplicationLifetime { get; }
+    public INamedTypeSymbol? ObsoleteApplicationLifetime { get; }
     public INamedTypeSymbol? Channel { get; }
     public INamedTypeSymbol? GenericChannel { get; }
     public INamedTypeSymbol? GenericChannel2 { get; }

@@ -34,12 +34,6 @@ internal static class NamePolicy
         "handler", "subscriber", "listener", "observer", "callback", "plugin", "interceptor", "sink", "participant");
 
     /// <summary>
-    /// The project's own <c>Dispose*</c> methods release resources and take no token by design: detached disposal is
-    /// not work a token could stop (BND2001).
-    /// </summary>
-    public const string DisposalPrefix = "Dispose";
-
-    /// <summary>
     /// Calls whose count argument says how much room the array has, which is its whole length: reads and receives
     /// (by prefix), fills, clears, copies and resizes (BND3002 does not report <c>rented.Length</c> passed to them).
     /// </summary>
@@ -70,8 +64,6 @@ internal static class NamePolicy
     public static bool NamesCap(string name) => ContainsAny(name, CapWords);
 
     public static bool NamesComponents(string name) => ContainsAny(name, ComponentWords);
-
-    public static bool IsDisposal(string methodName) => methodName.StartsWith(DisposalPrefix, StringComparison.Ordinal);
 
     public static bool FillsRoom(string methodName)
     {

@@ -100,13 +100,16 @@ public static class OptionCatalog
     public static readonly OptionDefinition TaskOwnershipMethods = new(
         "task_ownership_methods", OptionType.List, "(none)", Ids(RuleIds.DetachedTaskWithoutToken));
 
+    public static readonly OptionDefinition ReportTokenlessWork = new(
+        "report_tokenless_work", OptionType.Boolean, "false", Ids(RuleIds.DetachedTaskWithoutToken));
+
     public static readonly OptionDefinition ExcludeTestProjects = new(
         "exclude_test_projects", OptionType.Boolean, "false",
         Ids(RuleIds.DetachedTaskWithoutToken, RuleIds.UnboundedQueue, RuleIds.UnlimitedParallelism));
 
     public static readonly ImmutableArray<OptionDefinition> All = ImmutableArray.Create(
         MaxConcurrency, SmallLoopLimit, QueueCapacity, HotPathAttributes, HotPathMethods, PooledElementTypes, MinArraySize,
-        ClearPooledArrays, MaxStackallocBytes, TaskOwnershipMethods, ExcludeTestProjects);
+        ClearPooledArrays, MaxStackallocBytes, TaskOwnershipMethods, ReportTokenlessWork, ExcludeTestProjects);
 
     private static ImmutableArray<string> Ids(params string[] ids) => ImmutableArray.Create(ids);
 }

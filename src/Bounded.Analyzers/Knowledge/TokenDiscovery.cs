@@ -10,11 +10,12 @@ namespace Bounded.Analyzers;
 /// <summary>A CancellationToken the code at some position can read, written the way the fix will write it.</summary>
 internal readonly struct TokenCandidate
 {
-    public TokenCandidate(string expression, bool isParameter, bool isMember = false)
+    public TokenCandidate(string expression, bool isParameter, bool isMember = false, bool isCallScoped = false)
     {
         Expression = expression;
         IsParameter = isParameter;
         IsMember = isMember;
+        IsCallScoped = isCallScoped;
     }
 
     /// <summary><c>stoppingToken</c>, <c>_cts.Token</c>, <c>HttpContext.RequestAborted</c>.</summary>
@@ -24,6 +25,13 @@ internal readonly struct TokenCandidate
 
     /// <summary>A field or property of the type (tier 3), not a token the running code was handed.</summary>
     public bool IsMember { get; }
+
+    /// <summary>
+    /// The token of one asynchronous operation (a parameter of the enclosing async method or lambda): it belongs to that
+    /// operation, so it is the wrong token for work that outlives it. The stopping token of
+    /// <c>BackgroundService.ExecuteAsync</c> is the service's lifetime, not an operation's.
+    /// </summary>
+    public bool IsCallScoped { get; }
 }
 
 /// <summary>
@@ -36,7 +44,14 @@ internal readonly struct TokenCandidate
 /// </summary>
 internal static class TokenDiscovery
 {
-    public static ImmutableArray<TokenCandidate> Find(SemanticModel model, SyntaxNode node, CancellationToken cancellationToken)
+    /// <summary>
+    /// The tokens that fit work started at <paramref name="node"/>: for long-running work only those that outlive a call
+    /// (a member, a local source, a service's stopping token), never the token of the call that starts it.
+    /// </summary>
+    public static ImmutableArray<TokenCandidate> ForWork(SemanticModel model, SyntaxNode node, bool longRunning, CancellationToken cancellationToken) =>
+        Find(model, node, cancellationToken, skipCallScoped: longRunning);
+
+    public static ImmutableArray<TokenCandidate> Find(SemanticModel model, SyntaxNode node, CancellationToken cancellationToken, bool skipCallScoped = false)
     {
         var types = KnownSymbols.GetOrCreate(model.Compilation);
         var tokenType = types.CancellationToken;
@@ -69,7 +84,11 @@ internal static class TokenDiscovery
                 {
                     if (SymbolEqualityComparer.Default.Equals(parameter.Type, tokenType) && !string.IsNullOrEmpty(parameter.Name) && parameter.Name != "_")
                     {
-                        result.Add(new TokenCandidate(EscapeIdentifier(parameter.Name), isParameter: true));
+                        var callScoped = IsAsynchronousOperation(symbol, types) && !IsServiceLifetime(symbol, types);
+                        if (!(skipCallScoped && callScoped))
+                        {
+                            result.Add(new TokenCandidate(EscapeIdentifier(parameter.Name), isParameter: true, isCallScoped: callScoped));
+                        }
                     }
                 }
 
@@ -145,7 +164,7 @@ internal static class TokenDiscovery
                     continue;
                 }
 
-                if (memberType is null || memberType.TypeKind is TypeKind.Enum || memberType.SpecialType != SpecialType.None || IsTaskFactory(memberType))
+                if (memberType is null || memberType.TypeKind is TypeKind.Enum || memberType.SpecialType != SpecialType.None || memberType.IsType(types.TaskFactory) || memberType.IsType(types.GenericTaskFactory))
                 {
                     continue; // a TaskFactory's CancellationToken is what its StartNew already uses
                 }
@@ -154,7 +173,8 @@ internal static class TokenDiscovery
                 {
                     if (!inner.IsStatic && IsReadableMember(inner, out var innerType)
                         && SymbolEqualityComparer.Default.Equals(innerType, tokenType)
-                        && model.IsAccessible(position, inner))
+                        && model.IsAccessible(position, inner)
+                        && !SignalsAnEndedPhase(memberType, inner, types))
                     {
                         deep.Add(EscapeIdentifier(member.Name) + "." + EscapeIdentifier(inner.Name));
                     }
@@ -170,8 +190,34 @@ internal static class TokenDiscovery
         return result.ToImmutable();
     }
 
-    private static bool IsTaskFactory(ITypeSymbol type) =>
-        type.Name == "TaskFactory" && type.ContainingNamespace?.ToDisplayString() == "System.Threading.Tasks";
+    /// <summary>
+    /// An async function or one that returns an awaitable: its token is for that operation, which ends when its task
+    /// does (<c>ConnectAsync(ct)</c>, <c>StartAsync(ct)</c>). A synchronous <c>Start(CancellationToken)</c> that only
+    /// starts work hands its token to that work.
+    /// </summary>
+    private static bool IsAsynchronousOperation(IMethodSymbol method, KnownSymbols types) => method.IsAsync || types.IsAwaitable(method.ReturnType);
+
+    /// <summary>An override of <c>BackgroundService.ExecuteAsync</c>: its token is cancelled when the service stops.</summary>
+    private static bool IsServiceLifetime(IMethodSymbol method, KnownSymbols types)
+    {
+        for (var overridden = method.OverriddenMethod; overridden is not null; overridden = overridden.OverriddenMethod)
+        {
+            if (overridden.Name == "ExecuteAsync" && overridden.ContainingType.IsType(types.BackgroundService))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>
+    /// <c>ApplicationStarted</c> and <c>ApplicationStopped</c> of the host lifetime: one is cancelled as soon as startup
+    /// completes, the other after everything has stopped. Neither is a stop signal for work (<c>ApplicationStopping</c> is).
+    /// </summary>
+    private static bool SignalsAnEndedPhase(ITypeSymbol owner, ISymbol token, KnownSymbols types) =>
+        (owner.IsType(types.HostApplicationLifetime) || owner.IsType(types.ObsoleteApplicationLifetime))
+        && token.Name is "ApplicationStarted" or "ApplicationStopped";
 
     /// <summary>"'stoppingToken'" or "'a' or 'b'", for messages.</summary>
     public static string Describe(ImmutableArray<TokenCandidate> candidates)

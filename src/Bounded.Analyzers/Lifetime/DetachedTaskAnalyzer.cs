@@ -48,10 +48,9 @@ public sealed class DetachedTaskAnalyzer : DiagnosticAnalyzer
 
         var method = call.TargetMethod;
         var acceptsToken = kind != DetachedKind.Call || DetachedTasks.AcceptsToken(method, types);
-        if (!acceptsToken && (method.MethodKind == MethodKind.DelegateInvoke || method.Locations.IsEmpty || !method.Locations[0].IsInSource
-            || NamePolicy.IsDisposal(method.Name)))
+        if (!acceptsToken && (method.MethodKind == MethodKind.DelegateInvoke || method.Locations.IsEmpty || !method.Locations[0].IsInSource))
         {
-            return; // a library call, a handler delegate (sender, args) or a disposal, which takes no token: nothing to pass
+            return; // a library call or a handler delegate (sender, args) that takes no token: nothing can be given one
         }
 
         if (statement.Operation.ContainsInvalidCode())
@@ -78,29 +77,34 @@ public sealed class DetachedTaskAnalyzer : DiagnosticAnalyzer
             return;
         }
 
+        // Evidence of harm, one of two. (A) A token that fits the work is in scope and the work could honour it: it
+        // takes one, calls something that does, loops, or runs long (the detached counterpart of CA2016). (B) The work
+        // runs forever and no token in scope could stop it. Short one-shot work whose design has no token (a save, a
+        // notification, a completion hand-off) is reported only on request (bounded.bnd2001.report_tokenless_work).
+        var longRunning = DetachedTasks.WorkIs(kind, call, unstoppable: false);
         var candidates = statement.SemanticModel is { } model
-            ? TokenDiscovery.Find(model, call.Syntax, context.CancellationToken)
+            ? TokenDiscovery.ForWork(model, call.Syntax, longRunning, context.CancellationToken)
             : ImmutableArray<TokenCandidate>.Empty;
-        string advice;
-        if (!acceptsToken)
+        var couldHonour = !candidates.IsEmpty
+            && (longRunning || (DetachedTasks.WorkCanTakeToken(kind, call, types) && !DetachedTasks.IsTimeBounded(kind, call, types)));
+        var unstoppable = candidates.IsEmpty && longRunning && DetachedTasks.WorkIs(kind, call, unstoppable: true);
+        if (!couldHonour && !unstoppable
+            && !(OptionCatalog.ReportTokenlessWork.GetBoolean(provider, tree, RuleIds.DetachedTaskWithoutToken)
+                 && (acceptsToken || (!candidates.IsEmpty && !candidates[0].IsMember))))
         {
-            if (candidates.IsEmpty || candidates[0].IsMember)
-            {
-                return; // the callee takes no token and this code was handed none: a token-less design, not a dropped token
-            }
+            return;
+        }
 
-            advice = "'" + method.Name + "' accepts no token; give it one and pass " + TokenDiscovery.Describe(candidates);
-        }
-        else if (!candidates.IsEmpty)
-        {
-            advice = "pass " + TokenDiscovery.Describe(candidates);
-        }
-        else
-        {
-            advice = "no token is in scope to stop it";
-        }
+        var advice = candidates.IsEmpty ? "no token is in scope to stop it"
+            : acceptsToken ? "pass " + TokenDiscovery.Describe(candidates)
+            : "'" + method.Name + "' accepts no token; give it one and pass " + TokenDiscovery.Describe(candidates);
 
         var properties = ImmutableDictionary<string, string?>.Empty.Add(DiagnosticProperties.Kind, kind.ToString());
+        if (longRunning)
+        {
+            properties = properties.Add(DiagnosticProperties.LongRunning, "true");
+        }
+
         context.ReportDiagnostic(Diagnostic.Create(Rule, DetachedTasks.Location(call), properties, DetachedTasks.DisplayName(kind, call), advice));
     }
 }

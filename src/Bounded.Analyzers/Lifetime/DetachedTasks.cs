@@ -236,6 +236,111 @@ internal static class DetachedTasks
         return false;
     }
 
+    /// <summary>
+    /// Whether the detached work passes the <see cref="WorkLifetime"/> test: the called method, the lambda or method
+    /// group handed to <c>Task.Run</c>/<c>StartNew</c>/<c>new Task</c>, or a method that lambda calls directly.
+    /// </summary>
+    public static bool WorkIs(DetachedKind kind, IInvocationOperation call, bool unstoppable)
+    {
+        if (kind == DetachedKind.Call)
+        {
+            return unstoppable ? WorkLifetime.IsUnstoppable(call.TargetMethod) : WorkLifetime.IsLongRunning(call.TargetMethod);
+        }
+
+        foreach (var argument in WorkArguments(kind, call))
+        {
+            if (argument.Parameter?.Ordinal != 0)
+            {
+                continue;
+            }
+
+            switch (argument.Value.WithoutConversions())
+            {
+                case IDelegateCreationOperation { Target: IMethodReferenceOperation reference }:
+                    return unstoppable ? WorkLifetime.IsUnstoppable(reference.Method) : WorkLifetime.IsLongRunning(reference.Method);
+                case IDelegateCreationOperation { Target: IAnonymousFunctionOperation lambda }:
+                    if (unstoppable ? WorkLifetime.IsUnstoppable(lambda.Syntax) : WorkLifetime.IsLongRunning(lambda.Syntax))
+                    {
+                        return true;
+                    }
+
+                    foreach (var operation in lambda.Body.Descendants())
+                    {
+                        if (operation is IInvocationOperation inner
+                            && (unstoppable ? WorkLifetime.IsUnstoppable(inner.TargetMethod) : WorkLifetime.IsLongRunning(inner.TargetMethod)))
+                        {
+                            return true;
+                        }
+                    }
+
+                    return false;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>
+    /// Whether the work itself could honour a token: the called method takes one (or has an overload that does), or
+    /// the delegate handed to <c>Task.Run</c> calls something that does or loops (and can check it each iteration). The token of <c>Task.Run</c> alone is no
+    /// evidence: it only stops work that has not started, which for a completion hand-off leaves its waiter hanging.
+    /// </summary>
+    public static bool WorkCanTakeToken(DetachedKind kind, IInvocationOperation call, KnownSymbols types)
+    {
+        if (kind == DetachedKind.Call)
+        {
+            return AcceptsToken(call.TargetMethod, types);
+        }
+
+        foreach (var argument in WorkArguments(kind, call))
+        {
+            if (argument.Parameter?.Ordinal != 0)
+            {
+                continue;
+            }
+
+            switch (argument.Value.WithoutConversions())
+            {
+                case IDelegateCreationOperation { Target: IMethodReferenceOperation reference }:
+                    return AcceptsToken(reference.Method, types);
+                case IDelegateCreationOperation { Target: IAnonymousFunctionOperation lambda }:
+                    foreach (var operation in lambda.Body.Descendants())
+                    {
+                        if (operation is ILoopOperation || (operation is IInvocationOperation inner && AcceptsToken(inner.TargetMethod, types)))
+                        {
+                            return true; // a loop can check the token on every iteration
+                        }
+                    }
+
+                    return false;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>
+    /// Whether the called work is given an explicit time limit (a <c>TimeSpan</c> argument: <c>Ask(msg, timeout)</c>,
+    /// <c>WaitAsync(timeout)</c>): it ends by itself within it, so a token would only end it sooner.
+    /// </summary>
+    public static bool IsTimeBounded(DetachedKind kind, IInvocationOperation call, KnownSymbols types)
+    {
+        if (kind != DetachedKind.Call)
+        {
+            return false;
+        }
+
+        foreach (var argument in call.Arguments)
+        {
+            if (argument.ArgumentKind != ArgumentKind.DefaultValue && argument.Value.Type.IsType(types.TimeSpan))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
     /// <summary>Whether the call has an omitted token parameter or an overload that adds one.</summary>
     public static bool AcceptsToken(IMethodSymbol method, KnownSymbols types) =>
         TokenParameter(method, types) is not null || TokenOverload(method, types) is not null;

@@ -46,7 +46,8 @@ public sealed class DetachedTaskCodeFixProvider : BoundedCodeFixProvider
             return;
         }
 
-        var candidates = TokenDiscovery.Find(context.Model, call.Syntax, context.CancellationToken);
+        var longRunning = diagnostic.Properties.ContainsKey(DiagnosticProperties.LongRunning);
+        var candidates = TokenDiscovery.ForWork(context.Model, call.Syntax, longRunning, context.CancellationToken);
         if (candidates.IsEmpty)
         {
             PlanNewParameter(context, call, slots, fixes);

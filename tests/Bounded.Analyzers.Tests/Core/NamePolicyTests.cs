@@ -50,14 +50,6 @@ public class NamePolicyTests
     public void ComponentWords(string name, bool expected) => Assert.Equal(expected, NamePolicy.NamesComponents(name));
 
     [Theory]
-    [InlineData("Dispose", true)]
-    [InlineData("DisposeAsync", true)]
-    [InlineData("DisposeConnectionsAsync", true)]
-    [InlineData("Disposable", false)]
-    [InlineData("CloseAsync", false)]
-    public void DisposalPrefix(string name, bool expected) => Assert.Equal(expected, NamePolicy.IsDisposal(name));
-
-    [Theory]
     [InlineData("Read", true)]
     [InlineData("ReadAsync", true)]
     [InlineData("TryReadFrom", true)]

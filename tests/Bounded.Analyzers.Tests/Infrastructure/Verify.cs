@@ -129,7 +129,7 @@ public static class Verify
     }
 
     /// <summary>The source has diagnostics, but the fixer offers nothing for them (or no action with <paramref name="equivalenceKey"/>).</summary>
-    public static Task NoFixAsync<TAnalyzer, TFix>(string source, string? equivalenceKey = null)
+    public static Task NoFixAsync<TAnalyzer, TFix>(string source, string? equivalenceKey = null, string? editorConfig = null)
         where TAnalyzer : DiagnosticAnalyzer, new()
         where TFix : CodeFixProvider, new()
     {
@@ -139,6 +139,12 @@ public static class Verify
             FixedCode = source,
             CodeActionEquivalenceKey = equivalenceKey,
         };
+        if (editorConfig is not null)
+        {
+            test.TestState.AnalyzerConfigFiles.Add(("/.editorconfig", "root = true\n[*.cs]\n" + editorConfig));
+            test.FixedState.AnalyzerConfigFiles.Add(("/.editorconfig", "root = true\n[*.cs]\n" + editorConfig));
+        }
+
         return test.RunAsync(CancellationToken.None);
     }
 }

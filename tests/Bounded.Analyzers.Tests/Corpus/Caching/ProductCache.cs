@@ -90,7 +90,8 @@ namespace Corpus.Caching
             }
         }
 
-        // Positive: a background refresh per expired entry, fire-and-forget, without a token.
+        // Positive: a background refresh per expired entry, fire-and-forget (BND1001). No BND2001: a short reload,
+        // and no token anywhere in this cache's design.
         public void RefreshExpired()
         {
             var now = DateTimeOffset.UtcNow;
@@ -98,7 +99,7 @@ namespace Corpus.Caching
             {
                 if (pair.Value.IsExpired(now))
                 {
-                    Task.Run(() => ReloadAsync(pair.Key, default)); // expect BND1001 BND2001
+                    Task.Run(() => ReloadAsync(pair.Key, default)); // expect BND1001
                 }
             }
         }

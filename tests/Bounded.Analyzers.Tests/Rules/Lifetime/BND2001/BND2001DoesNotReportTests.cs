@@ -531,4 +531,141 @@ public class BND2001DoesNotReportTests
             }
         }
         """);
+
+    // ---- principle: short one-shot work whose design has no token is not reported by default ----
+
+    [Fact]
+    public Task ShortNotificationWithNoTokenAnywhere() => Clean("""
+        public class Notifier
+        {
+            private readonly IEmailSender _email = null!;
+
+            public void Notify(string to)
+            {
+                _ = _email.SendAsync(to, "hello");
+            }
+        }
+        """);
+
+    [Fact]
+    public Task CompletionHandOffWithATokenInScope() => Clean("""
+        public sealed class PendingRequest
+        {
+            private readonly TaskCompletionSource<string> _completion = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+            public Task<string> Result => _completion.Task;
+
+            public void OnResponse(string response, CancellationToken cancellationToken)
+            {
+                // Completing off the poll thread: a token here could only skip the completion and strand the waiter.
+                _ = Task.Run(() => _completion.TrySetResult(response));
+            }
+        }
+        """);
+
+    [Fact]
+    public Task OneShotSaveThatTakesNoToken() => Clean("""
+        public class Settings
+        {
+            private void Save(string path) => File.WriteAllText(path, "{}");
+
+            public void SaveInBackground(string path, CancellationToken cancellationToken)
+            {
+                _ = Task.Run(() => Save(path));
+            }
+        }
+        """);
+
+    [Fact]
+    public Task OwnAsyncDisposalWithoutAToken() => Clean("""
+        public sealed class Connection
+        {
+            private readonly Stream _stream = Stream.Null;
+
+            private async Task DisposeCoreAsync() => await _stream.DisposeAsync();
+
+            public void Close() => _ = DisposeCoreAsync();
+        }
+        """);
+
+    [Fact]
+    public Task NotifierThatAwaitsItsOwnPromiseAndCleansUp() => Clean("""
+        public sealed class Waiter
+        {
+            private readonly TaskCompletionSource<bool> _done = new();
+            private int _waiting;
+
+            public void Watch()
+            {
+                _ = WaitThenCleanUpAsync();
+
+                async Task WaitThenCleanUpAsync()
+                {
+                    try { await _done.Task; }
+                    finally { Interlocked.Decrement(ref _waiting); }
+                }
+            }
+        }
+        """);
+
+    [Fact]
+    public Task LongLivedPumpThatReadsItsOwnSourcesToken() => Clean("""
+        public sealed class Session
+        {
+            private readonly CancellationTokenSource _closed = new();
+            private readonly Stream _stream = Stream.Null;
+
+            public async Task ConnectAsync(CancellationToken cancellationToken)
+            {
+                await Task.Delay(1, cancellationToken);
+                _ = PumpAsync();
+            }
+
+            private async Task PumpAsync()
+            {
+                var buffer = new byte[1024];
+                while (await _stream.ReadAsync(buffer, _closed.Token) > 0)
+                {
+                }
+            }
+        }
+        """);
+
+    // A session pump outlives ConnectAsync: the connect call's token does not fit it, and the pump ends with its stream.
+    [Fact]
+    public Task PumpThatEndsWithItsStreamIsNotOfferedTheConnectCallsToken() => Clean("""
+        public sealed class Session
+        {
+            private readonly Stream _stream = Stream.Null;
+
+            public async Task ConnectAsync(CancellationToken cancellationToken)
+            {
+                await Task.Delay(1, cancellationToken);
+                _ = PumpAsync();
+            }
+
+            private async Task PumpAsync()
+            {
+                var buffer = new byte[1024];
+                while (await _stream.ReadAsync(buffer) > 0)
+                {
+                }
+            }
+        }
+        """);
+
+    // A request given an explicit time limit ends by itself within it; a token would only end it sooner.
+    [Fact]
+    public Task RequestWithAnExplicitTimeout() => Clean("""
+        public sealed class Coordinator
+        {
+            private Task<string> AskAsync(string question, TimeSpan timeout, CancellationToken cancellationToken = default) => Task.FromResult(question);
+
+            public void Probe(CancellationToken cancellationToken)
+            {
+                _ = AskAsync("status", TimeSpan.FromSeconds(5));
+            }
+        }
+        """);
 }
+

@@ -10,6 +10,13 @@ public class BND2001FixTests
     private static Task Fix(string source, string fixedSource, string key = DetachedTaskCodeFixProvider.PassTokenKey) =>
         Verify.FixAsync<DetachedTaskAnalyzer, DetachedTaskCodeFixProvider>(LifetimeSources.Wrap(source), LifetimeSources.Wrap(fixedSource), key);
 
+    /// <summary>The fix where the user opted in to reporting short work whose design has no token.</summary>
+    private static Task FixTokenless(string source, string fixedSource, string key = DetachedTaskCodeFixProvider.PassTokenKey) =>
+        Verify.FixAsync<DetachedTaskAnalyzer, DetachedTaskCodeFixProvider>(LifetimeSources.Wrap(source), LifetimeSources.Wrap(fixedSource), key, BND2001Verify.TokenlessOn);
+
+    private static Task NoFixTokenless(string source) =>
+        Verify.NoFixAsync<DetachedTaskAnalyzer, DetachedTaskCodeFixProvider>(LifetimeSources.Wrap(source), editorConfig: BND2001Verify.TokenlessOn);
+
     [Fact]
     public Task TaskRunGetsTokenAndSoDoesTheCallInside() => Fix("""
         public class OrdersController : ControllerBase
@@ -152,7 +159,7 @@ public class BND2001FixTests
         """);
 
     [Fact]
-    public Task DeadTokenArgumentIsReplaced() => Fix("""
+    public Task DeadTokenArgumentIsReplaced() => FixTokenless("""
         public class Sync
         {
             private readonly IOrderStore _store = null!;
@@ -177,7 +184,7 @@ public class BND2001FixTests
         """);
 
     [Fact]
-    public Task FixAllOverSeveralSitesAndStartForms() => Fix("""
+    public Task FixAllOverSeveralSitesAndStartForms() => FixTokenless("""
         public class Jobs
         {
             private readonly IOrderStore _store = null!;
@@ -288,6 +295,8 @@ public class BND2001FixTests
             CodeActionEquivalenceKey = DetachedTaskCodeFixProvider.AddParameterKey,
             CodeFixTestBehaviors = Microsoft.CodeAnalysis.Testing.CodeFixTestBehaviors.SkipFixAllCheck,
         };
+        test.TestState.AnalyzerConfigFiles.Add(("/.editorconfig", "root = true\n[*.cs]\n" + BND2001Verify.TokenlessOn));
+        test.FixedState.AnalyzerConfigFiles.Add(("/.editorconfig", "root = true\n[*.cs]\n" + BND2001Verify.TokenlessOn));
         var expected = new Microsoft.CodeAnalysis.Testing.DiagnosticResult(RuleIds.DetachedTaskWithoutToken, Microsoft.CodeAnalysis.DiagnosticSeverity.Warning)
             .WithLocation(0).WithArguments("SendAsync", "no token is in scope to stop it");
         test.ExpectedDiagnostics.Add(expected);
@@ -322,7 +331,7 @@ public class BND2001FixTests
         """);
 
     [Fact]
-    public Task NoParameterOnInterfaceImplementation() => Verify.NoFixAsync<DetachedTaskAnalyzer, DetachedTaskCodeFixProvider>(LifetimeSources.Wrap("""
+    public Task NoParameterOnInterfaceImplementation() => NoFixTokenless("""
         public sealed class Owner : IDisposable
         {
             private readonly Stream _stream = Stream.Null;
@@ -332,10 +341,10 @@ public class BND2001FixTests
                 _ = _stream.{|BND2001:FlushAsync|}();
             }
         }
-        """));
+        """);
 
     [Fact]
-    public Task NoParameterOnEventHandlerOrMethodGroup() => Verify.NoFixAsync<DetachedTaskAnalyzer, DetachedTaskCodeFixProvider>(LifetimeSources.Wrap("""
+    public Task NoParameterOnEventHandlerOrMethodGroup() => NoFixTokenless("""
         public class Screen
         {
             private readonly IEmailSender _email = null!;
@@ -357,10 +366,10 @@ public class BND2001FixTests
 
             private void Send() => _ = _email.{|BND2001:SendAsync|}("c", "d");
         }
-        """));
+        """);
 
     [Fact]
-    public Task NoParameterOnVirtualMethod() => Verify.NoFixAsync<DetachedTaskAnalyzer, DetachedTaskCodeFixProvider>(LifetimeSources.Wrap("""
+    public Task NoParameterOnVirtualMethod() => NoFixTokenless("""
         public class Notifier
         {
             private readonly IEmailSender _email = null!;
@@ -370,10 +379,10 @@ public class BND2001FixTests
                 _ = _email.{|BND2001:SendAsync|}(to, "hello");
             }
         }
-        """));
+        """);
 
     [Fact]
-    public Task NoFixWhenCalleeTakesNoToken() => Verify.NoFixAsync<DetachedTaskAnalyzer, DetachedTaskCodeFixProvider>(LifetimeSources.Wrap("""
+    public Task NoFixWhenCalleeTakesNoToken() => NoFixTokenless("""
         public class Audit
         {
             private async Task WriteAuditAsync(string entry) => await File.AppendAllTextAsync("audit.log", entry);
@@ -383,5 +392,5 @@ public class BND2001FixTests
                 _ = {|BND2001:WriteAuditAsync|}(entry);
             }
         }
-        """));
+        """);
 }

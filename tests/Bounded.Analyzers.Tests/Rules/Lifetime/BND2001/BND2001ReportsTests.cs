@@ -67,7 +67,7 @@ public class BND2001ReportsTests
         """, Diagnostic("Task.Run", "pass 'stoppingToken'"));
 
     [Fact]
-    public Task NoTokenInScope() => Reports("""
+    public Task NoTokenInScope() => ReportsTokenless("""
         public class Notifier
         {
             private readonly IEmailSender _email = null!;
@@ -91,7 +91,7 @@ public class BND2001ReportsTests
         """, Diagnostic("Task.Factory.StartNew", "pass 'cancellationToken'"));
 
     [Fact]
-    public Task NewTaskStart() => Reports("""
+    public Task NewTaskStart() => ReportsTokenless("""
         public class Compactor
         {
             public void Compact(string path, CancellationToken cancellationToken)
@@ -102,7 +102,7 @@ public class BND2001ReportsTests
         """, Diagnostic("Task.Start", "pass 'cancellationToken'"));
 
     [Fact]
-    public Task MethodGroupWork() => Reports("""
+    public Task MethodGroupWork() => ReportsTokenless("""
         public class Poller
         {
             private Task PollAsync() => Task.Delay(10);
@@ -128,7 +128,7 @@ public class BND2001ReportsTests
         """, Diagnostic("SaveAsync", "pass 'cancellationToken'"));
 
     [Fact]
-    public Task DefaultTokenArgumentToTaskRunIsNoToken() => Reports("""
+    public Task DefaultTokenArgumentToTaskRunIsNoToken() => ReportsTokenless("""
         public class Sync
         {
             public void Kick(CancellationToken cancellationToken)
@@ -218,7 +218,7 @@ public class BND2001ReportsTests
         """, Diagnostic("Delay", "pass 'cancellationToken'"));
 
     [Fact]
-    public Task SourceMethodWithoutTokenParameter() => Reports("""
+    public Task SourceMethodWithoutTokenParameter() => ReportsTokenless("""
         public class Audit
         {
             private async Task WriteAuditAsync(string entry) => await File.AppendAllTextAsync("audit.log", entry);
@@ -231,7 +231,7 @@ public class BND2001ReportsTests
         """, Diagnostic("WriteAuditAsync", "'WriteAuditAsync' accepts no token; give it one and pass 'cancellationToken'"));
 
     [Fact]
-    public Task TaskRunObservedThroughAnExtensionIsReportedAtTaskRun() => Reports("""
+    public Task TaskRunObservedThroughAnExtensionIsReportedAtTaskRun() => ReportsTokenless("""
         public static class TaskObservation
         {
             public static Task ObserveErrors(this Task task) => task.ContinueWith(t => _ = t.Exception, TaskContinuationOptions.OnlyOnFaulted);
@@ -248,7 +248,7 @@ public class BND2001ReportsTests
 
     // Sonarr's EventAggregator: the factory's own token is not a token to pass.
     [Fact]
-    public Task TaskFactoryFieldIsNotATokenSource() => Reports("""
+    public Task TaskFactoryFieldIsNotATokenSource() => ReportsTokenless("""
         public sealed class Aggregator
         {
             private readonly TaskFactory _taskFactory = new TaskFactory();
@@ -383,7 +383,7 @@ public class BND2001ReportsTests
         """, Diagnostic("SaveAsync", "pass 'inner'"));
 
     [Fact]
-    public Task StaticContextSkipsInstanceMembers() => Reports("""
+    public Task StaticContextSkipsInstanceMembers() => ReportsTokenless("""
         public class Helper
         {
             private readonly CancellationTokenSource _cts = new();
@@ -406,7 +406,7 @@ public class BND2001ReportsTests
         """), "bounded.task_ownership_methods = Track", Diagnostic("SendAsync", "pass 'cancellationToken'"));
 
     [Fact]
-    public Task PrivateBaseTokenIsNeverSuggested() => Reports("""
+    public Task PrivateBaseTokenIsNeverSuggested() => ReportsTokenless("""
         public abstract class ServiceBase
         {
             private readonly CancellationTokenSource _hidden = new();
@@ -460,5 +460,160 @@ public class BND2001ReportsTests
         """, Diagnostic("job", "pass 'cancellationToken'"));
 
     [Fact]
-    public Task TestProjectWithoutOptOutIsReported() => InTestProject("", null, Diagnostic("SendAsync", "no token is in scope to stop it"));
+    public Task TestProjectWithoutOptOutIsReported() => InTestProject("", TokenlessOn, Diagnostic("SendAsync", "no token is in scope to stop it"));
+
+    // ---- principle: long-lived detached work that nothing can stop, and tokens of the right lifetime ----
+
+    [Fact]
+    public Task SessionPumpIsOfferedTheSessionsToken() => Reports("""
+        public sealed class Session
+        {
+            private readonly CancellationTokenSource _closed = new();
+            private readonly Stream _stream = Stream.Null;
+
+            public async Task ConnectAsync(CancellationToken cancellationToken)
+            {
+                await Task.Delay(1, cancellationToken);
+                _ = {|#0:Task.Run|}(async () =>
+                {
+                    var buffer = new byte[1024];
+                    while (await _stream.ReadAsync(buffer) > 0)
+                    {
+                    }
+                });
+            }
+        }
+        """, Diagnostic("Task.Run", "pass '_closed.Token'"));
+
+    [Fact]
+    public Task PollingLoopStartedWithAStartTokenHandedIn() => Reports("""
+        public sealed class Poller
+        {
+            private readonly HttpClient _http = new();
+
+            public void Start(CancellationToken stoppingToken)
+            {
+                _ = {|#0:Task.Run|}(async () =>
+                {
+                    while (true)
+                    {
+                        await _http.GetStringAsync("https://example.org/status");
+                        await Task.Delay(1000);
+                    }
+                });
+            }
+        }
+        """, Diagnostic("Task.Run", "pass 'stoppingToken'"));
+
+    [Fact]
+    public Task SyncLoopThatSleepsWithNoTokenAnywhere() => Reports("""
+        public sealed class Heartbeat
+        {
+            public void Start()
+            {
+                {|#0:Task.Run|}(() =>
+                {
+                    for (;;)
+                    {
+                        Thread.Sleep(1000);
+                    }
+                });
+            }
+        }
+        """, Diagnostic("Task.Run", "no token is in scope to stop it"));
+
+    [Fact]
+    public Task CallThatTakesATokenWhileTheCallerHasOne() => Reports("""
+        public class Orders
+        {
+            private readonly IOrderStore _store = null!;
+
+            public void Touch(Order order, CancellationToken cancellationToken)
+            {
+                _ = _store.{|#0:SaveAsync|}(order);
+            }
+        }
+        """, Diagnostic("SaveAsync", "pass 'cancellationToken'"));
+
+    [Fact]
+    public Task LoopOverItemsCanCheckTheToken() => Reports("""
+        public class Indexer
+        {
+            public void Reindex(string[] files, CancellationToken cancellationToken)
+            {
+                _ = {|#0:Task.Run|}(() => { foreach (var f in files) File.ReadAllText(f); });
+            }
+        }
+        """, Diagnostic("Task.Run", "pass 'cancellationToken'"));
+
+    private const string HostingStubs = """
+        namespace Microsoft.Extensions.Hosting
+        {
+            using System.Threading;
+            using System.Threading.Tasks;
+
+            public abstract class BackgroundService { protected abstract Task ExecuteAsync(CancellationToken stoppingToken); }
+
+            public interface IHostApplicationLifetime
+            {
+                CancellationToken ApplicationStarted { get; }
+                CancellationToken ApplicationStopping { get; }
+                CancellationToken ApplicationStopped { get; }
+            }
+        }
+
+        """;
+
+    [Fact]
+    public Task ExecuteAsyncsStoppingTokenFitsLongLivedWork() => Verify.AnalyzerAsync<DetachedTaskAnalyzer>(HostingStubs + """
+        namespace App
+        {
+            using System.IO;
+            using System.Threading;
+            using System.Threading.Tasks;
+
+            public sealed class Listener : Microsoft.Extensions.Hosting.BackgroundService
+            {
+                private readonly Stream _stream = Stream.Null;
+
+                protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+                {
+                    await Task.Yield();
+                    _ = {|#0:Task.Run|}(async () =>
+                    {
+                        var buffer = new byte[64];
+                        while (await _stream.ReadAsync(buffer) > 0)
+                        {
+                        }
+                    });
+                }
+            }
+        }
+        """, Diagnostic("Task.Run", "pass 'stoppingToken'"));
+
+    [Fact]
+    public Task ApplicationStartedIsNeverAStopSignal() => Verify.AnalyzerAsync<DetachedTaskAnalyzer>(HostingStubs + """
+        namespace App
+        {
+            using System.Threading;
+            using System.Threading.Tasks;
+
+            public sealed class Refresher
+            {
+                private readonly Microsoft.Extensions.Hosting.IHostApplicationLifetime _lifetime = null!;
+
+                public void Start()
+                {
+                    _ = {|#0:Task.Run|}(async () =>
+                    {
+                        while (true)
+                        {
+                            await Task.Delay(1000);
+                        }
+                    });
+                }
+            }
+        }
+        """, Diagnostic("Task.Run", "pass '_lifetime.ApplicationStopping'"));
 }
+

@@ -14,6 +14,11 @@ internal static class BND2001Verify
 
     internal static Task Reports(string code, params DiagnosticResult[] expected) => Verify.AnalyzerAsync<DetachedTaskAnalyzer>(LifetimeSources.Wrap(code), expected);
 
+    /// <summary>Opts in to reporting short one-shot work whose design has no token (off by default).</summary>
+    internal const string TokenlessOn = "bounded.bnd2001.report_tokenless_work = true";
+
+    internal static Task ReportsTokenless(string code, params DiagnosticResult[] expected) => Verify.AnalyzerAsync<DetachedTaskAnalyzer>(LifetimeSources.Wrap(code), TokenlessOn, expected);
+
     internal static Task Clean(string code, string? editorConfig = null) => Verify.AnalyzerAsync<DetachedTaskAnalyzer>(LifetimeSources.Wrap(code), editorConfig);
 
     internal const string TestProjectSource = """
