@@ -25,15 +25,6 @@ internal static class NamePolicy
     public static readonly ImmutableArray<string> CapWords = ImmutableArray.Create("max", "limit");
 
     /// <summary>
-    /// Collections of components the program registers (event handlers, subscribers, plugins): one piece of work per
-    /// registered component is bounded by code, not by input. They vouch only for a collection the program owns,
-    /// never for one that comes from input (<c>callbacksFromRequest</c>), and only when the elements are interfaces
-    /// or delegates (strings and records are data, whatever the collection is called).
-    /// </summary>
-    public static readonly ImmutableArray<string> ComponentWords = ImmutableArray.Create(
-        "handler", "subscriber", "listener", "observer", "callback", "plugin", "interceptor", "sink", "participant");
-
-    /// <summary>
     /// Calls whose count argument says how much room the array has, which is its whole length: reads and receives
     /// (by prefix), fills, clears, copies and resizes (BND3002 does not report <c>rented.Length</c> passed to them).
     /// </summary>
@@ -62,8 +53,6 @@ internal static class NamePolicy
     public static bool NamesWorkerCount(string name) => ContainsAny(name, WorkerCountWords);
 
     public static bool NamesCap(string name) => ContainsAny(name, CapWords);
-
-    public static bool NamesComponents(string name) => ContainsAny(name, ComponentWords);
 
     public static bool FillsRoom(string methodName)
     {

@@ -186,34 +186,79 @@ internal static class PerItemBounds
                 return IsBoundedCount(take.Arguments[1].Value, limit, types, allowPoolNames: false);
 
             case ILocalReferenceOperation local when depth < 2:
-                return IsBoundedLocal(local, limit, types, depth) || HoldsComponents(local, local.Local.Name, local.Type);
+                return IsBoundedLocal(local, limit, types, depth) || HoldsComponents(local, local.Type);
             case IFieldReferenceOperation field:
-                return HoldsComponents(field, field.Field.Name, field.Type);
+                return HoldsComponents(field, field.Type);
             case IPropertyReferenceOperation property:
-                return HoldsComponents(property, property.Property.Name, property.Type);
+                return HoldsComponents(property, property.Type);
         }
 
         return source.Syntax is CollectionExpressionSyntax collection && IsSmallCollectionExpression(collection, limit);
     }
 
     /// <summary>
-    /// <c>_handlers</c>, <c>subscribers</c>: named like components, holding interfaces or delegates (not strings or
-    /// records), and owned by the program rather than handed in (a parameter, or read from one, is input).
+    /// Components the program owns rather than items of input: a collection held by the program itself (a field or
+    /// property of this type or a static one, its <c>.Values</c>, or a local taken from one) whose elements are
+    /// behaviour, not data (interfaces, delegates, abstract classes: handlers, endpoints, transports, providers,
+    /// hosted services). Fan-out over them is bounded by configuration and registration, not by input. Data records,
+    /// strings and concrete classes are items, and a collection handed in as a parameter is input.
     /// </summary>
-    private static bool HoldsComponents(IOperation source, string name, ITypeSymbol? collection)
+    private static bool HoldsComponents(IOperation source, ITypeSymbol? collection)
     {
-        var element = collection switch
-        {
-            IArrayTypeSymbol array => array.ElementType,
-            INamedTypeSymbol { TypeArguments.Length: 1 } generic => generic.TypeArguments[0],
-            _ => null,
-        };
-        if (element is null || element.TypeKind is not (TypeKind.Interface or TypeKind.Delegate))
+        var element = ElementType(collection);
+        if (element is null || !(element.TypeKind is TypeKind.Interface or TypeKind.Delegate || (element.TypeKind == TypeKind.Class && element.IsAbstract)))
         {
             return false;
         }
 
-        return NamePolicy.NamesComponents(name) && !ComesFromInput(source, depth: 0);
+        return IsOwnedByTheProgram(source, depth: 0);
+    }
+
+    /// <summary>The element type of an array or of a type that implements <c>IEnumerable&lt;T&gt;</c>.</summary>
+    private static ITypeSymbol? ElementType(ITypeSymbol? collection)
+    {
+        if (collection is IArrayTypeSymbol array)
+        {
+            return array.ElementType;
+        }
+
+        if (collection is not INamedTypeSymbol named)
+        {
+            return null;
+        }
+
+        if (named.OriginalDefinition.SpecialType == SpecialType.System_Collections_Generic_IEnumerable_T)
+        {
+            return named.TypeArguments[0];
+        }
+
+        foreach (var implemented in named.AllInterfaces)
+        {
+            if (implemented.OriginalDefinition.SpecialType == SpecialType.System_Collections_Generic_IEnumerable_T)
+            {
+                return implemented.TypeArguments[0];
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>A field or property of this object or a static one (or a member of such), or a local initialised from one.</summary>
+    private static bool IsOwnedByTheProgram(IOperation value, int depth)
+    {
+        value = value.WithoutConversions();
+        switch (value)
+        {
+            case IMemberReferenceOperation { Instance: null }:
+            case IMemberReferenceOperation { Instance: IInstanceReferenceOperation }:
+                return value is IFieldReferenceOperation or IPropertyReferenceOperation;
+            case IFieldReferenceOperation or IPropertyReferenceOperation when depth < 4:
+                return IsOwnedByTheProgram(((IMemberReferenceOperation)value).Instance!, depth + 1);
+            case ILocalReferenceOperation local when depth < 4:
+                return InitialValue(local) is { } initial && IsOwnedByTheProgram(initial, depth + 1);
+            default:
+                return false;
+        }
     }
 
     /// <summary>

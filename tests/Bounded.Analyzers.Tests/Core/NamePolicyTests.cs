@@ -35,21 +35,6 @@ public class NamePolicyTests
     public void CapWordsOnlySayCapped(string name, bool expected) => Assert.Equal(expected, NamePolicy.NamesCap(name));
 
     [Theory]
-    [InlineData("_handlers", true)]
-    [InlineData("Subscribers", true)]
-    [InlineData("listeners", true)]
-    [InlineData("_observers", true)]
-    [InlineData("callbacksFromRequest", true)] // the name matches; the analyzer still rejects it as input (see BND1001 tests)
-    [InlineData("plugins", true)]
-    [InlineData("interceptors", true)]
-    [InlineData("sinks", true)]
-    [InlineData("participants", true)]
-    [InlineData("orders", false)]
-    [InlineData("urls", false)]
-    [InlineData("endpoints", false)]
-    public void ComponentWords(string name, bool expected) => Assert.Equal(expected, NamePolicy.NamesComponents(name));
-
-    [Theory]
     [InlineData("Read", true)]
     [InlineData("ReadAsync", true)]
     [InlineData("TryReadFrom", true)]

@@ -573,4 +573,31 @@ public class ConcurrencyDoesNotReportTests
                 }
             }
         """);
+
+    // Owned components are recognised by what they are, not by what they are called: behaviour (interfaces, delegates,
+    // abstract classes) held by the program itself.
+    [Fact]
+    public Task TransportsTheTypeHoldsAreShutDownTogether() => Clean("""
+            public interface ITransport { Task ShutdownAsync(); }
+
+            private readonly Dictionary<string, ITransport> _transportMapping = new();
+
+            public Task ShutdownAllAsync() => Task.WhenAll(_transportMapping.Values.Select(t => t.ShutdownAsync()));
+        """);
+
+    [Fact]
+    public Task EndpointsOfAnAbstractTypeEachGetAWorker() => Clean("""
+            public abstract class Endpoint { public abstract Task RunAsync(); }
+
+            private readonly List<Endpoint> _endpoints = new();
+
+            public void StartAll()
+            {
+                foreach (var endpoint in _endpoints)
+                {
+                    _ = Task.Run(() => endpoint.RunAsync());
+                }
+            }
+        """);
 }
+

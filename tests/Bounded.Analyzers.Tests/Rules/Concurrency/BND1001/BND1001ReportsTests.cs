@@ -320,4 +320,19 @@ public class BND1001ReportsTests
                 }
             }
         """, BND1001(0));
+
+    // Data the type holds is still data: a field of records is items, not components.
+    [Fact]
+    public Task PendingOrdersHeldInAFieldAreItems() => Reports("""
+            private readonly List<Order> _pending = new();
+
+            public void FlushPending()
+            {
+                foreach (var order in _pending)
+                {
+                    _ = {|#0:Task.Run|}(() => SaveAsync(order));
+                }
+            }
+        """, BND1001(0));
 }
+
