@@ -23,6 +23,7 @@ internal sealed partial class KnownSymbols
         TaskFactory = Resolve(compilation, "System.Threading.Tasks.TaskFactory");
         GenericTaskFactory = Resolve(compilation, "System.Threading.Tasks.TaskFactory`1");
         TaskCreationOptions = Resolve(compilation, "System.Threading.Tasks.TaskCreationOptions");
+        TaskScheduler = Resolve(compilation, "System.Threading.Tasks.TaskScheduler");
         Thread = Resolve(compilation, "System.Threading.Thread");
         ThreadPool = Resolve(compilation, "System.Threading.ThreadPool");
         Parallel = Resolve(compilation, "System.Threading.Tasks.Parallel");
@@ -94,6 +95,7 @@ internal sealed partial class KnownSymbols
     public INamedTypeSymbol? TaskFactory { get; }
     public INamedTypeSymbol? GenericTaskFactory { get; }
     public INamedTypeSymbol? TaskCreationOptions { get; }
+    public INamedTypeSymbol? TaskScheduler { get; }
     public INamedTypeSymbol? Thread { get; }
     public INamedTypeSymbol? ThreadPool { get; }
     public INamedTypeSymbol? Parallel { get; }

@@ -399,6 +399,91 @@ internal static class QueueSites
     /// A queue held in a local whose every write runs at most once (no loop, lambda or local function around it) and which
     /// never leaves the function: the number of items it can ever hold is the number of write sites.
     /// </summary>
+    /// <summary>
+    /// The unbounded queue is one branch of a choice whose other branch makes a bounded one
+    /// (<c>limit is null ? Channel.CreateUnbounded&lt;T&gt;() : Channel.CreateBounded&lt;T&gt;(limit.Value)</c>, or the same
+    /// with <c>if</c>/<c>else</c>): the program's configuration chose no limit on purpose.
+    /// </summary>
+    public static bool IsConfiguredChoice(UnboundedQueue queue)
+    {
+        IOperation child = queue.Creation;
+        for (var parent = child.Parent; parent is not null; child = parent, parent = parent.Parent)
+        {
+            if (parent is IConditionalOperation conditional)
+            {
+                var other = ReferenceEquals(conditional.WhenTrue, child) ? conditional.WhenFalse
+                    : ReferenceEquals(conditional.WhenFalse, child) ? conditional.WhenTrue
+                    : null;
+                return other is not null && MakesABoundedQueue(other, queue.Kind);
+            }
+
+            if (parent is IBlockOperation or IAnonymousFunctionOperation or ILocalFunctionOperation or IMethodBodyOperation)
+            {
+                if (parent is not IBlockOperation { Parent: IConditionalOperation })
+                {
+                    return false;
+                }
+            }
+        }
+
+        return false;
+    }
+
+    private static bool MakesABoundedQueue(IOperation branch, QueueKind kind)
+    {
+        foreach (var operation in branch.DescendantsAndSelf())
+        {
+            switch (operation)
+            {
+                case IInvocationOperation { TargetMethod.Name: "CreateBounded" } when kind == QueueKind.Channel:
+                    return true;
+                case IObjectCreationOperation creation when kind != QueueKind.Channel && HasCapacity(creation):
+                    return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>A collection or block created with a capacity: an <c>int</c> argument or a <c>BoundedCapacity</c> in its options.</summary>
+    private static bool HasCapacity(IObjectCreationOperation creation)
+    {
+        foreach (var argument in creation.Arguments)
+        {
+            if (argument.Value.Type?.SpecialType == SpecialType.System_Int32)
+            {
+                return true;
+            }
+
+            if (argument.Value.WithoutConversions() is IObjectCreationOperation { Initializer: { } initializer } && CapacityIn(initializer) is not null)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>
+    /// The queue behind a <c>TaskScheduler</c> (handed to a scheduler's constructor, or a field of one): <c>QueueTask</c>
+    /// must accept every task it is given, so a capacity could only block or drop the runtime's own work.
+    /// </summary>
+    public static bool BacksATaskScheduler(UnboundedQueue queue, KnownSymbols types)
+    {
+        if (types.TaskScheduler is null)
+        {
+            return false;
+        }
+
+        if (queue.Creation.ParentSkippingConversions() is IArgumentOperation { Parent: IObjectCreationOperation owner }
+            && KnownSymbols.InheritsFrom(owner.Type, types.TaskScheduler))
+        {
+            return true;
+        }
+
+        return StorageOf(queue.Creation) is IFieldSymbol field && KnownSymbols.InheritsFrom(field.ContainingType, types.TaskScheduler);
+    }
+
     public static bool HasBoundedProducer(UnboundedQueue queue, KnownSymbols types)
     {
         if (StorageOf(queue.Creation) is not ILocalSymbol local)

@@ -71,6 +71,8 @@ public sealed class UnboundedQueueAnalyzer : DiagnosticAnalyzer
     {
         var tree = queue.Creation.Syntax.SyntaxTree;
         if (QueueSites.HasBoundedProducer(queue, types)
+            || QueueSites.IsConfiguredChoice(queue)
+            || QueueSites.BacksATaskScheduler(queue, types)
             || Justification.IsMarked(queue.Creation.Syntax)
             || BoundedOptions.IsExcludedTestProject(context.Options.AnalyzerConfigOptionsProvider, tree, RuleIds.UnboundedQueue))
         {

@@ -179,4 +179,58 @@ public class BND4001DoesNotReportTests
 
         public class Generated { private readonly Channel<int> _c = Channel.CreateUnbounded<int>(); }
         """);
+
+    // ---- principle: a queue the program chose to leave unbounded, or one behind a TaskScheduler ----
+
+    [Fact]
+    public Task ConfiguredChoiceBetweenUnboundedAndBounded() => Clean("""
+            private readonly Channel<Job> _jobs;
+
+            public Pipeline(int? queueLimit) => _jobs = queueLimit is null
+                ? Channel.CreateUnbounded<Job>()
+                : Channel.CreateBounded<Job>(queueLimit.Value);
+        """);
+
+    [Fact]
+    public Task ConfiguredChoiceWrittenAsIfElse() => Clean("""
+            private readonly BlockingCollection<Job> _jobs;
+
+            public Pipeline(int limit)
+            {
+                if (limit <= 0)
+                {
+                    _jobs = new BlockingCollection<Job>();
+                }
+                else
+                {
+                    _jobs = new BlockingCollection<Job>(limit);
+                }
+            }
+        """);
+
+    [Fact]
+    public Task QueueHandedToATaskScheduler() => Clean("""
+            private sealed class ChannelScheduler : TaskScheduler
+            {
+                private readonly Channel<Task> _tasks;
+                public ChannelScheduler(Channel<Task> tasks) => _tasks = tasks;
+                protected override void QueueTask(Task task) => _tasks.Writer.TryWrite(task);
+                protected override bool TryExecuteTaskInline(Task task, bool taskWasPreviouslyQueued) => false;
+                protected override IEnumerable<Task> GetScheduledTasks() => Array.Empty<Task>();
+            }
+
+            private readonly TaskScheduler _scheduler = new ChannelScheduler(Channel.CreateUnbounded<Task>());
+        """);
+
+    [Fact]
+    public Task QueueFieldOfATaskScheduler() => Clean("""
+            private sealed class QueuedScheduler : TaskScheduler
+            {
+                private readonly BlockingCollection<Task> _queue = new BlockingCollection<Task>();
+                protected override void QueueTask(Task task) => _queue.Add(task);
+                protected override bool TryExecuteTaskInline(Task task, bool taskWasPreviouslyQueued) => false;
+                protected override IEnumerable<Task> GetScheduledTasks() => _queue.ToArray();
+            }
+        """);
 }
+

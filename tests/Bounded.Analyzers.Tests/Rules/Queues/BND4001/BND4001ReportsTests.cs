@@ -238,4 +238,15 @@ public class BND4001ReportsTests
             private readonly ActionBlock<Job> _c = new ActionBlock<Job>(Missing, new ExecutionDataflowBlockOptions { BoundedCapacity = });
             public void M() { var d = new BufferBlock<Job>(new Unknown()); d.Post(; }
         """), Diagnostic(0, Channel), Diagnostic(1, "BlockingCollection<T>"));
+
+    // Both branches unbounded is no configured choice.
+    [Fact]
+    public Task ChoiceBetweenTwoUnboundedChannels() => Verify.AnalyzerAsync<UnboundedQueueAnalyzer>(QueuesSources.Wrap("""
+            private readonly Channel<Job> _jobs;
+
+            public Pipeline(bool singleReader) => _jobs = singleReader
+                ? {|#0:Channel.CreateUnbounded<Job>|}(new UnboundedChannelOptions { SingleReader = true })
+                : {|#1:Channel.CreateUnbounded<Job>|}();
+        """), Diagnostic(0, "Channel.CreateUnbounded"), Diagnostic(1, "Channel.CreateUnbounded"));
 }
+
