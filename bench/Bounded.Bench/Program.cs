@@ -17,6 +17,9 @@ namespace Bounded.Bench;
 ///   --large                also the 1,000,000-line corpus (2 iterations, no warm-up, no do-nothing pass; 20-40 minutes on 2 busy cores)
 ///   --corpus DIR           also measure every .cs file under DIR (e.g. tests/Bounded.Analyzers.Tests/Corpus)
 ///   --list                 with --corpus: list each Bounded diagnostic in DIR with its source line instead of measuring
+///   --implicit-usings      with --corpus: add the .NET SDK's implicit global usings (System, System.IO, System.Linq,
+///                          System.Net.Http, System.Threading, System.Threading.Tasks, System.Collections.Generic), as a
+///                          project with ImplicitUsings=enable compiles them; without it such code binds only partly
 ///                          (a precision review on real code; every rule on, Info rules included)
 ///   --iterations N         measured iterations per corpus (default 5)
 ///   --warmup N             discarded iterations per corpus (default 1)
@@ -26,6 +29,9 @@ namespace Bounded.Bench;
 /// </summary>
 public static class Program
 {
+    private const string ImplicitGlobalUsings = "global using System; global using System.Collections.Generic; global using System.IO; "
+        + "global using System.Linq; global using System.Net.Http; global using System.Threading; global using System.Threading.Tasks;";
+
     private const double TotalBudget = 0.05;
     private const double PerAnalyzerBudget = 0.02;
     private const int BudgetSize = 100_000;
@@ -40,6 +46,7 @@ public static class Program
         var allocations = false;
         string? corpus = null;
         var list = false;
+        var implicitUsings = false;
         for (var i = 0; i < args.Length; i++)
         {
             switch (args[i])
@@ -55,6 +62,9 @@ public static class Program
                     break;
                 case "--list":
                     list = true;
+                    break;
+                case "--implicit-usings":
+                    implicitUsings = true;
                     break;
                 case "--iterations":
                     iterations = int.Parse(args[++i], CultureInfo.InvariantCulture);
@@ -93,6 +103,11 @@ public static class Program
                 .OrderBy(f => f, StringComparer.Ordinal)
                 .Select(f => new CorpusFile(Path.GetRelativePath(corpus, f), File.ReadAllText(f)))
                 .ToList();
+            if (implicitUsings)
+            {
+                files.Add(new CorpusFile("(implicit global usings)", ImplicitGlobalUsings));
+            }
+
             if (list)
             {
                 return await ListAsync(files, references, analyzers);
