@@ -8,7 +8,7 @@ using System.Threading.Tasks.Dataflow;
 
 namespace Showcase;
 
-/// <summary>BND4001 (Info; Warning with BoundedAnalysisMode=strict) and BND4002 (Warning), each next to a correct look-alike.</summary>
+/// <summary>BND4001 (off by default; on here through .editorconfig, Warning with BoundedAnalysisMode=strict) and BND4002 (Warning), each next to a correct look-alike.</summary>
 public static class Queues
 {
     public static async Task RunAsync()

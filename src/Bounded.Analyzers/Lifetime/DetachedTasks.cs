@@ -237,6 +237,36 @@ internal static class DetachedTasks
     }
 
     /// <summary>
+    /// The work a spawn hands over as its first argument: the method of a method group, or the lambda. Both null for
+    /// a discarded call (the work is the call) or work of another shape.
+    /// </summary>
+    private static void HandedOverWork(DetachedKind kind, IInvocationOperation call, out IMethodSymbol? method, out IAnonymousFunctionOperation? lambda)
+    {
+        method = null;
+        lambda = null;
+        if (kind == DetachedKind.Call)
+        {
+            return;
+        }
+
+        foreach (var argument in WorkArguments(kind, call))
+        {
+            if (argument.Parameter?.Ordinal == 0)
+            {
+                switch (argument.Value.WithoutConversions())
+                {
+                    case IDelegateCreationOperation { Target: IMethodReferenceOperation reference }:
+                        method = reference.Method;
+                        return;
+                    case IDelegateCreationOperation { Target: IAnonymousFunctionOperation function }:
+                        lambda = function;
+                        return;
+                }
+            }
+        }
+    }
+
+    /// <summary>
     /// Whether the detached work passes the <see cref="WorkLifetime"/> test: the called method, the lambda or method
     /// group handed to <c>Task.Run</c>/<c>StartNew</c>/<c>new Task</c>, or a method that lambda calls directly.
     /// </summary>
@@ -244,46 +274,43 @@ internal static class DetachedTasks
     {
         if (kind == DetachedKind.Call)
         {
-            return unstoppable ? WorkLifetime.IsUnstoppable(call.TargetMethod) : WorkLifetime.IsLongRunning(call.TargetMethod);
+            return Passes(call.TargetMethod, unstoppable);
         }
 
-        foreach (var argument in WorkArguments(kind, call))
+        HandedOverWork(kind, call, out var method, out var lambda);
+        if (method is not null)
         {
-            if (argument.Parameter?.Ordinal != 0)
+            return Passes(method, unstoppable);
+        }
+
+        if (lambda is null)
+        {
+            return false;
+        }
+
+        if (unstoppable ? WorkLifetime.IsUnstoppable(lambda.Syntax) : WorkLifetime.IsLongRunning(lambda.Syntax))
+        {
+            return true;
+        }
+
+        foreach (var operation in lambda.Body.Descendants())
+        {
+            if (operation is IInvocationOperation inner && Passes(inner.TargetMethod, unstoppable))
             {
-                continue;
-            }
-
-            switch (argument.Value.WithoutConversions())
-            {
-                case IDelegateCreationOperation { Target: IMethodReferenceOperation reference }:
-                    return unstoppable ? WorkLifetime.IsUnstoppable(reference.Method) : WorkLifetime.IsLongRunning(reference.Method);
-                case IDelegateCreationOperation { Target: IAnonymousFunctionOperation lambda }:
-                    if (unstoppable ? WorkLifetime.IsUnstoppable(lambda.Syntax) : WorkLifetime.IsLongRunning(lambda.Syntax))
-                    {
-                        return true;
-                    }
-
-                    foreach (var operation in lambda.Body.Descendants())
-                    {
-                        if (operation is IInvocationOperation inner
-                            && (unstoppable ? WorkLifetime.IsUnstoppable(inner.TargetMethod) : WorkLifetime.IsLongRunning(inner.TargetMethod)))
-                        {
-                            return true;
-                        }
-                    }
-
-                    return false;
+                return true;
             }
         }
 
         return false;
+
+        static bool Passes(IMethodSymbol method, bool unstoppable) => unstoppable ? WorkLifetime.IsUnstoppable(method) : WorkLifetime.IsLongRunning(method);
     }
 
     /// <summary>
     /// Whether the work itself could honour a token: the called method takes one (or has an overload that does), or
-    /// the delegate handed to <c>Task.Run</c> calls something that does or loops (and can check it each iteration). The token of <c>Task.Run</c> alone is no
-    /// evidence: it only stops work that has not started, which for a completion hand-off leaves its waiter hanging.
+    /// the delegate handed to <c>Task.Run</c> calls something that does or loops (and can check it each iteration).
+    /// The token of <c>Task.Run</c> alone is no evidence: it only stops work that has not started, which for a
+    /// completion hand-off leaves its waiter hanging.
     /// </summary>
     public static bool WorkCanTakeToken(DetachedKind kind, IInvocationOperation call, KnownSymbols types)
     {
@@ -292,27 +319,22 @@ internal static class DetachedTasks
             return AcceptsToken(call.TargetMethod, types);
         }
 
-        foreach (var argument in WorkArguments(kind, call))
+        HandedOverWork(kind, call, out var method, out var lambda);
+        if (method is not null)
         {
-            if (argument.Parameter?.Ordinal != 0)
-            {
-                continue;
-            }
+            return AcceptsToken(method, types);
+        }
 
-            switch (argument.Value.WithoutConversions())
-            {
-                case IDelegateCreationOperation { Target: IMethodReferenceOperation reference }:
-                    return AcceptsToken(reference.Method, types);
-                case IDelegateCreationOperation { Target: IAnonymousFunctionOperation lambda }:
-                    foreach (var operation in lambda.Body.Descendants())
-                    {
-                        if (operation is ILoopOperation || (operation is IInvocationOperation inner && AcceptsToken(inner.TargetMethod, types)))
-                        {
-                            return true; // a loop can check the token on every iteration
-                        }
-                    }
+        if (lambda is null)
+        {
+            return false;
+        }
 
-                    return false;
+        foreach (var operation in lambda.Body.Descendants())
+        {
+            if (operation is ILoopOperation || (operation is IInvocationOperation inner && AcceptsToken(inner.TargetMethod, types)))
+            {
+                return true; // a loop can check the token on every iteration
             }
         }
 

@@ -25,7 +25,7 @@ public sealed class HotPathArrayAllocationAnalyzer : DiagnosticAnalyzer
         title: "Byte array allocated in a hot path",
         message: "'{0}' allocates a new array {1}; reuse it, rent it from ArrayPool or use stackalloc",
         RuleCategories.Memory,
-        DiagnosticSeverity.Warning,
+        DiagnosticSeverity.Info,
         description: "A temporary buffer allocated per loop iteration, per message or per call turns into short-lived garbage, "
             + "gen-0 and gen-2 collections and, at 85,000 bytes and more, Large Object Heap churn. Allocate it once before the "
             + "loop, rent it from ArrayPool<T>.Shared and return it in finally, or use stackalloc for small constant sizes.");

@@ -28,7 +28,8 @@ public sealed class UnboundedQueueAnalyzer : DiagnosticAnalyzer
         DiagnosticSeverity.Info,
         description: "An unbounded channel, BlockingCollection or dataflow block accepts every item at once, so a producer that is "
             + "faster than its consumer makes the queue, and the process, grow without limit. Give the queue a capacity and let "
-            + "producers wait for room (BoundedChannelFullMode.Wait, BlockingCollection.Add, DataflowBlock.SendAsync).");
+            + "producers wait for room (BoundedChannelFullMode.Wait, BlockingCollection.Add, DataflowBlock.SendAsync).",
+        enabledByDefault: false);
 
     public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics => ImmutableArray.Create(Rule);
 

@@ -16,7 +16,7 @@ public static class Buffers
         long total = 0;
         while (true)
         {
-            var buffer = new byte[81920]; // expect BND3001
+            var buffer = new byte[81920]; // expect-strict BND3001
             int read = source.Read(buffer, 0, buffer.Length);
             if (read == 0)
             {
@@ -32,7 +32,7 @@ public static class Buffers
 
     public static void Backup(Stream input, Stream output)
     {
-        var block = new byte[1024 * 1024]; // expect BND3001
+        var block = new byte[1024 * 1024]; // expect-strict BND3001
         int read;
         while ((read = input.Read(block, 0, block.Length)) > 0)
         {
@@ -43,7 +43,7 @@ public static class Buffers
     [HotPath]
     public static void WriteLength(Stream output, int length)
     {
-        var prefix = new byte[4]; // expect BND3001
+        var prefix = new byte[4]; // expect-strict BND3001
         BitConverter.TryWriteBytes(prefix, length);
         output.Write(prefix);
     }

@@ -44,7 +44,7 @@ public class BND3001ReportsTests
                 }
             }
         }
-        """, new DiagnosticResult("BND3001", DiagnosticSeverity.Warning).WithLocation(0).WithArguments("new byte[81920]", "on every iteration of this loop"));
+        """, new DiagnosticResult("BND3001", DiagnosticSeverity.Info).WithLocation(0).WithArguments("new byte[81920]", "on every iteration of this loop"));
 
     [Fact]
     public Task AsyncCopyInDoWhile() => Reports("""
@@ -373,7 +373,7 @@ public class BND3001ReportsTests
                 return total;
             }
         }
-        """, new DiagnosticResult("BND3001", DiagnosticSeverity.Warning).WithLocation(0).WithArguments("new byte[1024 * 1024]", "of 1,048,576 bytes on the Large Object Heap on every call"));
+        """, new DiagnosticResult("BND3001", DiagnosticSeverity.Info).WithLocation(0).WithArguments("new byte[1024 * 1024]", "of 1,048,576 bytes on the Large Object Heap on every call"));
 
     [Fact]
     public Task AllocateUninitializedArrayInLoop() => Reports("""
@@ -600,5 +600,5 @@ public class BND3001ReportsTests
                 }
             }
         }
-        """, new DiagnosticResult("BND3001", DiagnosticSeverity.Warning).WithLocation(0).WithArguments("new byte[65536]", "on every call of local function 'HashFile', which a loop calls"));
+        """, new DiagnosticResult("BND3001", DiagnosticSeverity.Info).WithLocation(0).WithArguments("new byte[65536]", "on every call of local function 'HashFile', which a loop calls"));
 }
