@@ -50,6 +50,28 @@ internal static class NamePolicy
     public static readonly ImmutableHashSet<string> WholeFillMethods = ImmutableHashSet.Create(
         "ReadExactly", "ReadExactlyAsync", "Fill", "NextBytes", "GetNonZeroBytes");
 
+    /// <summary>
+    /// Calls whose name says they keep what they are given (<c>queue.Enqueue(buffer)</c> on a non-generic type,
+    /// <c>args.SetBuffer(buffer, 0, n)</c>, <c>registry.Register(buffer)</c>): an array handed to them may outlive the
+    /// call, so BND3001 does not offer to pool or hoist it. A known gap: a callee that keeps the array under another
+    /// name is not seen (see the BND3001 page).
+    /// </summary>
+    public static readonly ImmutableArray<string> KeepingCallPrefixes = ImmutableArray.Create(
+        "Add", "TryAdd", "Enqueue", "TryEnqueue", "Push", "Insert", "Post", "Set", "Store", "Register", "Attach", "Cache", "Keep", "Retain", "Publish", "Schedule");
+
+    public static bool NamesKeepingCall(string methodName)
+    {
+        foreach (var prefix in KeepingCallPrefixes)
+        {
+            if (methodName.StartsWith(prefix, StringComparison.Ordinal))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
     public static bool NamesWorkerCount(string name) => ContainsAny(name, WorkerCountWords);
 
     public static bool NamesCap(string name) => ContainsAny(name, CapWords);

@@ -181,7 +181,7 @@ internal static class BufferFlow
         switch (argument.Parent)
         {
             case IInvocationOperation invocation:
-                return MayKeep(invocation.TargetMethod.Name) || ResultEscapes(invocation, state, depth);
+                return NamePolicy.NamesKeepingCall(invocation.TargetMethod.Name) || ResultEscapes(invocation, state, depth);
             case IObjectCreationOperation creation:
                 // new MemoryStream(buffer), new ArraySegment<byte>(buffer): the object keeps the array.
                 return ValueEscapes(creation, state, depth + 1);
@@ -209,28 +209,6 @@ internal static class BufferFlow
 
         return false;
     }
-
-    /// <summary>
-    /// Calls whose name says they keep what they are given (<c>queue.Enqueue(buffer)</c> on a non-generic type,
-    /// <c>args.SetBuffer(buffer, 0, n)</c>, <c>registry.Register(buffer)</c>): the array may outlive the call.
-    /// </summary>
-    private static bool MayKeep(string name)
-    {
-        foreach (var prefix in KeepingPrefixes)
-        {
-            if (name.StartsWith(prefix, System.StringComparison.Ordinal))
-            {
-                return true;
-            }
-        }
-
-        return false;
-    }
-
-    private static readonly ImmutableArray<string> KeepingPrefixes = ImmutableArray.Create(
-        "Add", "TryAdd", "Enqueue", "TryEnqueue", "Push", "Insert", "Post", "Set", "Store", "Register", "Attach", "Cache", "Keep", "Retain", "Publish", "Schedule"
-    );
-
 
     private static bool DeclaredIn(ILocalSymbol local, TextSpan region)
     {

@@ -64,4 +64,15 @@ public class NamePolicyTests
             Assert.DoesNotContain(name, NamePolicy.WholeFillMethods);
         }
     }
+
+    [Theory]
+    [InlineData("Add", true)]
+    [InlineData("Enqueue", true)]
+    [InlineData("SetBuffer", true)]
+    [InlineData("Register", true)]
+    [InlineData("Write", false)]
+    [InlineData("ComputeHash", false)]
+    [InlineData("CopyTo", false)]
+    public void CallsThatKeepWhatTheyAreGiven(string name, bool expected) => Assert.Equal(expected, NamePolicy.NamesKeepingCall(name));
 }
+
