@@ -57,6 +57,15 @@ public sealed class PackageEndToEndTests : IDisposable
         Assert.True(silenced.ExitCode == 0, silenced.ToString());
         Assert.DoesNotContain(Findings(silenced.Output), f => f.Id.StartsWith("BND", StringComparison.Ordinal));
 
+        // The strict preset adds the Info and off-by-default rules as warnings. It runs before the default build: what
+        // dotnet format fixes in one run depends on the last build's preset (after a strict build it left BND3003 in
+        // Pooling.cs for later runs), and a user formats after their normal build (issue: deterministic dotnet format).
+        var strict = Step(consumer, "build", project, "--no-restore", "--no-incremental", "-p:BoundedAnalysisMode=strict");
+        Assert.True(strict.ExitCode == 0, strict.ToString());
+        var expectedStrict = ExpectedFindings(sources, strict: true);
+        Assert.True(expectedStrict.Count > ExpectedFindings(sources, strict: false).Count, "no strict-only expectations in the consumer sources");
+        Assert.Equal(expectedStrict.OrderBy(f => f.ToString()), Findings(strict.Output).Where(f => f.Id.StartsWith("BND", StringComparison.Ordinal)).OrderBy(f => f.ToString()));
+
         // The default build reports exactly the marked lines.
         var build = Step(consumer, "build", project, "--no-restore", "--no-incremental");
         Assert.True(build.ExitCode == 0, build.ToString());
@@ -65,13 +74,6 @@ public sealed class PackageEndToEndTests : IDisposable
         var actual = Findings(build.Output).Where(f => f.Id.StartsWith("BND", StringComparison.Ordinal)).ToHashSet();
         Assert.Equal(expected.OrderBy(f => f.ToString()), actual.OrderBy(f => f.ToString()));
         Assert.DoesNotContain(Findings(build.Output), f => f.Kind == "error");
-
-        // The strict preset adds the Info rules as warnings.
-        var strict = Step(consumer, "build", project, "--no-restore", "--no-incremental", "-p:BoundedAnalysisMode=strict");
-        Assert.True(strict.ExitCode == 0, strict.ToString());
-        var expectedStrict = ExpectedFindings(sources, strict: true);
-        Assert.True(expectedStrict.Count > expected.Count, "no strict-only expectations in the consumer sources");
-        Assert.Equal(expectedStrict.OrderBy(f => f.ToString()), Findings(strict.Output).Where(f => f.Id.StartsWith("BND", StringComparison.Ordinal)).OrderBy(f => f.ToString()));
 
         // dotnet format applies every fix through FixAll. It computes the diagnostics once per run, so where fixes of
         // two rules touch one file the second rule's positions are stale and it may be left for a second run (the
