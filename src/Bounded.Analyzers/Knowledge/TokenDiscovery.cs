@@ -10,12 +10,11 @@ namespace Bounded.Analyzers;
 /// <summary>A CancellationToken the code at some position can read, written the way the fix will write it.</summary>
 internal readonly struct TokenCandidate
 {
-    public TokenCandidate(string expression, bool isParameter, bool isMember = false, bool isCallScoped = false)
+    public TokenCandidate(string expression, bool isParameter, bool isMember = false)
     {
         Expression = expression;
         IsParameter = isParameter;
         IsMember = isMember;
-        IsCallScoped = isCallScoped;
     }
 
     /// <summary><c>stoppingToken</c>, <c>_cts.Token</c>, <c>HttpContext.RequestAborted</c>.</summary>
@@ -25,13 +24,6 @@ internal readonly struct TokenCandidate
 
     /// <summary>A field or property of the type (tier 3), not a token the running code was handed.</summary>
     public bool IsMember { get; }
-
-    /// <summary>
-    /// The token of one asynchronous operation (a parameter of the enclosing async method or lambda): it belongs to that
-    /// operation, so it is the wrong token for work that outlives it. The stopping token of
-    /// <c>BackgroundService.ExecuteAsync</c> is the service's lifetime, not an operation's.
-    /// </summary>
-    public bool IsCallScoped { get; }
 }
 
 /// <summary>
@@ -84,10 +76,11 @@ internal static class TokenDiscovery
                 {
                     if (SymbolEqualityComparer.Default.Equals(parameter.Type, tokenType) && !string.IsNullOrEmpty(parameter.Name) && parameter.Name != "_")
                     {
+                        // The token of an asynchronous operation belongs to it; work that outlives the operation skips it.
                         var callScoped = IsAsynchronousOperation(symbol, types) && !IsServiceLifetime(symbol, types);
                         if (!(skipCallScoped && callScoped))
                         {
-                            result.Add(new TokenCandidate(EscapeIdentifier(parameter.Name), isParameter: true, isCallScoped: callScoped));
+                            result.Add(new TokenCandidate(EscapeIdentifier(parameter.Name), isParameter: true));
                         }
                     }
                 }
