@@ -317,19 +317,18 @@ internal static class PerItemBounds
     /// <summary>A local initialised with a small sequence, or the chunk variable of <c>foreach (var c in x.Chunk(n))</c>.</summary>
     private static bool IsBoundedLocal(ILocalReferenceOperation reference, int limit, KnownSymbols types, int depth)
     {
+        if (InitialValue(reference) is { } initial)
+        {
+            return IsBoundedSource(initial, limit, types, depth + 1);
+        }
+
         var local = reference.Local;
         if (local.DeclaringSyntaxReferences.Length != 1 || reference.SemanticModel is not { } model)
         {
             return false;
         }
 
-        var declaration = local.DeclaringSyntaxReferences[0].GetSyntax();
-        if (declaration is VariableDeclaratorSyntax { Initializer.Value: { } value })
-        {
-            return model.GetOperation(value) is { } initial && IsBoundedSource(initial, limit, types, depth + 1);
-        }
-
-        if (declaration is ForEachStatementSyntax outer
+        if (local.DeclaringSyntaxReferences[0].GetSyntax() is ForEachStatementSyntax outer
             && model.GetOperation(outer) is IForEachLoopOperation { Collection: var collection }
             && collection.WithoutConversions() is IInvocationOperation { TargetMethod.Name: "Chunk" } chunk
             && SymbolEqualityComparer.Default.Equals(chunk.TargetMethod.ContainingType, types.Enumerable))

@@ -417,12 +417,9 @@ internal static class QueueSites
                 return other is not null && MakesABoundedQueue(other, queue.Kind);
             }
 
-            if (parent is IBlockOperation or IAnonymousFunctionOperation or ILocalFunctionOperation or IMethodBodyOperation)
+            if (parent is IAnonymousFunctionOperation or ILocalFunctionOperation or IMethodBodyOperation or IBlockOperation { Parent: not IConditionalOperation })
             {
-                if (parent is not IBlockOperation { Parent: IConditionalOperation })
-                {
-                    return false;
-                }
+                return false; // the choice must be the statement or expression that makes the queue
             }
         }
 
