@@ -21,8 +21,7 @@ internal static class LoopRewrites
     {
         var model = context.Model;
         if (shape.Discarded
-            || KnownSymbols.GetOrCreate(model.Compilation).Parallel is not { } parallel
-            || parallel.GetMembers("ForEachAsync").IsEmpty
+            || !context.Targets.Everywhere(HasParallelForEachAsync)
             || !IsPlainSequence(model, shape)
             || !CodeText.CanReindent(work))
         {
@@ -73,7 +72,8 @@ internal static class LoopRewrites
     {
         var model = context.Model;
         if (!shape.Discarded
-            || KnownSymbols.GetOrCreate(model.Compilation) is not { Channel: not null, AsyncEnumerable: not null }
+            || !context.Targets.SupportAsyncStreams
+            || !context.Targets.Everywhere(compilation => KnownSymbols.GetOrCreate(compilation) is { Channel: not null, AsyncEnumerable: not null })
             || !CodeText.CanReindent(work))
         {
             return null;
@@ -152,6 +152,9 @@ internal static class LoopRewrites
                 || (n is LocalDeclarationStatementSyntax d && d.AwaitKeyword.IsKind(SyntaxKind.AwaitKeyword))));
 
     /// <summary>The loop source is an <c>IEnumerable&lt;T&gt;</c> (or <c>IAsyncEnumerable&lt;T&gt;</c> for await foreach) that Parallel.ForEachAsync takes.</summary>
+    private static bool HasParallelForEachAsync(Compilation compilation) =>
+        KnownSymbols.GetOrCreate(compilation).Parallel is { } parallel && !parallel.GetMembers("ForEachAsync").IsEmpty;
+
     private static bool IsPlainSequence(SemanticModel model, PerItemLoop shape)
     {
         var types = KnownSymbols.GetOrCreate(model.Compilation);

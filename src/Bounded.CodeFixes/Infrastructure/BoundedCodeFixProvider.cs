@@ -46,14 +46,15 @@ internal sealed class PlannedFix
     public bool ExcludeFromFixAll { get; set; }
 }
 
-/// <summary>What a fix planner sees: the original document, its semantic model and the names taken so far.</summary>
+/// <summary>What a fix planner sees: the original document, its semantic model, every target it compiles for and the names taken so far.</summary>
 internal sealed class FixContext
 {
-    public FixContext(Document document, SyntaxNode root, SemanticModel model, NameAllocator names, CancellationToken cancellationToken)
+    public FixContext(Document document, SyntaxNode root, SemanticModel model, FixTargets targets, NameAllocator names, CancellationToken cancellationToken)
     {
         Document = document;
         Root = root;
         Model = model;
+        Targets = targets;
         Names = names;
         CancellationToken = cancellationToken;
     }
@@ -61,6 +62,10 @@ internal sealed class FixContext
     public Document Document { get; }
     public SyntaxNode Root { get; }
     public SemanticModel Model { get; }
+
+    /// <summary>Ask this, not <see cref="Model"/>'s compilation, whether an API or language feature may be used.</summary>
+    public FixTargets Targets { get; }
+
     public NameAllocator Names { get; }
     public CancellationToken CancellationToken { get; }
 }
@@ -68,7 +73,8 @@ internal sealed class FixContext
 /// <summary>
 /// Base for every Bounded fixer. A fixer plans edits against the original document; a single fix and FixAll
 /// run the same plans through one <see cref="SyntaxEditor"/> per document, innermost diagnostic first, with one
-/// <see cref="NameAllocator"/> per document so two fixes never introduce the same name.
+/// <see cref="NameAllocator"/> per document so two fixes never introduce the same name. A document linked into
+/// several projects (multi-targeting) gets only fixes whose text compiles in every one of them.
 /// </summary>
 public abstract class BoundedCodeFixProvider : CodeFixProvider
 {
@@ -96,17 +102,31 @@ public abstract class BoundedCodeFixProvider : CodeFixProvider
             return;
         }
 
+        var targets = await FixTargets.CreateAsync(document, model.Compilation, context.CancellationToken).ConfigureAwait(false);
         foreach (var diagnostic in context.Diagnostics)
         {
             var fixes = new List<PlannedFix>();
-            PlanSafely(diagnostic, new FixContext(document, root, model, new NameAllocator(model), context.CancellationToken), fixes);
+            PlanSafely(diagnostic, new FixContext(document, root, model, targets, new NameAllocator(model), context.CancellationToken), fixes);
             foreach (var fix in fixes)
             {
                 var key = fix.EquivalenceKey;
+                var diagnostics = ImmutableArray.Create(diagnostic);
+                if (targets.IsLinked)
+                {
+                    // Offer only what compiles for every target, so the light bulb in one target never breaks another.
+                    var fixedDocument = await ApplyAsync(document, root, model, targets, diagnostics, key, forFixAll: false, context.CancellationToken).ConfigureAwait(false);
+                    if (fixedDocument != document && await targets.CompilesEverywhereAsync(fixedDocument, context.CancellationToken).ConfigureAwait(false))
+                    {
+                        context.RegisterCodeFix(CodeAction.Create(fix.Title, _ => Task.FromResult(fixedDocument), key), diagnostic);
+                    }
+
+                    continue;
+                }
+
                 context.RegisterCodeFix(
                     CodeAction.Create(
                         fix.Title,
-                        ct => ApplyAsync(document, ImmutableArray.Create(diagnostic), key, forFixAll: false, ct),
+                        ct => ApplyAsync(document, diagnostics, key, forFixAll: false, ct),
                         key),
                     diagnostic);
             }
@@ -122,6 +142,42 @@ public abstract class BoundedCodeFixProvider : CodeFixProvider
             return document;
         }
 
+        var targets = await FixTargets.CreateAsync(document, model.Compilation, cancellationToken).ConfigureAwait(false);
+        if (!targets.IsLinked)
+        {
+            return await ApplyAsync(document, root, model, targets, diagnostics, equivalenceKey, forFixAll, cancellationToken).ConfigureAwait(false);
+        }
+
+        // Linked: keep the diagnostics whose own fix compiles for every target, then check the batch once more.
+        var valid = ImmutableArray.CreateBuilder<Diagnostic>();
+        foreach (var diagnostic in diagnostics)
+        {
+            var single = await ApplyAsync(document, root, model, targets, ImmutableArray.Create(diagnostic), equivalenceKey, forFixAll, cancellationToken).ConfigureAwait(false);
+            if (single != document && await targets.CompilesEverywhereAsync(single, cancellationToken).ConfigureAwait(false))
+            {
+                valid.Add(diagnostic);
+            }
+        }
+
+        if (valid.Count == 0)
+        {
+            return document;
+        }
+
+        var batch = await ApplyAsync(document, root, model, targets, valid.ToImmutable(), equivalenceKey, forFixAll, cancellationToken).ConfigureAwait(false);
+        return await targets.CompilesEverywhereAsync(batch, cancellationToken).ConfigureAwait(false) ? batch : document;
+    }
+
+    private async Task<Document> ApplyAsync(
+        Document document,
+        SyntaxNode root,
+        SemanticModel model,
+        FixTargets targets,
+        ImmutableArray<Diagnostic> diagnostics,
+        string equivalenceKey,
+        bool forFixAll,
+        CancellationToken cancellationToken)
+    {
         // Plan in document order, so generated names match what fixing one diagnostic at a time gives.
         var names = new NameAllocator(model);
         var chosen = new List<(TextSpan Span, Action<SyntaxEditor> Edit)>();
@@ -129,7 +185,7 @@ public abstract class BoundedCodeFixProvider : CodeFixProvider
         {
             cancellationToken.ThrowIfCancellationRequested();
             var fixes = new List<PlannedFix>();
-            PlanSafely(diagnostic, new FixContext(document, root, model, names, cancellationToken), fixes);
+            PlanSafely(diagnostic, new FixContext(document, root, model, targets, names, cancellationToken), fixes);
             foreach (var fix in fixes)
             {
                 if (fix.EquivalenceKey == equivalenceKey && !(forFixAll && fix.ExcludeFromFixAll))

@@ -123,10 +123,6 @@ internal static class FixSyntax
         return null;
     }
 
-    /// <summary>Whether using declarations (C# 8) are available.</summary>
-    public static bool SupportsUsingDeclarations(SyntaxNode node) =>
-        node.SyntaxTree.Options is CSharpParseOptions { LanguageVersion: >= LanguageVersion.CSharp8 };
-
     /// <summary>
     /// The one token in scope at <paramref name="node"/>, found the way every Bounded fix finds tokens
     /// (<see cref="Bounded.Analyzers.TokenDiscovery"/>); null when there is none or more than one to choose from.

@@ -41,6 +41,7 @@ public sealed class DetachedTaskCodeFixProvider : BoundedCodeFixProvider
         var types = KnownSymbols.GetOrCreate(context.Model.Compilation);
         var slots = new List<TokenSlot>();
         CollectSlots(kind, call, types, slots);
+        TokenForwarding.KeepThoseEveryTargetHas(slots, context.Targets);
         if (slots.Count == 0)
         {
             return;

@@ -45,6 +45,7 @@ public sealed class EndlessLoopCodeFixProvider : BoundedCodeFixProvider
         var slots = new List<TokenSlot>();
         TokenForwarding.CollectCalls(loop.Body, types, awaitedOnly: true, slots);
         slots.RemoveAll(slot => InNestedEndlessLoop(slot.Call, loopSyntax, context));
+        TokenForwarding.KeepThoseEveryTargetHas(slots, context.Targets);
         var condition = ConditionToExtend(loopSyntax, out var endless);
         var useCondition = condition is not null && (!endless || FunctionMayEndAfter(loopSyntax, context));
 

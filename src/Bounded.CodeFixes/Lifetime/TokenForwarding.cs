@@ -14,11 +14,12 @@ namespace Bounded.CodeFixes.Lifetime;
 /// <summary>One place a token goes: appended (positionally or by name) to a call's arguments, or replacing a dead token argument.</summary>
 internal sealed class TokenSlot
 {
-    public TokenSlot(SyntaxNode call, string? parameterName, ArgumentSyntax? replaces)
+    public TokenSlot(SyntaxNode call, string? parameterName, ArgumentSyntax? replaces, IMethodSymbol? requires = null)
     {
         Call = call;
         ParameterName = parameterName;
         Replaces = replaces;
+        Requires = requires;
     }
 
     /// <summary>An invocation or object creation.</summary>
@@ -29,6 +30,9 @@ internal sealed class TokenSlot
 
     /// <summary>A <c>default</c> / <c>CancellationToken.None</c> argument the token replaces.</summary>
     public ArgumentSyntax? Replaces { get; }
+
+    /// <summary>The method that takes the appended token: every target the file compiles for must have it.</summary>
+    public IMethodSymbol? Requires { get; }
 }
 
 /// <summary>Finds the calls that can take a token and writes it into them; shared by the BND2xxx fixers.</summary>
@@ -95,12 +99,12 @@ internal static class TokenForwarding
         if (DetachedTasks.TokenParameter(method, types) is { } parameter)
         {
             var positional = !named && parameter.Ordinal == explicitCount;
-            return new TokenSlot(call.Syntax, positional ? null : parameter.Name, null);
+            return new TokenSlot(call.Syntax, positional ? null : parameter.Name, null, method);
         }
 
         if (DetachedTasks.TokenOverload(method, types) is { } overload && explicitCount == method.Parameters.Length)
         {
-            return new TokenSlot(call.Syntax, named ? overload.Parameters[overload.Parameters.Length - 1].Name : null, null);
+            return new TokenSlot(call.Syntax, named ? overload.Parameters[overload.Parameters.Length - 1].Name : null, null, overload);
         }
 
         return null;
@@ -128,6 +132,15 @@ internal static class TokenForwarding
         }
     }
 
+
+    /// <summary>Drops the slots whose token-taking overload or parameter some target of the file lacks (a token overload added in .NET 5 in a file that also compiles for netstandard2.0).</summary>
+    public static void KeepThoseEveryTargetHas(List<TokenSlot> slots, FixTargets targets)
+    {
+        if (targets.IsLinked)
+        {
+            slots.RemoveAll(slot => slot.Requires is { } method && !targets.HaveEverywhere(method));
+        }
+    }
 
     /// <summary>Writes the token into the call; a call that already passes it is left alone, so fixes compose in FixAll.</summary>
     public static void Apply(SyntaxEditor editor, TokenSlot slot, string token)

@@ -42,7 +42,7 @@ public sealed class UndisposedTokenSourceCodeFixProvider : BoundedCodeFixProvide
         }
 
         var name = declaration.Variables[0].Identifier.ValueText;
-        if (statement.Parent is BlockSyntax && FixSyntax.SupportsUsingDeclarations(statement))
+        if (statement.Parent is BlockSyntax && context.Targets.SupportUsingDeclarations)
         {
             fixes.Add(new PlannedFix("Declare '" + name + "' with 'using'", UsingKey, editor => editor.ReplaceNode(statement, (current, _) => AsUsingDeclaration((LocalDeclarationStatementSyntax)current))));
         }

@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Immutable;
+using System.Linq;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Testing;
 
@@ -10,10 +11,21 @@ public static class TestEnvironment
 {
     private static readonly Lazy<ImmutableArray<MetadataReference>> LazyReferences = new(LoadReferences);
 
+    private static readonly Lazy<ImmutableArray<MetadataReference>> LazyNetStandardReferences = new(() => Metadata("NetStandardReferences")
+        .Split(';')
+        .Select(path => (MetadataReference)MetadataReference.CreateFromFile(path))
+        .ToImmutableArray());
+
     public static string RepoRoot => Metadata("RepoRoot");
 
     /// <summary>Every reference assembly of Microsoft.NETCore.App for net10.0, loaded once per test run.</summary>
     public static ImmutableArray<MetadataReference> NetReferences => LazyReferences.Value;
+
+    /// <summary>
+    /// netstandard2.0: the facade and the packages a netstandard2.0 library adds for channels, async streams and
+    /// pooled memory, as a file linked into a <c>netstandard2.0;net8.0</c> project compiles against them.
+    /// </summary>
+    public static ImmutableArray<MetadataReference> NetStandardReferences => LazyNetStandardReferences.Value;
 
     /// <summary>An empty reference set: the real assemblies are added as <see cref="NetReferences"/>.</summary>
     public static ReferenceAssemblies ReferenceAssemblies { get; } = new("net10.0");

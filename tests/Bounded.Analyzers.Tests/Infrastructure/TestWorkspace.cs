@@ -16,7 +16,8 @@ public static class TestWorkspace
 {
     /// <param name="folder">Where the documents and the .editorconfig live, ending in '/' ("/", "/src/").</param>
     /// <param name="editorConfig">Lines for the <c>[*.cs]</c> section of a root .editorconfig; none when null.</param>
-    /// <param name="extraReferences">References added after the net10.0 reference assemblies.</param>
+    /// <param name="extraReferences">References added after the base references.</param>
+    /// <param name="baseReferences">The framework references; the net10.0 reference assemblies when null.</param>
     public static Project CreateProject(
         AdhocWorkspace workspace,
         string name,
@@ -27,7 +28,8 @@ public static class TestWorkspace
         string? editorConfig = null,
         IEnumerable<MetadataReference>? extraReferences = null,
         string? projectFilePath = null,
-        VersionStamp? version = null)
+        VersionStamp? version = null,
+        IEnumerable<MetadataReference>? baseReferences = null)
     {
         var projectId = ProjectId.CreateNewId();
         var solution = workspace.CurrentSolution.AddProject(ProjectInfo.Create(
@@ -39,7 +41,7 @@ public static class TestWorkspace
             filePath: projectFilePath,
             compilationOptions: compilationOptions,
             parseOptions: parseOptions,
-            metadataReferences: extraReferences is null ? TestEnvironment.NetReferences : TestEnvironment.NetReferences.Concat(extraReferences)));
+            metadataReferences: (baseReferences ?? TestEnvironment.NetReferences).Concat(extraReferences ?? Enumerable.Empty<MetadataReference>())));
         foreach (var document in documents)
         {
             solution = solution.AddDocument(DocumentId.CreateNewId(projectId), document.Name, SourceText.From(document.Text), filePath: folder + document.Name);

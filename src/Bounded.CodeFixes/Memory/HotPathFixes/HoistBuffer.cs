@@ -70,7 +70,7 @@ internal static class HoistBuffer
         BufferSite.InsertBeforeLoop(editor, loopStatement, hoisted);
         if (needsClear)
         {
-            editor.ReplaceNode(declaration.Statement, ClearArray(name, context.Model.Compilation).WithTriviaFrom(declaration.Statement));
+            editor.ReplaceNode(declaration.Statement, ClearArray(name, context.Targets).WithTriviaFrom(declaration.Statement));
         }
         else
         {
@@ -82,10 +82,10 @@ internal static class HoistBuffer
     /// <c>Array.Clear(buffer);</c> where the one-argument overload exists (.NET 6+), else
     /// <c>Array.Clear(buffer, 0, buffer.Length);</c>.
     /// </summary>
-    private static StatementSyntax ClearArray(string name, Compilation compilation)
+    private static StatementSyntax ClearArray(string name, FixTargets targets)
     {
         var arguments = new List<ArgumentSyntax> { Argument(IdentifierName(name)) };
-        if (!HasSingleArgumentClear(compilation))
+        if (!targets.Everywhere(HasSingleArgumentClear))
         {
             arguments.Add(Argument(LiteralExpression(SyntaxKind.NumericLiteralExpression, Literal(0))));
             arguments.Add(Argument(MemberAccessExpression(SyntaxKind.SimpleMemberAccessExpression, IdentifierName(name), IdentifierName("Length"))));
