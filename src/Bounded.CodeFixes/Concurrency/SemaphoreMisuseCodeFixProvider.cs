@@ -15,8 +15,8 @@ namespace Bounded.CodeFixes.Concurrency;
 [ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(SemaphoreMisuseCodeFixProvider)), Shared]
 public sealed class SemaphoreMisuseCodeFixProvider : BoundedCodeFixProvider
 {
-    public const string WaitBeforeTryKey = "Bounded." + RuleIds.SemaphoreMisuse + ".WaitBeforeTry";
-    public const string ReleaseInFinallyKey = "Bounded." + RuleIds.SemaphoreMisuse + ".ReleaseInFinally";
+    /// <summary>Each site allows one of the two rewrites (wait before the try, release in finally): one key for both.</summary>
+    public const string FixKey = "Bounded." + RuleIds.SemaphoreMisuse;
 
     public override ImmutableArray<string> FixableDiagnosticIds => ImmutableArray.Create(RuleIds.SemaphoreMisuse);
 
@@ -38,7 +38,7 @@ public sealed class SemaphoreMisuseCodeFixProvider : BoundedCodeFixProvider
                 {
                     fixes.Add(new PlannedFix(
                         "Wait before the try",
-                        WaitBeforeTryKey,
+                        FixKey,
                         editor =>
                         {
                             editor.RemoveNode(waitStatement);
@@ -55,7 +55,7 @@ public sealed class SemaphoreMisuseCodeFixProvider : BoundedCodeFixProvider
                 {
                     fixes.Add(new PlannedFix(
                         "Release in a finally block",
-                        ReleaseInFinallyKey,
+                        FixKey,
                         editor => TryFinallyWrap.Apply(editor, waitStatement, release, newRelease: null)));
                 }
 

@@ -17,7 +17,7 @@ namespace Bounded.CodeFixes.Concurrency;
 [ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(UnboundedFanOutCodeFixProvider)), Shared]
 public sealed class UnboundedFanOutCodeFixProvider : BoundedCodeFixProvider
 {
-    public const string SemaphoreKey = "Bounded." + RuleIds.UnboundedAsyncFanOut + ".SemaphoreSlim";
+    public const string SemaphoreKey = "Bounded." + RuleIds.UnboundedAsyncFanOut;
     public const string ParallelForEachAsyncKey = "Bounded." + RuleIds.UnboundedAsyncFanOut + ".ParallelForEachAsync";
 
     public override ImmutableArray<string> FixableDiagnosticIds => ImmutableArray.Create(RuleIds.UnboundedAsyncFanOut);

@@ -14,8 +14,8 @@ namespace Bounded.CodeFixes.Concurrency;
 [ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(UnboundedTaskSpawnCodeFixProvider)), Shared]
 public sealed class UnboundedTaskSpawnCodeFixProvider : BoundedCodeFixProvider
 {
-    public const string SemaphoreKey = "Bounded." + RuleIds.UnboundedTaskSpawn + ".SemaphoreSlim";
-    public const string ThreadSemaphoreKey = "Bounded." + RuleIds.ThreadPerItem + ".SemaphoreSlim";
+    public const string SemaphoreKey = "Bounded." + RuleIds.UnboundedTaskSpawn;
+    public const string ThreadSemaphoreKey = "Bounded." + RuleIds.ThreadPerItem;
     public const string ParallelForEachAsyncKey = "Bounded." + RuleIds.UnboundedTaskSpawn + ".ParallelForEachAsync";
     public const string BoundedChannelKey = "Bounded." + RuleIds.UnboundedTaskSpawn + ".BoundedChannel";
 

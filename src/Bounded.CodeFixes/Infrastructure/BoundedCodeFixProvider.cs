@@ -78,6 +78,15 @@ internal sealed class FixContext
 /// </summary>
 public abstract class BoundedCodeFixProvider : CodeFixProvider
 {
+    /// <summary>
+    /// <c>Bounded.&lt;ID&gt;</c>: the key of the first action at every site. A fixer plans its primary rewrite under this
+    /// key and alternatives under <c>Bounded.&lt;ID&gt;.&lt;variant&gt;</c>; the primary goes first where the site allows it,
+    /// else the best alternative is registered under this key. One key for every site of a rule, so FixAll and
+    /// <c>dotnet format</c> (which takes the key of the first action of whichever diagnostic it reads first) fix every
+    /// site in one run, whatever order it reads them in.
+    /// </summary>
+    public static string DefaultKey(string ruleId) => "Bounded." + ruleId;
+
     private protected abstract void Plan(Diagnostic diagnostic, FixContext context, List<PlannedFix> fixes);
 
     public sealed override FixAllProvider GetFixAllProvider() => FixAllProvider.Create(
@@ -107,9 +116,10 @@ public abstract class BoundedCodeFixProvider : CodeFixProvider
         {
             var fixes = new List<PlannedFix>();
             PlanSafely(diagnostic, new FixContext(document, root, model, targets, new NameAllocator(model), context.CancellationToken), fixes);
-            foreach (var fix in fixes)
+            for (var i = 0; i < fixes.Count; i++)
             {
-                var key = fix.EquivalenceKey;
+                var fix = fixes[i];
+                var key = i == 0 ? DefaultKey(diagnostic.Id) : fix.EquivalenceKey;
                 var diagnostics = ImmutableArray.Create(diagnostic);
                 if (targets.IsLinked)
                 {
@@ -186,9 +196,11 @@ public abstract class BoundedCodeFixProvider : CodeFixProvider
             cancellationToken.ThrowIfCancellationRequested();
             var fixes = new List<PlannedFix>();
             PlanSafely(diagnostic, new FixContext(document, root, model, targets, names, cancellationToken), fixes);
-            foreach (var fix in fixes)
+            var isDefault = equivalenceKey == DefaultKey(diagnostic.Id);
+            for (var i = 0; i < fixes.Count; i++)
             {
-                if (fix.EquivalenceKey == equivalenceKey && !(forFixAll && fix.ExcludeFromFixAll))
+                var fix = fixes[i];
+                if ((isDefault ? i == 0 : fix.EquivalenceKey == equivalenceKey) && !(forFixAll && fix.ExcludeFromFixAll))
                 {
                     chosen.Add((diagnostic.Location.SourceSpan, fix.Build()));
                     break;
@@ -252,6 +264,14 @@ public abstract class BoundedCodeFixProvider : CodeFixProvider
             return;
         }
 
+        var start = fixes.Count;
         Plan(diagnostic, context, fixes);
+        var primary = fixes.FindIndex(start, fix => fix.EquivalenceKey == DefaultKey(diagnostic.Id));
+        if (primary > start)
+        {
+            var fix = fixes[primary];
+            fixes.RemoveAt(primary);
+            fixes.Insert(start, fix);
+        }
     }
 }

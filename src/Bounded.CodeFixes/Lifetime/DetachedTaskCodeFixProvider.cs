@@ -19,7 +19,7 @@ namespace Bounded.CodeFixes.Lifetime;
 public sealed class DetachedTaskCodeFixProvider : BoundedCodeFixProvider
 {
     /// <summary>The fix when exactly one token is in scope; with several, each gets this key plus the token's name.</summary>
-    public const string PassTokenKey = "Bounded." + RuleIds.DetachedTaskWithoutToken + ".PassToken";
+    public const string PassTokenKey = "Bounded." + RuleIds.DetachedTaskWithoutToken;
 
     /// <summary>No token in scope: add <c>CancellationToken cancellationToken = default</c> to the method (not in FixAll).</summary>
     public const string AddParameterKey = "Bounded." + RuleIds.DetachedTaskWithoutToken + ".AddParameter";

@@ -22,7 +22,7 @@ namespace Bounded.CodeFixes.Lifetime;
 public sealed class EndlessLoopCodeFixProvider : BoundedCodeFixProvider
 {
     /// <summary>The fix when exactly one token is in scope; with several, each gets this key plus the token's name.</summary>
-    public const string ObserveTokenKey = "Bounded." + RuleIds.LoopIgnoresCancellation + ".ObserveToken";
+    public const string ObserveTokenKey = "Bounded." + RuleIds.LoopIgnoresCancellation;
 
     public override ImmutableArray<string> FixableDiagnosticIds => ImmutableArray.Create(RuleIds.LoopIgnoresCancellation);
 

@@ -212,10 +212,11 @@ internal static class TokenForwarding
     /// </summary>
     public static void AddPerCandidate(ImmutableArray<TokenCandidate> candidates, string key, System.Func<string, string> title, System.Action<SyntaxEditor, string> apply, List<PlannedFix> fixes)
     {
-        foreach (var candidate in candidates)
+        // The first candidate is the one discovery ranks best; it becomes the site's default fix.
+        for (var i = 0; i < candidates.Length; i++)
         {
-            var token = candidate.Expression;
-            fixes.Add(new PlannedFix(title(token), candidates.Length == 1 ? key : key + "." + KeySuffix(token), editor => apply(editor, token)));
+            var token = candidates[i].Expression;
+            fixes.Add(new PlannedFix(title(token), i == 0 ? key : key + "." + KeySuffix(token), editor => apply(editor, token)));
         }
     }
 

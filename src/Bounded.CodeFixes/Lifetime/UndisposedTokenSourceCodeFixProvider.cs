@@ -19,7 +19,7 @@ namespace Bounded.CodeFixes.Lifetime;
 [ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(UndisposedTokenSourceCodeFixProvider)), Shared]
 public sealed class UndisposedTokenSourceCodeFixProvider : BoundedCodeFixProvider
 {
-    public const string UsingKey = "Bounded." + RuleIds.UndisposedTokenSource + ".Using";
+    public const string UsingKey = "Bounded." + RuleIds.UndisposedTokenSource;
 
     public override ImmutableArray<string> FixableDiagnosticIds => ImmutableArray.Create(RuleIds.UndisposedTokenSource);
 

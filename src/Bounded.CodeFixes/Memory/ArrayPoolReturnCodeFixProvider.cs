@@ -15,7 +15,7 @@ namespace Bounded.CodeFixes.Memory;
 [ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(ArrayPoolReturnCodeFixProvider)), Shared]
 public sealed class ArrayPoolReturnCodeFixProvider : BoundedCodeFixProvider
 {
-    public const string TryFinallyKey = "Bounded." + RuleIds.RentedArrayNotReturned + ".TryFinally";
+    public const string TryFinallyKey = "Bounded." + RuleIds.RentedArrayNotReturned;
 
     public override ImmutableArray<string> FixableDiagnosticIds => ImmutableArray.Create(RuleIds.RentedArrayNotReturned);
 

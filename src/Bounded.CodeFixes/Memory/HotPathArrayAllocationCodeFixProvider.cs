@@ -18,29 +18,14 @@ namespace Bounded.CodeFixes.Memory;
 [ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(HotPathArrayAllocationCodeFixProvider)), Shared]
 public sealed class HotPathArrayAllocationCodeFixProvider : BoundedCodeFixProvider
 {
-    /// <summary>
-    /// The first action: the best safe fix for each site (hoist, else ArrayPool, else stackalloc). One key for every
-    /// diagnostic, so FixAll and <c>dotnet format</c> fix every site, whichever rewrite each one allows.
-    /// </summary>
-    public const string PreferredKey = "Bounded." + RuleIds.HotPathByteArray + ".Preferred";
     public const string HoistKey = "Bounded." + RuleIds.HotPathByteArray + ".Hoist";
     public const string ArrayPoolKey = "Bounded." + RuleIds.HotPathByteArray + ".ArrayPool";
     public const string StackallocKey = "Bounded." + RuleIds.HotPathByteArray + ".Stackalloc";
 
     public override ImmutableArray<string> FixableDiagnosticIds => ImmutableArray.Create(RuleIds.HotPathByteArray);
 
+    /// <summary>Planned best first (hoist, else ArrayPool, else stackalloc): the first is the site's default fix.</summary>
     private protected override void Plan(Diagnostic diagnostic, FixContext context, List<PlannedFix> fixes)
-    {
-        var start = fixes.Count;
-        PlanEach(diagnostic, context, fixes);
-        if (fixes.Count > start)
-        {
-            var best = fixes[start];
-            fixes.Insert(start, new PlannedFix("Reuse the buffer: " + char.ToLowerInvariant(best.Title[0]) + best.Title.Substring(1), PreferredKey, best.Build));
-        }
-    }
-
-    private static void PlanEach(Diagnostic diagnostic, FixContext context, List<PlannedFix> fixes)
     {
         var node = context.Root.FindNode(diagnostic.Location.SourceSpan, getInnermostNodeForTie: true);
         var allocationSyntax = node.FirstAncestorOrSelf<ExpressionSyntax>(e => e is ArrayCreationExpressionSyntax or InvocationExpressionSyntax);

@@ -18,7 +18,7 @@ namespace Bounded.CodeFixes.Memory;
 [ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(RentedLengthCodeFixProvider)), Shared]
 public sealed class RentedLengthCodeFixProvider : BoundedCodeFixProvider
 {
-    public const string RequestedLengthKey = "Bounded." + RuleIds.RentedLengthAsDataLength + ".RequestedLength";
+    public const string RequestedLengthKey = "Bounded." + RuleIds.RentedLengthAsDataLength;
 
     private const string IntroducedKind = "Bounded.RequestedLength";
 

@@ -20,7 +20,7 @@ namespace Bounded.CodeFixes.Queues;
 [ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(UnboundedQueueCodeFixProvider)), Shared]
 public sealed class UnboundedQueueCodeFixProvider : BoundedCodeFixProvider
 {
-    public const string BoundedKey = "Bounded." + RuleIds.UnboundedQueue + ".Bounded";
+    public const string BoundedKey = "Bounded." + RuleIds.UnboundedQueue;
 
     public override ImmutableArray<string> FixableDiagnosticIds => ImmutableArray.Create(RuleIds.UnboundedQueue);
 

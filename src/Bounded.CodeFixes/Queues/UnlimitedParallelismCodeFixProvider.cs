@@ -14,7 +14,7 @@ namespace Bounded.CodeFixes.Queues;
 [ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(UnlimitedParallelismCodeFixProvider)), Shared]
 public sealed class UnlimitedParallelismCodeFixProvider : BoundedCodeFixProvider
 {
-    public const string ExplicitLimitKey = "Bounded." + RuleIds.UnlimitedParallelism + ".ExplicitLimit";
+    public const string ExplicitLimitKey = "Bounded." + RuleIds.UnlimitedParallelism;
 
     public override ImmutableArray<string> FixableDiagnosticIds => ImmutableArray.Create(RuleIds.UnlimitedParallelism);
 

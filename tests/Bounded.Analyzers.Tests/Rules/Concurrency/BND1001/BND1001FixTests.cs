@@ -685,8 +685,9 @@ public class BND1001FixTests
         }
         """);
 
+    /// <summary>A static lambda cannot capture a throttle; the default fix at this site is the channel worker pool.</summary>
     [Fact]
-    public Task NoFixForStaticLambda() => Verify.NoFixAsync<UnboundedTaskSpawnAnalyzer, UnboundedTaskSpawnCodeFixProvider>(Usings + """
+    public Task StaticLambdaGetsTheChannelPoolNotTheThrottle() => Verify.FixAsync<UnboundedTaskSpawnAnalyzer, UnboundedTaskSpawnCodeFixProvider>(Usings + """
         class Batches
         {
             private static void Index(string path) { }
@@ -696,6 +697,49 @@ public class BND1001FixTests
                 foreach (var path in paths)
                 {
                     _ = {|BND1001:Task.Run|}(static () => Index("x"));
+                }
+            }
+        }
+        """, Usings.Replace("using System.Threading;\n", "using System.Threading;\nusing System.Threading.Channels;\n") + """
+        class Batches
+        {
+            private static void Index(string path) { }
+
+            public async Task RunAsync(IEnumerable<string> paths)
+            {
+                var maxConcurrency = Environment.ProcessorCount;
+                var queue = Channel.CreateBounded<string>(new BoundedChannelOptions(maxConcurrency) { FullMode = BoundedChannelFullMode.Wait });
+                var workers = new Task[maxConcurrency];
+                for (var i = 0; i < maxConcurrency; i++)
+                {
+                    workers[i] = Task.Run(async () =>
+                    {
+                        try
+                        {
+                            await foreach (var path in queue.Reader.ReadAllAsync())
+                            {
+                                Index("x");
+                            }
+                        }
+                        catch (Exception exception)
+                        {
+                            queue.Writer.TryComplete(exception);
+                            throw;
+                        }
+                    });
+                }
+
+                try
+                {
+                    foreach (var path in paths)
+                    {
+                        await queue.Writer.WriteAsync(path);
+                    }
+                }
+                finally
+                {
+                    queue.Writer.TryComplete();
+                    await Task.WhenAll(workers);
                 }
             }
         }

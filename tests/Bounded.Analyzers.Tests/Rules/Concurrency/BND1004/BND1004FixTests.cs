@@ -41,7 +41,7 @@ public class BND1004FixTests
                     _gate.Release();
                 }
             }
-        """, SemaphoreMisuseCodeFixProvider.WaitBeforeTryKey);
+        """, SemaphoreMisuseCodeFixProvider.FixKey);
 
     [Fact]
     public Task MovesASyncWaitWithConfigureAwaitBeforeTheTry() => Fix("""
@@ -98,7 +98,7 @@ public class BND1004FixTests
                     _gate.Release();
                 }
             }
-        """, SemaphoreMisuseCodeFixProvider.WaitBeforeTryKey);
+        """, SemaphoreMisuseCodeFixProvider.FixKey);
 
     [Fact]
     public Task MovesTheReleaseIntoFinally() => Fix("""
@@ -127,7 +127,7 @@ public class BND1004FixTests
                     }
                 }
             }
-        """, SemaphoreMisuseCodeFixProvider.ReleaseInFinallyKey);
+        """, SemaphoreMisuseCodeFixProvider.FixKey);
 
     [Fact]
     public Task EarlyReturnAndThrowPathsReleaseAfterTheFix() => Fix("""
@@ -193,7 +193,7 @@ public class BND1004FixTests
 
                 Log("taken");
             }
-        """, SemaphoreMisuseCodeFixProvider.ReleaseInFinallyKey);
+        """, SemaphoreMisuseCodeFixProvider.FixKey);
 
     [Fact]
     public Task NoFixWhenTheTryHasACatch() => Verify.NoFixAsync<SemaphoreMisuseAnalyzer, SemaphoreMisuseCodeFixProvider>(MemorySources.Wrap("""

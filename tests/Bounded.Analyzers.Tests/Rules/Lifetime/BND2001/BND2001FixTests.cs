@@ -1,5 +1,7 @@
 using System.Threading.Tasks;
+using Bounded.Analyzers;
 using Bounded.Analyzers.Lifetime;
+using Bounded.CodeFixes;
 using Bounded.CodeFixes.Lifetime;
 using Xunit;
 
@@ -292,7 +294,8 @@ public class BND2001FixTests
         {
             TestCode = LifetimeSources.Wrap(source),
             FixedCode = LifetimeSources.Wrap(fixedSource),
-            CodeActionEquivalenceKey = DetachedTaskCodeFixProvider.AddParameterKey,
+            // The only fix where no token is in scope: the first action, so under the rule's default key.
+            CodeActionEquivalenceKey = BoundedCodeFixProvider.DefaultKey(RuleIds.DetachedTaskWithoutToken),
             CodeFixTestBehaviors = Microsoft.CodeAnalysis.Testing.CodeFixTestBehaviors.SkipFixAllCheck,
         };
         test.TestState.AnalyzerConfigFiles.Add(("/.editorconfig", "root = true\n[*.cs]\n" + BND2001Verify.TokenlessOn));

@@ -279,7 +279,7 @@ public class BND2002FixTests
         """);
 
     [Fact]
-    public Task SeveralTokensEachGetAKey() => Fix("""
+    public Task SeveralTokensTheFirstIsTheDefaultTheOthersAreKeyedByName() => Fix("""
         public class Bridge
         {
             public async Task RunAsync(CancellationToken requestAborted, CancellationToken shutdown)
@@ -295,13 +295,13 @@ public class BND2002FixTests
         {
             public async Task RunAsync(CancellationToken requestAborted, CancellationToken shutdown)
             {
-                while (!requestAborted.IsCancellationRequested)
+                while (!shutdown.IsCancellationRequested)
                 {
-                    await Task.Delay(1000, requestAborted);
+                    await Task.Delay(1000, shutdown);
                 }
             }
         }
-        """, EndlessLoopCodeFixProvider.ObserveTokenKey + ".requestAborted");
+        """, EndlessLoopCodeFixProvider.ObserveTokenKey + ".shutdown");
 
     [Fact]
     public Task EmbeddedStatementBodyGetsABlock() => Fix("""

@@ -2,7 +2,9 @@ using System;
 using System.Reflection;
 using System.Text.RegularExpressions;
 using System.Threading.Tasks;
+using Bounded.Analyzers;
 using Bounded.Analyzers.Memory;
+using Bounded.CodeFixes;
 using Bounded.CodeFixes.Memory;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
@@ -95,7 +97,7 @@ public class BND3001RuntimeTests
                 return destination.ToArray();
             }
         }
-        """, HotPathArrayAllocationCodeFixProvider.HoistKey);
+        """, BoundedCodeFixProvider.DefaultKey(RuleIds.HotPathByteArray));
 
     /// <summary>The last block is short: without the clear, the hash would see the previous block's bytes.</summary>
     [Fact]
@@ -141,7 +143,7 @@ public class BND3001RuntimeTests
                 return output.ToArray();
             }
         }
-        """, HotPathArrayAllocationCodeFixProvider.HoistKey);
+        """, BoundedCodeFixProvider.DefaultKey(RuleIds.HotPathByteArray));
 
     [Fact]
     public Task PooledCopyLoopCopiesTheSameBytes() => FixRunsTheSame("""

@@ -1,0 +1,47 @@
+using System.Collections.Generic;
+using System.Linq;
+using System.Threading;
+using System.Threading.Tasks;
+using Bounded.CodeFixes;
+using Microsoft.CodeAnalysis.CodeActions;
+using Microsoft.CodeAnalysis.CodeFixes;
+using Xunit;
+
+namespace Bounded.Analyzers.Tests.Reliability;
+
+/// <summary>
+/// <c>dotnet format</c> fixes a rule through FixAll with the key of the first action of whichever diagnostic it reads
+/// first. So that one run fixes every site whatever that order, every site's first action carries the rule's one
+/// key (<c>Bounded.&lt;ID&gt;</c>) and no other action at the site does.
+/// </summary>
+public class EquivalenceKeyTests
+{
+    [Fact]
+    public async Task EverySitesFirstActionHasTheRulesDefaultKey()
+    {
+        var project = CorpusTests.CorpusProject();
+        var run = await Harness.AnalyzeAsync(project, CancellationToken.None);
+        var sitesWithFixes = 0;
+        foreach (var diagnostic in run.Diagnostics)
+        {
+            var document = project.GetDocument(diagnostic.Location.SourceTree)!;
+            foreach (var fixer in Harness.Fixers.Where(f => f.FixableDiagnosticIds.Contains(diagnostic.Id)))
+            {
+                var actions = new List<CodeAction>();
+                await fixer.RegisterCodeFixesAsync(new CodeFixContext(document, diagnostic, (action, _) => actions.Add(action), CancellationToken.None));
+                if (actions.Count == 0)
+                {
+                    continue;
+                }
+
+                sitesWithFixes++;
+                var defaultKey = BoundedCodeFixProvider.DefaultKey(diagnostic.Id);
+                Assert.True(actions[0].EquivalenceKey == defaultKey, $"{Harness.Describe(diagnostic)}: first action '{actions[0].Title}' has key {actions[0].EquivalenceKey}");
+                Assert.True(actions.Skip(1).All(a => a.EquivalenceKey != defaultKey), $"{Harness.Describe(diagnostic)}: several actions have {defaultKey}");
+                Assert.Equal(actions.Count, actions.Select(a => a.EquivalenceKey).Distinct().Count());
+            }
+        }
+
+        Assert.True(sitesWithFixes >= 30, $"only {sitesWithFixes} corpus sites offer a fix");
+    }
+}
