@@ -64,6 +64,15 @@ internal sealed partial class KnownSymbols
         HostApplicationLifetime = Resolve(compilation, "Microsoft.Extensions.Hosting.IHostApplicationLifetime");
         ObsoleteApplicationLifetime = Resolve(compilation, "Microsoft.Extensions.Hosting.IApplicationLifetime");
 
+        // Request handling: code the framework runs once per request, and the tokens that end with the request
+        HttpContext = Resolve(compilation, "Microsoft.AspNetCore.Http.HttpContext");
+        ControllerBase = Resolve(compilation, "Microsoft.AspNetCore.Mvc.ControllerBase");
+        PageModel = Resolve(compilation, "Microsoft.AspNetCore.Mvc.RazorPages.PageModel");
+        Hub = Resolve(compilation, "Microsoft.AspNetCore.SignalR.Hub");
+        HubCallerContext = Resolve(compilation, "Microsoft.AspNetCore.SignalR.HubCallerContext");
+        ServerCallContext = Resolve(compilation, "Grpc.Core.ServerCallContext");
+        EndpointRouteBuilder = Resolve(compilation, "Microsoft.AspNetCore.Routing.IEndpointRouteBuilder");
+
         // Queues
         Channel = Resolve(compilation, "System.Threading.Channels.Channel");
         GenericChannel = Resolve(compilation, "System.Threading.Channels.Channel`1");
@@ -127,6 +136,13 @@ internal sealed partial class KnownSymbols
     public INamedTypeSymbol? BackgroundService { get; }
     public INamedTypeSymbol? HostApplicationLifetime { get; }
     public INamedTypeSymbol? ObsoleteApplicationLifetime { get; }
+    public INamedTypeSymbol? HttpContext { get; }
+    public INamedTypeSymbol? ControllerBase { get; }
+    public INamedTypeSymbol? PageModel { get; }
+    public INamedTypeSymbol? Hub { get; }
+    public INamedTypeSymbol? HubCallerContext { get; }
+    public INamedTypeSymbol? ServerCallContext { get; }
+    public INamedTypeSymbol? EndpointRouteBuilder { get; }
     public INamedTypeSymbol? Channel { get; }
     public INamedTypeSymbol? GenericChannel { get; }
     public INamedTypeSymbol? GenericChannel2 { get; }

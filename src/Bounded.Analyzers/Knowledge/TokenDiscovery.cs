@@ -37,13 +37,14 @@ internal readonly struct TokenCandidate
 internal static class TokenDiscovery
 {
     /// <summary>
-    /// The tokens that fit work started at <paramref name="node"/>: for long-running work only those that outlive a call
-    /// (a member, a local source, a service's stopping token), never the token of the call that starts it.
+    /// The tokens that fit detached work started at <paramref name="node"/>: never a request's (the work outlives the
+    /// request, see <see cref="RequestScope"/>), and for long-running work only those that outlive a call (a member, a
+    /// local source, a service's stopping token), never the token of the call that starts it.
     /// </summary>
     public static ImmutableArray<TokenCandidate> ForWork(SemanticModel model, SyntaxNode node, bool longRunning, CancellationToken cancellationToken) =>
-        Find(model, node, cancellationToken, skipCallScoped: longRunning);
+        Find(model, node, cancellationToken, skipCallScoped: longRunning, skipRequestScoped: true);
 
-    public static ImmutableArray<TokenCandidate> Find(SemanticModel model, SyntaxNode node, CancellationToken cancellationToken, bool skipCallScoped = false)
+    public static ImmutableArray<TokenCandidate> Find(SemanticModel model, SyntaxNode node, CancellationToken cancellationToken, bool skipCallScoped = false, bool skipRequestScoped = false)
     {
         var types = KnownSymbols.GetOrCreate(model.Compilation);
         var tokenType = types.CancellationToken;
@@ -72,10 +73,16 @@ internal static class TokenDiscovery
                 : model.GetDeclaredSymbol(current, cancellationToken) as IMethodSymbol;
             if (symbol is not null)
             {
+                var requestScoped = (bool?)null;
                 foreach (var parameter in symbol.Parameters)
                 {
                     if (SymbolEqualityComparer.Default.Equals(parameter.Type, tokenType) && !string.IsNullOrEmpty(parameter.Name) && parameter.Name != "_")
                     {
+                        if (skipRequestScoped && (requestScoped ??= RequestScope.IsPerRequestHandler(symbol, current, model, types)))
+                        {
+                            continue;
+                        }
+
                         // The token of an asynchronous operation belongs to it; work that outlives the operation skips it.
                         var callScoped = IsAsynchronousOperation(symbol, types) && !IsServiceLifetime(symbol, types);
                         if (!(skipCallScoped && callScoped))
@@ -167,7 +174,8 @@ internal static class TokenDiscovery
                     if (!inner.IsStatic && IsReadableMember(inner, out var innerType)
                         && SymbolEqualityComparer.Default.Equals(innerType, tokenType)
                         && model.IsAccessible(position, inner)
-                        && !SignalsAnEndedPhase(memberType, inner, types))
+                        && !SignalsAnEndedPhase(memberType, inner, types)
+                        && !(skipRequestScoped && RequestScope.IsRequestToken(memberType, inner, types)))
                     {
                         deep.Add(EscapeIdentifier(member.Name) + "." + EscapeIdentifier(inner.Name));
                     }

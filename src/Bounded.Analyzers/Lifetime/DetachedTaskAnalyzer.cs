@@ -95,7 +95,10 @@ public sealed class DetachedTaskAnalyzer : DiagnosticAnalyzer
             return;
         }
 
-        var advice = candidates.IsEmpty ? "no token is in scope to stop it"
+        var advice = candidates.IsEmpty
+                ? statement.SemanticModel is { } requestModel && RequestScope.IsInRequestCode(requestModel, call.Syntax, types, context.CancellationToken)
+                    ? "no token that outlives the request is in scope to stop it (the request's token ends with the response); inject IHostApplicationLifetime and pass its ApplicationStopping"
+                    : "no token is in scope to stop it"
             : acceptsToken ? "pass " + TokenDiscovery.Describe(candidates)
             : "'" + method.Name + "' accepts no token; give it one and pass " + TokenDiscovery.Describe(candidates);
 

@@ -154,9 +154,10 @@ public sealed class DetachedTaskCodeFixProvider : BoundedCodeFixProvider
 
         if (declaration is null || declaration.Body is null && declaration.ExpressionBody is null
             || context.Model.GetDeclaredSymbol(declaration, context.CancellationToken) is not { } symbol
-            || !CanAddParameter(symbol, declaration, context.Root, KnownSymbols.GetOrCreate(context.Model.Compilation)))
+            || !CanAddParameter(symbol, declaration, context.Root, KnownSymbols.GetOrCreate(context.Model.Compilation))
+            || RequestScope.IsInRequestCode(context.Model, call.Syntax, KnownSymbols.GetOrCreate(context.Model.Compilation), context.CancellationToken))
         {
-            return;
+            return; // in request code the framework would bind the new parameter to the request's token
         }
 
         var name = context.Names.Allocate(declaration, "cancellationToken");

@@ -13,22 +13,48 @@ internal static class LifetimeSources
         using System.Threading;
         using System.Threading.Channels;
         using System.Threading.Tasks;
+        using Microsoft.AspNetCore.Builder;
+        using Microsoft.AspNetCore.Http;
+        using Microsoft.AspNetCore.Mvc;
+        using Microsoft.Extensions.Hosting;
 
         """;
 
-    /// <summary>Stubs for types from ASP.NET Core and Microsoft.Extensions.Hosting, which the tests do not reference.</summary>
+    /// <summary>
+    /// Stubs for types from ASP.NET Core and Microsoft.Extensions.Hosting, which the tests do not reference, in their
+    /// real namespaces: the rules recognise them by symbol.
+    /// </summary>
     public const string Stubs = """
 
-        public class HttpContext { public CancellationToken RequestAborted { get; set; } }
-        public abstract class ControllerBase { public HttpContext HttpContext { get; set; } = new HttpContext(); }
-        public sealed class WebApplication { public void MapPost(string pattern, Delegate handler) { } }
-        public class HttpGetAttribute : Attribute { public HttpGetAttribute(string template = "") { } }
-        public interface IHostApplicationLifetime { CancellationToken ApplicationStopping { get; } }
-        public abstract class BackgroundService
+        namespace Microsoft.AspNetCore.Http { public class HttpContext { public CancellationToken RequestAborted { get; set; } } }
+        namespace Microsoft.AspNetCore.Mvc
         {
-            protected abstract Task ExecuteAsync(CancellationToken stoppingToken);
-            public virtual Task StartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
-            public virtual Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+            public abstract class ControllerBase { public HttpContext HttpContext { get; set; } = new HttpContext(); }
+            public class HttpGetAttribute : Attribute { public HttpGetAttribute(string template = "") { } }
+        }
+        namespace Microsoft.AspNetCore.Routing { public interface IEndpointRouteBuilder { } }
+        namespace Microsoft.AspNetCore.Builder
+        {
+            public sealed class WebApplication : Microsoft.AspNetCore.Routing.IEndpointRouteBuilder { }
+            public static class EndpointRouteBuilderExtensions
+            {
+                public static void MapPost(this Microsoft.AspNetCore.Routing.IEndpointRouteBuilder endpoints, string pattern, Delegate handler) { }
+            }
+        }
+        namespace Microsoft.Extensions.Hosting
+        {
+            public interface IHostApplicationLifetime
+            {
+                CancellationToken ApplicationStarted { get; }
+                CancellationToken ApplicationStopping { get; }
+                CancellationToken ApplicationStopped { get; }
+            }
+            public abstract class BackgroundService
+            {
+                protected abstract Task ExecuteAsync(CancellationToken stoppingToken);
+                public virtual Task StartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+                public virtual Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+            }
         }
         public interface ILogger { void Log(string message); }
         public record Order(int Id, string Customer, decimal Total);

@@ -347,6 +347,42 @@ public class BND2001DoesNotReportTests
         }
         """);
 
+    /// <summary>
+    /// Principle: a request's token does not fit work that outlives the request (it is cancelled on disconnect and its
+    /// HttpContext is gone after the response). With only request tokens in scope, short detached work has no token it
+    /// could honour, so there is no evidence to report.
+    /// </summary>
+    [Fact]
+    public Task RequestTokensDoNotFitDetachedWork() => Clean("""
+        public class OrdersController : ControllerBase
+        {
+            private readonly IEmailSender _email = null!;
+
+            [HttpGet]
+            public string Confirm(string to, CancellationToken cancellationToken)
+            {
+                _ = Task.Run(() => _email.SendAsync(to, "confirmed"));
+                return "ok";
+            }
+        }
+        """);
+
+    /// <summary>The token a minimal-API endpoint is handed is the request's (same principle).</summary>
+    [Fact]
+    public Task EndpointHandlersTokenIsTheRequests() => Clean("""
+        public static class OrderEndpoints
+        {
+            public static void Map(WebApplication app)
+            {
+                app.MapPost("/orders", (Order order, IOrderStore store, CancellationToken ct) =>
+                {
+                    _ = store.SaveAsync(order);
+                    return "accepted";
+                });
+            }
+        }
+        """);
+
     [Fact]
     public Task TokenPassedToDiscardedCall() => Clean("""
         public class OrdersController : ControllerBase

@@ -19,13 +19,15 @@ public class BND2001FixTests
     private static Task NoFixTokenless(string source) =>
         Verify.NoFixAsync<DetachedTaskAnalyzer, DetachedTaskCodeFixProvider>(LifetimeSources.Wrap(source), editorConfig: BND2001Verify.TokenlessOn);
 
+    /// <summary>In request code the application's stopping token, never the request's (HttpContext.RequestAborted, the action's token).</summary>
     [Fact]
     public Task TaskRunGetsTokenAndSoDoesTheCallInside() => Fix("""
         public class OrdersController : ControllerBase
         {
             private readonly IEmailSender _email = null!;
+            private readonly IHostApplicationLifetime _lifetime = null!;
 
-            public string Confirm(string to)
+            public string Confirm(string to, CancellationToken cancellationToken)
             {
                 _ = {|BND2001:Task.Run|}(() => _email.SendAsync(to, "confirmed"));
                 return "ok";
@@ -35,10 +37,11 @@ public class BND2001FixTests
         public class OrdersController : ControllerBase
         {
             private readonly IEmailSender _email = null!;
+            private readonly IHostApplicationLifetime _lifetime = null!;
 
-            public string Confirm(string to)
+            public string Confirm(string to, CancellationToken cancellationToken)
             {
-                _ = Task.Run(() => _email.SendAsync(to, "confirmed", HttpContext.RequestAborted), HttpContext.RequestAborted);
+                _ = Task.Run(() => _email.SendAsync(to, "confirmed", _lifetime.ApplicationStopping), _lifetime.ApplicationStopping);
                 return "ok";
             }
         }
@@ -305,6 +308,33 @@ public class BND2001FixTests
         test.ExpectedDiagnostics.Add(expected);
         return test.RunAsync();
     }
+
+    /// <summary>
+    /// No parameter is added in request code: the framework would bind it to the request's token, which ends with the
+    /// response. Without an application stopping token in the type there is no safe fix.
+    /// </summary>
+    [Fact]
+    public Task NoParameterIsAddedToARequestHandler() =>
+        Verify.NoFixAsync<DetachedTaskAnalyzer, DetachedTaskCodeFixProvider>(LifetimeSources.Wrap("""
+        public class FeedController : ControllerBase
+        {
+            private readonly IOrderStore _store = null!;
+
+            [HttpGet]
+            public string Watch(int id)
+            {
+                _ = {|BND2001:Task.Run|}(async () =>
+                {
+                    while (true)
+                    {
+                        await _store.FindAsync(id);
+                        await Task.Delay(1000);
+                    }
+                });
+                return "watching";
+            }
+        }
+        """));
 
     [Fact]
     public Task NoTokenInScopeAddsAParameter() => FixOnlySingly("""

@@ -9,20 +9,51 @@ namespace Bounded.Analyzers.Tests.Rules.Lifetime;
 /// <summary>BND2001: code that is reported.</summary>
 public class BND2001ReportsTests
 {
+    /// <summary>The request's token ends with the response; the application's stopping token is the one that fits.</summary>
     [Fact]
-    public Task ControllerDiscardsTaskRunWhileRequestAbortedExists() => Reports("""
+    public Task ControllerDiscardsTaskRunWhileTheApplicationStoppingTokenExists() => Reports("""
         public class OrdersController : ControllerBase
         {
-            private readonly IEmailSender _email = null!;
+            private readonly IEmailSender _email;
+            private readonly IHostApplicationLifetime _lifetime;
+
+            public OrdersController(IEmailSender email, IHostApplicationLifetime lifetime)
+            {
+                _email = email;
+                _lifetime = lifetime;
+            }
 
             [HttpGet]
-            public string Confirm(string to)
+            public string Confirm(string to, CancellationToken cancellationToken)
             {
                 _ = {|#0:Task.Run|}(() => _email.SendAsync(to, "confirmed"));
                 return "ok";
             }
         }
-        """, Diagnostic("Task.Run", "pass 'HttpContext.RequestAborted'"));
+        """, Diagnostic("Task.Run", "pass '_lifetime.ApplicationStopping'"));
+
+    /// <summary>Long-lived work in request code with only the request's tokens in scope: reported, and the advice names the application's stopping token.</summary>
+    [Fact]
+    public Task EndlessWorkInAControllerWithOnlyRequestTokens() => Reports("""
+        public class FeedController : ControllerBase
+        {
+            private readonly IOrderStore _store = null!;
+
+            [HttpGet]
+            public string Watch(int id, CancellationToken cancellationToken)
+            {
+                _ = {|#0:Task.Run|}(async () =>
+                {
+                    while (true)
+                    {
+                        await _store.FindAsync(id);
+                        await Task.Delay(1000);
+                    }
+                });
+                return "watching";
+            }
+        }
+        """, Diagnostic("Task.Run", "no token that outlives the request is in scope to stop it (the request's token ends with the response); inject IHostApplicationLifetime and pass its ApplicationStopping"));
 
     [Fact]
     public Task TaskRunStatementInAsyncMethodWithTokenParameter() => Reports("""
@@ -432,21 +463,6 @@ public class BND2001ReportsTests
             public void Send(string to) => _ = Email.{|#0:SendAsync|}(to, "x");
         }
         """, Diagnostic("SendAsync", "pass 'Stopping'"));
-
-    [Fact]
-    public Task MinimalApiMapPostHandler() => Reports("""
-        public static class OrderEndpoints
-        {
-            public static void Map(WebApplication app)
-            {
-                app.MapPost("/orders", (Order order, IOrderStore store, CancellationToken ct) =>
-                {
-                    _ = store.{|#0:SaveAsync|}(order);
-                    return "accepted";
-                });
-            }
-        }
-        """, Diagnostic("SaveAsync", "pass 'ct'"));
 
     [Fact]
     public Task DelegateThatTakesATokenIsStillReported() => Reports("""
