@@ -71,6 +71,10 @@ public static class OptionCatalog
         "max_concurrency", OptionType.Integer, "Environment.ProcessorCount",
         Ids(RuleIds.UnboundedTaskSpawn, RuleIds.UnboundedAsyncFanOut, RuleIds.ThreadPerItem, RuleIds.UnlimitedParallelism), min: 1);
 
+    public static readonly OptionDefinition MaxIoConcurrency = new(
+        "max_io_concurrency", OptionType.Integer, "16",
+        Ids(RuleIds.UnboundedTaskSpawn, RuleIds.UnboundedAsyncFanOut), defaultInteger: 16, min: 1);
+
     public static readonly OptionDefinition SmallLoopLimit = new(
         "small_loop_limit", OptionType.Integer, "16",
         Ids(RuleIds.UnboundedTaskSpawn, RuleIds.UnboundedAsyncFanOut, RuleIds.ThreadPerItem, RuleIds.HotPathByteArray), defaultInteger: 16, min: 0);
@@ -108,7 +112,7 @@ public static class OptionCatalog
         Ids(RuleIds.DetachedTaskWithoutToken, RuleIds.UnboundedQueue, RuleIds.UnlimitedParallelism));
 
     public static readonly ImmutableArray<OptionDefinition> All = ImmutableArray.Create(
-        MaxConcurrency, SmallLoopLimit, QueueCapacity, HotPathAttributes, HotPathMethods, PooledElementTypes, MinArraySize,
+        MaxConcurrency, MaxIoConcurrency, SmallLoopLimit, QueueCapacity, HotPathAttributes, HotPathMethods, PooledElementTypes, MinArraySize,
         ClearPooledArrays, MaxStackallocBytes, TaskOwnershipMethods, ReportTokenlessWork, ExcludeTestProjects);
 
     private static ImmutableArray<string> Ids(params string[] ids) => ImmutableArray.Create(ids);

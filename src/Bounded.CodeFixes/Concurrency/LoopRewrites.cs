@@ -34,8 +34,8 @@ internal static class LoopRewrites
             var limitName = context.Names.Allocate(loop, "maxConcurrency");
             var tokenName = context.Names.Allocate(loop, "ct");
             var token = FixSyntax.TokenInScope(model, loop, context.CancellationToken);
-            var limit = ConcurrencyLimit.Expression(context.Document, loop.SyntaxTree, ruleId);
             var isAsync = ContainsAwait(work);
+            var limit = ConcurrencyLimit.Expression(context.Document, loop.SyntaxTree, ruleId, ioBound: isAsync);
             var options = "new global::System.Threading.Tasks.ParallelOptions { MaxDegreeOfParallelism = " + limitName
                 + (token is null ? "" : ", CancellationToken = " + token) + " }";
             var configure = shape.ConfigureAwaitArguments is { } arguments ? ".ConfigureAwait" + arguments.ToFullString() : "";
@@ -44,7 +44,7 @@ internal static class LoopRewrites
                 .Line("await global::System.Threading.Tasks.Parallel.ForEachAsync(" + loop.Expression.WithoutTrivia().ToFullString() + ", " + options + ", "
                     + (isAsync ? "async " : "") + "(" + shape.ItemName + ", " + tokenName + ") =>")
                 .Open()
-                .Statements(work);
+                .Statements(token is null ? work : UseHandedToken(work, token, tokenName));
             if (!isAsync)
             {
                 text.Line("return global::System.Threading.Tasks.ValueTask.CompletedTask;");
@@ -88,7 +88,7 @@ internal static class LoopRewrites
             var indexName = context.Names.Allocate(loop, "i");
             var exceptionName = context.Names.Allocate(loop, "exception");
             var token = FixSyntax.TokenInScope(model, loop, context.CancellationToken);
-            var limit = ConcurrencyLimit.Expression(context.Document, loop.SyntaxTree, ruleId);
+            var limit = ConcurrencyLimit.Expression(context.Document, loop.SyntaxTree, ruleId, ioBound: ContainsAwait(work));
             var itemType = shape.ItemType.ToMinimalDisplayString(model, loop.SpanStart);
 
             var setup = CodeText.At(loop)
@@ -152,6 +152,32 @@ internal static class LoopRewrites
                 || (n is LocalDeclarationStatementSyntax d && d.AwaitKeyword.IsKind(SyntaxKind.AwaitKeyword))));
 
     /// <summary>The loop source is an <c>IEnumerable&lt;T&gt;</c> (or <c>IAsyncEnumerable&lt;T&gt;</c> for await foreach) that Parallel.ForEachAsync takes.</summary>
+    /// <summary>
+    /// The body reads the token ForEachAsync hands it instead of the outer one it was given in the options: that token is
+    /// also cancelled when another item fails, so the running items stop with the loop. Only a plain name is rewritten
+    /// (<c>cancellationToken</c>, not <c>_cts.Token</c>), and never the name part of a member access.
+    /// </summary>
+    private static List<StatementSyntax> UseHandedToken(List<StatementSyntax> work, string outerToken, string handedToken)
+    {
+        if (!SyntaxFacts.IsValidIdentifier(outerToken))
+        {
+            return work;
+        }
+
+        var result = new List<StatementSyntax>(work.Count);
+        foreach (var statement in work)
+        {
+            result.Add(statement.ReplaceNodes(
+                statement.DescendantNodes().OfType<IdentifierNameSyntax>().Where(name =>
+                    name.Identifier.ValueText == outerToken
+                    && !(name.Parent is MemberAccessExpressionSyntax access && access.Name == name)
+                    && name.Parent is not NameColonSyntax),
+                (original, _) => SyntaxFactory.IdentifierName(handedToken).WithTriviaFrom(original)));
+        }
+
+        return result;
+    }
+
     private static bool HasParallelForEachAsync(Compilation compilation) =>
         KnownSymbols.GetOrCreate(compilation).Parallel is { } parallel && !parallel.GetMembers("ForEachAsync").IsEmpty;
 

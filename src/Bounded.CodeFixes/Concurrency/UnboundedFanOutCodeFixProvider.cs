@@ -93,7 +93,7 @@ public sealed class UnboundedFanOutCodeFixProvider : BoundedCodeFixProvider
                 var throttleName = context.Names.Allocate(statement, "throttle");
                 var itemName = methodGroup is null ? null : context.Names.Allocate(statement, "item");
                 var token = FixSyntax.TokenInScope(context.Model, select.Syntax, context.CancellationToken);
-                var limit = ConcurrencyLimit.Expression(context.Document, statement.SyntaxTree, RuleIds.UnboundedAsyncFanOut);
+                var limit = ConcurrencyLimit.Expression(context.Document, statement.SyntaxTree, RuleIds.UnboundedAsyncFanOut, ioBound: true);
                 var waitCall = throttleName + ".WaitAsync(" + token + ")";
                 var returnsValue = methodGroup is { ReturnType: INamedTypeSymbol { IsGenericType: true } };
                 return editor => ThrottleSelect(editor, statement, lambdaSyntax, rewrite, methodGroupSyntax, limitName, limit, throttleName, itemName, waitCall, returnsValue);
@@ -169,7 +169,7 @@ public sealed class UnboundedFanOutCodeFixProvider : BoundedCodeFixProvider
                 var throttleName = context.Names.Allocate(loopStatement, "throttle");
                 var helperName = context.Names.Allocate(loopStatement, "ReleaseWhenDoneAsync");
                 var token = FixSyntax.TokenInScope(context.Model, gate, context.CancellationToken);
-                var limit = ConcurrencyLimit.Expression(context.Document, loopStatement.SyntaxTree, RuleIds.UnboundedAsyncFanOut);
+                var limit = ConcurrencyLimit.Expression(context.Document, loopStatement.SyntaxTree, RuleIds.UnboundedAsyncFanOut, ioBound: true);
                 var taskText = taskType.ToMinimalDisplayString(context.Model, loopStatement.SpanStart);
                 var returnsValue = taskType.IsGenericType;
                 var helper = FixSyntax.Statement(

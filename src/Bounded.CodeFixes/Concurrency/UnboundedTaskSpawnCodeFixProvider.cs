@@ -163,7 +163,7 @@ public sealed class UnboundedTaskSpawnCodeFixProvider : BoundedCodeFixProvider
                 var limitName = context.Names.Allocate(anchor, "maxConcurrency");
                 var throttleName = context.Names.Allocate(anchor, "throttle");
                 var token = FixSyntax.TokenInScope(context.Model, gateBefore ?? (SyntaxNode)lambdaSyntax, context.CancellationToken);
-                var limit = ConcurrencyLimit.Expression(context.Document, anchor.SyntaxTree, RuleIds.UnboundedTaskSpawn);
+                var limit = ConcurrencyLimit.Expression(context.Document, anchor.SyntaxTree, RuleIds.UnboundedTaskSpawn, ConcurrencyLimit.IsAsynchronous(lambdaSyntax, context.Model, context.CancellationToken));
                 var waitCall = throttleName + ".WaitAsync(" + token + ")";
                 return editor =>
                 {

@@ -21,7 +21,8 @@ public sealed class UnlimitedParallelismCodeFixProvider : BoundedCodeFixProvider
     private protected override void Plan(Diagnostic diagnostic, FixContext context, List<PlannedFix> fixes)
     {
         var node = context.Root.FindNode(diagnostic.Location.SourceSpan, getInnermostNodeForTie: true);
-        var limit = ConcurrencyLimit.Expression(context.Document, context.Root.SyntaxTree, RuleIds.UnlimitedParallelism);
+        // Parallel.ForEach/For/Invoke and PLINQ run synchronous bodies on pool threads: processor-bound.
+        var limit = ConcurrencyLimit.Expression(context.Document, context.Root.SyntaxTree, RuleIds.UnlimitedParallelism, ioBound: false);
         if (node.FirstAncestorOrSelf<AssignmentExpressionSyntax>() is { } assignment && assignment.Span == diagnostic.Location.SourceSpan)
         {
             var right = assignment.Right;

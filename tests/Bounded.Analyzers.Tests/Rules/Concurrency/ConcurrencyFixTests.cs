@@ -48,11 +48,11 @@ public class ConcurrencyFixTests
 
             public async Task UploadAllAsync(IEnumerable<string> paths, CancellationToken cancellationToken)
             {
-                var maxConcurrency = Environment.ProcessorCount;
+                var maxConcurrency = 16;
                 await Parallel.ForEachAsync(paths, new ParallelOptions { MaxDegreeOfParallelism = maxConcurrency, CancellationToken = cancellationToken }, async (path, ct) =>
                 {
                     using var content = new StringContent(path);
-                    await _http.PostAsync("http://localhost/upload", content, cancellationToken);
+                    await _http.PostAsync("http://localhost/upload", content, ct);
                 });
             }
         }
@@ -113,7 +113,7 @@ public class ConcurrencyFixTests
 
             public async Task NotifyAllAsync(IAsyncEnumerable<string> subscribers, CancellationToken cancellationToken)
             {
-                var maxConcurrency = Environment.ProcessorCount;
+                var maxConcurrency = 16;
                 var queue = Channel.CreateBounded<string>(new BoundedChannelOptions(maxConcurrency) { FullMode = BoundedChannelFullMode.Wait });
                 var workers = new Task[maxConcurrency];
                 for (var i = 0; i < maxConcurrency; i++)
@@ -175,10 +175,10 @@ public class ConcurrencyFixTests
 
             public async Task SaveAllAsync(List<int> ids, CancellationToken cancellationToken)
             {
-                var maxConcurrency = Environment.ProcessorCount;
+                var maxConcurrency = 16;
                 await Parallel.ForEachAsync(ids, new ParallelOptions { MaxDegreeOfParallelism = maxConcurrency, CancellationToken = cancellationToken }, async (id, ct) =>
                 {
-                    await SaveAsync(id, cancellationToken);
+                    await SaveAsync(id, ct);
                 });
             }
         }

@@ -665,6 +665,70 @@ public class ConcurrencyRuntimeTests
         Assert.Equal(after.Processed.Length, after.Processed.Distinct().Count());
     }
 
+    /// <summary>
+    /// The body of the Parallel.ForEachAsync rewrite reads the token it is handed, not the outer one: when an item fails,
+    /// ForEachAsync cancels that token, so items still running stop and the failure surfaces. With the outer token they
+    /// would wait until it is cancelled (here: never), and the loop with them.
+    /// </summary>
+    [Fact]
+    public async Task ParallelForEachAsyncBodyStopsWhenAnotherItemFails()
+    {
+        const string original = """
+            using System;
+            using System.Collections.Generic;
+            using System.Threading;
+            using System.Threading.Tasks;
+
+            public class Subject
+            {
+                public static int Cancelled;
+
+                public static async Task WaitAsync(int item, CancellationToken cancellationToken)
+                {
+                    if (item == 0)
+                    {
+                        await Task.Delay(50);
+                        throw new InvalidOperationException("item 0 failed");
+                    }
+
+                    try
+                    {
+                        await Task.Delay(Timeout.Infinite, cancellationToken);
+                    }
+                    catch (OperationCanceledException)
+                    {
+                        Interlocked.Increment(ref Cancelled);
+                        throw;
+                    }
+                }
+
+                public async Task RunAsync(IEnumerable<int> items, CancellationToken cancellationToken)
+                {
+                    var pending = new List<Task>();
+                    foreach (var item in items)
+                    {
+                        pending.Add(Task.Run(() => WaitAsync(item, cancellationToken)));
+                    }
+
+                    await Task.WhenAll(pending);
+                }
+            }
+            """;
+        var fixedSource = await AppliedFix.ApplyAsync<UnboundedTaskSpawnAnalyzer, UnboundedTaskSpawnCodeFixProvider>(original, "BND1001", UnboundedTaskSpawnCodeFixProvider.ParallelForEachAsyncKey, EditorConfig);
+        Assert.Contains("WaitAsync(item, ct)", fixedSource);
+
+        using var compiled = InMemoryAssembly.Compile(fixedSource);
+        var type = compiled.GetType("Subject");
+        var subject = Activator.CreateInstance(type)!;
+        var run = (Task)type.GetMethod("RunAsync")!.Invoke(subject, new object[] { Enumerable.Range(0, 3), CancellationToken.None })!;
+        var finished = await Task.WhenAny(run, Task.Delay(TimeSpan.FromSeconds(30)));
+
+        Assert.Same(run, finished);
+        var error = await Assert.ThrowsAsync<InvalidOperationException>(() => run);
+        Assert.Equal("item 0 failed", error.Message);
+        Assert.Equal(2, (int)type.GetField("Cancelled")!.GetValue(null)!);
+    }
+
     /// <summary>A source that fails part-way: the rewrites surface the same exception after every item taken before it ran.</summary>
     [Theory]
     [InlineData(nameof(CollectedTaskRuns))]

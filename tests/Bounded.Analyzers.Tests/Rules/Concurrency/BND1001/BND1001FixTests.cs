@@ -50,7 +50,7 @@ public class BND1001FixTests
             public async Task<string[]> CrawlAsync(IEnumerable<string> urls, CancellationToken cancellationToken)
             {
                 var tasks = new List<Task<string>>();
-                var maxConcurrency = Environment.ProcessorCount;
+                var maxConcurrency = 16;
                 var throttle = new SemaphoreSlim(maxConcurrency);
                 foreach (var url in urls)
                 {
@@ -122,6 +122,108 @@ public class BND1001FixTests
             }
         }
         """);
+
+    /// <summary>Asynchronous (I/O-bound) work: bounded.max_io_concurrency, else bounded.max_concurrency, else 16; never the core count.</summary>
+    [Theory]
+    [InlineData(null, "16")]
+    [InlineData("bounded.max_concurrency = 8", "8")]
+    [InlineData("bounded.max_concurrency = 8\nbounded.max_io_concurrency = 64", "64")]
+    [InlineData("bounded.bnd1001.max_io_concurrency = 32", "32")]
+    public Task IoBoundWorkGetsTheIoLimit(string? editorConfig, string limit) => Fix("""
+        class Crawler
+        {
+            private readonly HttpClient _http = new();
+
+            public async Task<string[]> CrawlAsync(IEnumerable<string> urls)
+            {
+                var pages = new List<Task<string>>();
+                foreach (var url in urls)
+                {
+                    pages.Add({|BND1001:Task.Run|}(() => _http.GetStringAsync(url)));
+                }
+
+                return await Task.WhenAll(pages);
+            }
+        }
+        """, $$"""
+        class Crawler
+        {
+            private readonly HttpClient _http = new();
+
+            public async Task<string[]> CrawlAsync(IEnumerable<string> urls)
+            {
+                var pages = new List<Task<string>>();
+                var maxConcurrency = {{limit}};
+                var throttle = new SemaphoreSlim(maxConcurrency);
+                foreach (var url in urls)
+                {
+                    await throttle.WaitAsync();
+                    pages.Add(Task.Run(async () =>
+                    {
+                        try
+                        {
+                            return await _http.GetStringAsync(url);
+                        }
+                        finally
+                        {
+                            throttle.Release();
+                        }
+                    }));
+                }
+
+                return await Task.WhenAll(pages);
+            }
+        }
+        """, editorConfig);
+
+    /// <summary>Synchronous work keeps the processor count when only the I/O limit is set.</summary>
+    [Fact]
+    public Task CpuBoundWorkIgnoresTheIoLimit() => Fix("""
+        class Indexer
+        {
+            private void Index(string path) { }
+
+            public async Task IndexAllAsync(IEnumerable<string> paths)
+            {
+                var pending = new List<Task>();
+                foreach (var path in paths)
+                {
+                    pending.Add({|BND1001:Task.Run|}(() => Index(path)));
+                }
+
+                await Task.WhenAll(pending);
+            }
+        }
+        """, """
+        class Indexer
+        {
+            private void Index(string path) { }
+
+            public async Task IndexAllAsync(IEnumerable<string> paths)
+            {
+                var pending = new List<Task>();
+                var maxConcurrency = Environment.ProcessorCount;
+                var throttle = new SemaphoreSlim(maxConcurrency);
+                foreach (var path in paths)
+                {
+                    await throttle.WaitAsync();
+                    pending.Add(Task.Run(() =>
+                    {
+                        try
+                        {
+                            Index(path);
+                        }
+                        finally
+                        {
+                            throttle.Release();
+                        }
+                    }));
+                }
+
+                await Task.WhenAll(pending);
+            }
+        }
+        """, "bounded.max_io_concurrency = 64");
 
     [Fact]
     public Task LimitComesFromEditorConfig() => Fix("""
@@ -382,7 +484,7 @@ public class BND1001FixTests
             {
                 string? line;
                 var saves = new List<Task>();
-                var maxConcurrency = Environment.ProcessorCount;
+                var maxConcurrency = 16;
                 var throttle = new SemaphoreSlim(maxConcurrency);
                 while ((line = await reader.ReadLineAsync()) != null)
                 {

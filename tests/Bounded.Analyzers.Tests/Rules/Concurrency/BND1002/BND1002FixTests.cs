@@ -28,7 +28,7 @@ public class BND1002FixTests
 
             public async Task<string[]> FetchAllAsync(IEnumerable<string> urls, CancellationToken cancellationToken)
             {
-                var maxConcurrency = Environment.ProcessorCount;
+                var maxConcurrency = 16;
                 var throttle = new SemaphoreSlim(maxConcurrency);
                 var pages = await Task.WhenAll(urls.Select(async url =>
                 {
@@ -107,7 +107,7 @@ public class BND1002FixTests
 
             public async Task<int> TotalAsync(IReadOnlyList<int> ids)
             {
-                var maxConcurrency = Environment.ProcessorCount;
+                var maxConcurrency = 16;
                 var throttle = new SemaphoreSlim(maxConcurrency);
                 var values = await Task.WhenAll(ids.Select(async item =>
                 {
@@ -151,7 +151,7 @@ public class BND1002FixTests
             public async Task SaveAllAsync(IEnumerable<int> ids, CancellationToken cancellationToken)
             {
                 var saves = new List<Task>();
-                var maxConcurrency = Environment.ProcessorCount;
+                var maxConcurrency = 16;
                 var throttle = new SemaphoreSlim(maxConcurrency);
 
                 async Task ReleaseWhenDoneAsync(Task task)
