@@ -102,6 +102,102 @@ public sealed class PackageEndToEndTests : IDisposable
         _passed = true;
     }
 
+    /// <summary>
+    /// A library that targets netstandard2.0 and net10.0 (language versions 7.3 and 14 by default), one site per fixable
+    /// rule in one file linked into both. From three starting states (clean; built; built with RunAnalyzers=false),
+    /// one <c>dotnet format</c> run per rule gives byte-identical text, with no merge-conflict marker, that builds for
+    /// both targets; it is the text in <c>MultiTarget/Sites.cs.fixed</c>.
+    /// </summary>
+    [Fact]
+    public void MultiTargetFormatIsOneTextForEveryTargetAndEveryStartingState()
+    {
+        var version = "0.0.0-e2e." + DateTime.UtcNow.ToString("yyyyMMddHHmmss") + "." + Guid.NewGuid().ToString("N")[..6];
+        var feed = Path.Combine(_root, "feed");
+        var cache = Path.Combine(_root, "nuget-packages");
+        var pack = Step(RepoRoot, "pack", Path.Combine(RepoRoot, "src", "Bounded.Package", "Bounded.Package.csproj"), "-c", Configuration, "-o", feed, "-p:PackageVersion=" + version, "--no-build", "--no-restore", "-nodeReuse:false");
+        Assert.True(pack.ExitCode == 0, pack.ToString());
+
+        var states = new[] { "clean", "built", "built-without-analyzers" };
+        foreach (var state in states)
+        {
+            var directory = Path.Combine(_root, state);
+            WriteMultiTargetConsumer(directory, feed, cache, version);
+            var restore = Step(directory, "restore", "MultiTarget.csproj");
+            Assert.True(restore.ExitCode == 0, restore.ToString());
+        }
+
+        var build = Step(Path.Combine(_root, "built"), "build", "MultiTarget.csproj", "--no-restore");
+        Assert.True(build.ExitCode == 0, build.ToString());
+        var rules = Findings(build.Output).Where(f => f.Id.StartsWith("BND", StringComparison.Ordinal)).Select(f => f.Id).Distinct().OrderBy(id => id, StringComparer.Ordinal).ToArray();
+        Assert.True(rules.Length >= 6, "too few rules reported in the multi-target consumer: " + string.Join(", ", rules));
+        var withoutAnalyzers = Step(Path.Combine(_root, "built-without-analyzers"), "build", "MultiTarget.csproj", "--no-restore", "-p:RunAnalyzers=false");
+        Assert.True(withoutAnalyzers.ExitCode == 0, withoutAnalyzers.ToString());
+
+        var results = new List<string>();
+        foreach (var state in states)
+        {
+            var directory = Path.Combine(_root, state);
+            foreach (var id in rules)
+            {
+                var format = Step(directory, "format", "analyzers", "MultiTarget.csproj", "--no-restore", "--severity", "info", "--diagnostics", id);
+                Assert.True(format.ExitCode == 0, format.ToString());
+            }
+
+            var text = File.ReadAllText(Path.Combine(directory, "Sites.cs"));
+            Assert.DoesNotContain("<<<<<<<", text);
+            Assert.DoesNotContain("Unmerged change", text);
+            results.Add(Normalize(text));
+        }
+
+        Assert.True(results[0] == results[1], "clean and built states gave different fixes:\n" + results[0] + "\n----\n" + results[1]);
+        Assert.True(results[0] == results[2], "clean and built-without-analyzers states gave different fixes:\n" + results[0] + "\n----\n" + results[2]);
+        Assert.Equal(Normalize(File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "MultiTarget", "Sites.cs.fixed"))), results[0]);
+
+        // Both targets build the fixed file with no error.
+        var rebuild = Step(Path.Combine(_root, "clean"), "build", "MultiTarget.csproj", "--no-restore", "--no-incremental");
+        Assert.True(rebuild.ExitCode == 0, rebuild.ToString());
+        Assert.DoesNotContain(Findings(rebuild.Output), f => f.Kind == "error");
+        _passed = true;
+    }
+
+    private static void WriteMultiTargetConsumer(string directory, string feed, string cache, string version)
+    {
+        Directory.CreateDirectory(directory);
+        File.WriteAllText(Path.Combine(directory, "Directory.Build.props"), "<Project />");
+        File.WriteAllText(Path.Combine(directory, "Directory.Build.targets"), "<Project />");
+        File.WriteAllText(Path.Combine(directory, "Directory.Packages.props"), "<Project />");
+        File.WriteAllText(Path.Combine(directory, "nuget.config"), $"""
+            <?xml version="1.0" encoding="utf-8"?>
+            <configuration>
+              <packageSources>
+                <add key="e2e" value="{feed}" />
+              </packageSources>
+              <config>
+                <add key="globalPackagesFolder" value="{cache}" />
+              </config>
+            </configuration>
+            """);
+        File.WriteAllText(Path.Combine(directory, "MultiTarget.csproj"), $"""
+            <Project Sdk="Microsoft.NET.Sdk">
+              <PropertyGroup>
+                <TargetFrameworks>netstandard2.0;net10.0</TargetFrameworks>
+                <ImplicitUsings>disable</ImplicitUsings>
+                <ManagePackageVersionsCentrally>false</ManagePackageVersionsCentrally>
+                <BoundedAnalysisMode>strict</BoundedAnalysisMode>
+                <NoWarn>$(NoWarn);NU1510</NoWarn>
+              </PropertyGroup>
+              <ItemGroup Condition="'$(TargetFramework)' == 'netstandard2.0'">
+                <PackageReference Include="System.Threading.Channels" Version="7.0.0" />
+                <PackageReference Include="System.Memory" Version="4.5.5" />
+              </ItemGroup>
+              <ItemGroup>
+                <PackageReference Include="Bounded.Analyzers" Version="{version}" PrivateAssets="all" />
+              </ItemGroup>
+            </Project>
+            """);
+        File.Copy(Path.Combine(AppContext.BaseDirectory, "MultiTarget", "Sites.cs"), Path.Combine(directory, "Sites.cs"));
+    }
+
     private static string ConsumerTemplate => Path.Combine(AppContext.BaseDirectory, "Consumer");
 
     private static string Normalize(string text) => text.Replace("\r\n", "\n").TrimEnd();
