@@ -51,12 +51,12 @@ public sealed class SemaphoreMisuseCodeFixProvider : BoundedCodeFixProvider
             case SemaphoreMisuseAnalyzer.NotReleasedOnEveryPath:
                 if (diagnostic.AdditionalLocations.Count == 1
                     && context.Root.FindNode(diagnostic.AdditionalLocations[0].SourceSpan, getInnermostNodeForTie: true) is InvocationExpressionSyntax { Parent: ExpressionStatementSyntax release }
-                    && TryFinallyWrap.CanWrap(waitStatement, release, context.Model, context.CancellationToken))
+                    && TryFinallyWrap.TryPlan(waitStatement, release, context.Model, context.CancellationToken) is { } wrap)
                 {
                     fixes.Add(new PlannedFix(
                         "Release in a finally block",
                         FixKey,
-                        editor => TryFinallyWrap.Apply(editor, waitStatement, release, newRelease: null)));
+                        editor => TryFinallyWrap.Apply(editor, wrap, newRelease: null)));
                 }
 
                 break;

@@ -14,15 +14,39 @@ namespace Bounded.CodeFixes;
 /// </summary>
 internal static class TryFinallyWrap
 {
+    /// <summary>What the wrap moves: the acquire, the release (or none: a new one goes to <c>finally</c>) and the locals it keeps in scope.</summary>
+    public sealed class Plan
+    {
+        public Plan(StatementSyntax acquire, StatementSyntax? release, IReadOnlyList<(LocalDeclarationStatementSyntax Declaration, string Type)> hoisted)
+        {
+            Acquire = acquire;
+            Release = release;
+            Hoisted = hoisted;
+        }
+
+        public StatementSyntax Acquire { get; }
+        public StatementSyntax? Release { get; }
+
+        /// <summary>
+        /// Declarations between acquire and release whose locals are read after the release: declared before the
+        /// <c>try</c> (<c>int read;</c>) and assigned inside it, so they stay in scope. They are top-level statements of
+        /// the wrapped range, so they are definitely assigned at the end of the <c>try</c> block.
+        /// </summary>
+        public IReadOnlyList<(LocalDeclarationStatementSyntax Declaration, string Type)> Hoisted { get; }
+    }
+
     /// <summary>
-    /// Whether the wrap keeps the code compiling and behaving the same: both statements sit in one block, nothing in
-    /// between is a label or a using declaration, and no local declared in between is used after the release.
+    /// The wrap, when it keeps the code compiling and behaving the same: both statements sit in one block; nothing in
+    /// between is a label or local function; a local declared in between and read after the release is a plain
+    /// top-level declaration (then hoisted); and a <c>using</c> declaration in between, which the wrap disposes before
+    /// the release instead of at the end of the block, only when what follows the release reads nothing but the
+    /// locals the wrap keeps in scope and the acquired one (so nothing after it can observe the earlier disposal).
     /// </summary>
-    public static bool CanWrap(StatementSyntax acquire, StatementSyntax? release, SemanticModel model, CancellationToken cancellationToken)
+    public static Plan? TryPlan(StatementSyntax acquire, StatementSyntax? release, SemanticModel model, CancellationToken cancellationToken)
     {
         if (acquire.Parent is not BlockSyntax block || (release is not null && release.Parent != block))
         {
-            return false;
+            return null;
         }
 
         var statements = block.Statements;
@@ -30,68 +54,99 @@ internal static class TryFinallyWrap
         var end = release is null ? statements.Count : statements.IndexOf(release);
         if (first < 0 || end <= first)
         {
-            return false;
+            return null;
         }
 
         var declared = new List<ISymbol>();
+        var topLevel = new Dictionary<ISymbol, LocalDeclarationStatementSyntax>(SymbolEqualityComparer.Default);
+        var hasUsingDeclaration = false;
         for (var i = first + 1; i < end; i++)
         {
             var statement = statements[i];
-            if (statement is LabeledStatementSyntax || statement is LocalFunctionStatementSyntax
-                || (statement is LocalDeclarationStatementSyntax { UsingKeyword.RawKind: not 0 } && release is not null))
+            if (statement is LabeledStatementSyntax || statement is LocalFunctionStatementSyntax)
             {
-                return false;
+                return null;
             }
 
+            hasUsingDeclaration |= statement is LocalDeclarationStatementSyntax { UsingKeyword.RawKind: not 0 };
             foreach (var node in statement.DescendantNodesAndSelf(n => n is not (AnonymousFunctionExpressionSyntax or LocalFunctionStatementSyntax)))
             {
                 if (node is LabeledStatementSyntax)
                 {
-                    return false;
+                    return null;
                 }
 
                 if (node is VariableDeclaratorSyntax or SingleVariableDesignationSyntax
                     && model.GetDeclaredSymbol(node, cancellationToken) is { } symbol)
                 {
                     declared.Add(symbol);
+                    if (statement is LocalDeclarationStatementSyntax { UsingKeyword.RawKind: 0, IsConst: false, Declaration.Variables.Count: 1 } local
+                        && node.Parent?.Parent == local)
+                    {
+                        topLevel[symbol] = local;
+                    }
                 }
             }
         }
 
-        if (declared.Count == 0)
-        {
-            return true;
-        }
-
+        var acquired = model.GetDeclaredSymbol(acquire is LocalDeclarationStatementSyntax { Declaration.Variables.Count: 1 } acquireDeclaration ? acquireDeclaration.Declaration.Variables[0] : acquire, cancellationToken);
+        var hoisted = new List<(LocalDeclarationStatementSyntax, string)>();
+        var hoistedSymbols = new HashSet<ISymbol>(SymbolEqualityComparer.Default);
         for (var i = end + 1; i < statements.Count; i++)
         {
             foreach (var node in statements[i].DescendantNodesAndSelf())
             {
-                if (node is IdentifierNameSyntax identifier
-                    && model.GetSymbolInfo(identifier, cancellationToken).Symbol is { } used
-                    && declared.Contains(used, SymbolEqualityComparer.Default))
+                if (node is not IdentifierNameSyntax identifier || model.GetSymbolInfo(identifier, cancellationToken).Symbol is not { } used)
                 {
-                    return false;
+                    continue;
+                }
+
+                if (declared.Contains(used, SymbolEqualityComparer.Default))
+                {
+                    if (!topLevel.TryGetValue(used, out var declaration) || used is not ILocalSymbol { Type: { } type, IsRef: false } || type.IsAnonymousType
+                        || type is IErrorTypeSymbol)
+                    {
+                        return null;
+                    }
+
+                    if (hoistedSymbols.Add(used))
+                    {
+                        hoisted.Add((declaration, type.ToMinimalDisplayString(model, declaration.SpanStart)));
+                    }
+                }
+                else if (hasUsingDeclaration && used is ILocalSymbol or IParameterSymbol && !SymbolEqualityComparer.Default.Equals(used, acquired))
+                {
+                    return null;
                 }
             }
         }
 
-        return true;
+        return new Plan(acquire, release, hoisted);
     }
 
     /// <summary>
-    /// Registers the wrap. <paramref name="release"/> is moved into <c>finally</c>; without one,
-    /// <paramref name="newRelease"/> is added there and the wrap runs to the end of the block.
+    /// Registers the wrap. The plan's release is moved into <c>finally</c>; without one, <paramref name="newRelease"/>
+    /// is added there and the wrap runs to the end of the block.
     /// </summary>
-    public static void Apply(SyntaxEditor editor, StatementSyntax acquire, StatementSyntax? release, StatementSyntax? newRelease)
+    public static void Apply(SyntaxEditor editor, Plan plan, StatementSyntax? newRelease)
     {
+        var acquire = plan.Acquire;
+        var release = plan.Release;
         var block = (BlockSyntax)acquire.Parent!;
         var acquireMark = new SyntaxAnnotation();
         var releaseMark = new SyntaxAnnotation();
+        var hoistMarks = new List<(SyntaxAnnotation Mark, string Type)>();
         editor.ReplaceNode(acquire, (current, _) => current.WithAdditionalAnnotations(acquireMark));
         if (release is not null)
         {
             editor.ReplaceNode(release, (current, _) => current.WithAdditionalAnnotations(releaseMark));
+        }
+
+        foreach (var (declaration, type) in plan.Hoisted)
+        {
+            var mark = new SyntaxAnnotation();
+            hoistMarks.Add((mark, type));
+            editor.ReplaceNode(declaration, (current, _) => current.WithAdditionalAnnotations(mark));
         }
 
         editor.ReplaceNode(block, (current, _) =>
@@ -107,25 +162,46 @@ internal static class TryFinallyWrap
 
             var finallyStatement = release is null ? newRelease! : statements[end];
             finallyStatement = finallyStatement.WithoutLeadingTrivia().WithTrailingTrivia(SyntaxFactory.ElasticCarriageReturnLineFeed);
-            var moved = new StatementSyntax[end - first - 1];
+            var declarations = new List<StatementSyntax>();
+            var moved = new List<StatementSyntax>(end - first - 1);
             for (var i = first + 1; i < end; i++)
             {
-                moved[i - first - 1] = i == first + 1 ? statements[i].WithLeadingTrivia(SyntaxFactory.ElasticMarker) : statements[i];
+                var statement = statements[i];
+                if (HoistedType(statement, hoistMarks) is { } type && statement is LocalDeclarationStatementSyntax local)
+                {
+                    var variable = local.Declaration.Variables[0];
+                    declarations.Add(SyntaxFactory.ParseStatement(type + " " + variable.Identifier.ValueText + ";")
+                        .WithLeadingTrivia(acquire.GetLeadingTrivia())
+                        .WithTrailingTrivia(SyntaxFactory.ElasticCarriageReturnLineFeed));
+                    if (variable.Initializer is null)
+                    {
+                        continue;
+                    }
+
+                    statement = SyntaxFactory.ExpressionStatement(SyntaxFactory.AssignmentExpression(
+                            SyntaxKind.SimpleAssignmentExpression,
+                            SyntaxFactory.IdentifierName(variable.Identifier.WithoutTrivia()),
+                            variable.Initializer.Value.WithoutTrivia()))
+                        .WithTriviaFrom(local);
+                }
+
+                moved.Add(moved.Count == 0 ? statement.WithLeadingTrivia(SyntaxFactory.ElasticMarker) : statement);
             }
 
             var tryStatement = SyntaxFactory.TryStatement(
-                    FixSyntax.MultiLineBlock(moved),
+                    FixSyntax.MultiLineBlock(moved.ToArray()),
                     default,
                     SyntaxFactory.FinallyClause(FixSyntax.MultiLineBlock(finallyStatement)))
                 .WithTrailingTrivia(SyntaxFactory.ElasticCarriageReturnLineFeed)
                 .Formatted();
 
-            var result = new List<StatementSyntax>(statements.Count);
+            var result = new List<StatementSyntax>(statements.Count + declarations.Count);
             for (var i = 0; i <= first; i++)
             {
                 result.Add(statements[i]);
             }
 
+            result.AddRange(declarations.Select(d => d.Formatted()));
             result.Add(tryStatement);
             for (var i = end + 1; i < statements.Count; i++)
             {
@@ -134,6 +210,19 @@ internal static class TryFinallyWrap
 
             return currentBlock.WithStatements(SyntaxFactory.List(result));
         });
+    }
+
+    private static string? HoistedType(StatementSyntax statement, List<(SyntaxAnnotation Mark, string Type)> marks)
+    {
+        foreach (var (mark, type) in marks)
+        {
+            if (statement.HasAnnotation(mark))
+            {
+                return type;
+            }
+        }
+
+        return null;
     }
 
     private static int IndexOf(SyntaxList<StatementSyntax> statements, SyntaxAnnotation mark)

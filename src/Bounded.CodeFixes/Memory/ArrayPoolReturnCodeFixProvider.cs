@@ -46,7 +46,7 @@ public sealed class ArrayPoolReturnCodeFixProvider : BoundedCodeFixProvider
             release = returnStatement;
         }
 
-        if (!TryFinallyWrap.CanWrap(acquire, release, context.Model, context.CancellationToken))
+        if (TryFinallyWrap.TryPlan(acquire, release, context.Model, context.CancellationToken) is not { } wrap)
         {
             return;
         }
@@ -54,7 +54,7 @@ public sealed class ArrayPoolReturnCodeFixProvider : BoundedCodeFixProvider
         fixes.Add(new PlannedFix(
             "Return the array in a finally block",
             TryFinallyKey,
-            editor => TryFinallyWrap.Apply(editor, acquire, release, newRelease)));
+            editor => TryFinallyWrap.Apply(editor, wrap, newRelease)));
     }
 
     /// <summary>The local the statement rents into: <c>var buffer = …Rent(n);</c> or <c>buffer = …Rent(n);</c>.</summary>
