@@ -36,7 +36,7 @@ public sealed class UnboundedTaskSpawnCodeFixProvider : BoundedCodeFixProvider
         diagnostic.Properties.TryGetValue(DiagnosticProperties.Repetition, out var repeatedBy);
         if (repeatedBy == DiagnosticProperties.LoopRepetition && repetition.Loop is { } loop)
         {
-            PlanForLoop(context, spawn, kind, lambda, lambdaSyntax, loop, key, fixes);
+            PlanForLoop(context, spawn, kind, lambda, lambdaSyntax, loop, key, dedicatedThread: diagnostic.Id == RuleIds.ThreadPerItem, fixes);
             if (diagnostic.Id == RuleIds.UnboundedTaskSpawn && kind == WorkStartKind.TaskRun)
             {
                 PlanLoopRewrites(context, spawn, lambda, lambdaSyntax, loop, fixes);
@@ -111,18 +111,23 @@ public sealed class UnboundedTaskSpawnCodeFixProvider : BoundedCodeFixProvider
 
     /// <summary>
     /// In an async function the loop waits for a slot before it spawns, so at most N tasks exist; the task releases
-    /// the slot in <c>finally</c>. In a sync function a Task.Run lambda becomes async and waits inside the task.
+    /// the slot in <c>finally</c>. In a sync function a Task.Run lambda becomes async and waits inside the task; a
+    /// dedicated thread cannot wait asynchronously, so there the loop blocks on <c>throttle.Wait()</c> before it starts
+    /// one (the synchronous form of the same backpressure; the threads need no pool thread to finish). Pool work in a
+    /// sync function gets no such gate: a pool thread blocked on pool work can starve the pool.
     /// </summary>
-    private static void PlanForLoop(FixContext context, IOperation spawn, WorkStartKind kind, IAnonymousFunctionOperation lambda, AnonymousFunctionExpressionSyntax lambdaSyntax, ILoopOperation loop, string key, List<PlannedFix> fixes)
+    private static void PlanForLoop(FixContext context, IOperation spawn, WorkStartKind kind, IAnonymousFunctionOperation lambda, AnonymousFunctionExpressionSyntax lambdaSyntax, ILoopOperation loop, string key, bool dedicatedThread, List<PlannedFix> fixes)
     {
         if (loop.Syntax is not StatementSyntax loopStatement || loopStatement.Parent is not BlockSyntax)
         {
             return;
         }
 
-        var gateBefore = FixSyntax.CanAwaitAt(loopStatement) ? FixSyntax.StatementInBlock(spawn.Syntax, loopStatement) : null;
-        var gateInside = gateBefore is null && kind == WorkStartKind.TaskRun;
-        if (gateBefore is null && !gateInside)
+        var spawnStatement = FixSyntax.StatementInBlock(spawn.Syntax, loopStatement);
+        var canAwait = FixSyntax.CanAwaitAt(loopStatement);
+        var gateInside = !canAwait && kind == WorkStartKind.TaskRun;
+        var blocking = !canAwait && !gateInside && dedicatedThread && !FixSyntax.IsInsideLock(loopStatement);
+        if (spawnStatement is null && !gateInside || !canAwait && !gateInside && !blocking)
         {
             return;
         }
@@ -133,7 +138,7 @@ public sealed class UnboundedTaskSpawnCodeFixProvider : BoundedCodeFixProvider
             return;
         }
 
-        AddFix(context, loopStatement, gateBefore, lambdaSyntax, rewrite, key, fixes);
+        AddFix(context, loopStatement, gateInside ? null : spawnStatement, lambdaSyntax, rewrite, key, fixes, blocking);
     }
 
     /// <summary><c>source.Select(x => Task.Run(...))</c>: each task waits for a slot inside itself.</summary>
@@ -153,7 +158,7 @@ public sealed class UnboundedTaskSpawnCodeFixProvider : BoundedCodeFixProvider
         AddFix(context, statement, gateBefore: null, lambdaSyntax, rewrite, key, fixes);
     }
 
-    private static void AddFix(FixContext context, StatementSyntax anchor, StatementSyntax? gateBefore, AnonymousFunctionExpressionSyntax lambdaSyntax, WorkRewrite rewrite, string key, List<PlannedFix> fixes)
+    private static void AddFix(FixContext context, StatementSyntax anchor, StatementSyntax? gateBefore, AnonymousFunctionExpressionSyntax lambdaSyntax, WorkRewrite rewrite, string key, List<PlannedFix> fixes, bool blocking = false)
     {
         fixes.Add(new PlannedFix(
             "Limit concurrency with SemaphoreSlim",
@@ -170,7 +175,8 @@ public sealed class UnboundedTaskSpawnCodeFixProvider : BoundedCodeFixProvider
                     editor.InsertBefore(anchor, ConcurrencyLimit.Declarations(limitName, limit, throttleName, anchor));
                     if (gateBefore is not null)
                     {
-                        editor.InsertBefore(gateBefore, FixSyntax.Statement("await " + waitCall + ";").WithLeadingTrivia(gateBefore.GetLeadingTrivia()));
+                        var gate = blocking ? throttleName + ".Wait(" + token + ");" : "await " + waitCall + ";";
+                        editor.InsertBefore(gateBefore, FixSyntax.Statement(gate).WithLeadingTrivia(gateBefore.GetLeadingTrivia()));
                     }
 
                     editor.ReplaceNode(lambdaSyntax, (current, _) => rewrite.Apply((AnonymousFunctionExpressionSyntax)current, throttleName, gateBefore is null ? waitCall : null));

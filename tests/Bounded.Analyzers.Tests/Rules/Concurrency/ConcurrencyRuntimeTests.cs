@@ -568,7 +568,30 @@ public class ConcurrencyRuntimeTests
         }
         """;
 
-    public static TheoryData<string> FireAndForgetShapes => new() { nameof(ThreadLoop), nameof(QueueUserWorkItemLoop), nameof(DiscardedTaskLoop) };
+    // A synchronous loop of threads: the fix blocks on throttle.Wait() before each start (RunAsync only calls it).
+    private const string SyncThreadLoop = """
+        public class Subject
+        {
+            public Task RunAsync(IEnumerable<int> items)
+            {
+                Run(items);
+                return Task.CompletedTask;
+            }
+
+            public void Run(IEnumerable<int> items)
+            {
+                foreach (var item in items)
+                {
+                    new Thread(() => Probe.Work(item)).Start();
+                }
+            }
+        }
+        """;
+
+    public static TheoryData<string> FireAndForgetShapes => new()
+    {
+        nameof(ThreadLoop), nameof(QueueUserWorkItemLoop), nameof(DiscardedTaskLoop), nameof(SyncThreadLoop),
+    };
 
     /// <summary>The semaphore fix of fire-and-forget work: the method still returns before the work ends, every item runs once, at most the limit at once.</summary>
     [Theory]
@@ -579,9 +602,10 @@ public class ConcurrencyRuntimeTests
         {
             nameof(ThreadLoop) => ThreadLoop,
             nameof(QueueUserWorkItemLoop) => QueueUserWorkItemLoop,
+            nameof(SyncThreadLoop) => SyncThreadLoop,
             _ => DiscardedTaskLoop,
         };
-        var fixedSource = shape == nameof(ThreadLoop)
+        var fixedSource = shape is nameof(ThreadLoop) or nameof(SyncThreadLoop)
             ? await AppliedFix.ApplyAsync<ThreadPerItemAnalyzer, UnboundedTaskSpawnCodeFixProvider>(original, "BND1003", UnboundedTaskSpawnCodeFixProvider.ThreadSemaphoreKey, EditorConfig)
             : await AppliedFix.ApplyAsync<UnboundedTaskSpawnAnalyzer, UnboundedTaskSpawnCodeFixProvider>(original, "BND1001", UnboundedTaskSpawnCodeFixProvider.SemaphoreKey, EditorConfig);
         Assert.Contains("throttle.Release()", fixedSource);

@@ -101,8 +101,12 @@ public class BND1003FixTests
         }
         """);
 
+    /// <summary>
+    /// A synchronous loop cannot await a slot: it blocks on throttle.Wait() before each thread, the synchronous form
+    /// of the same backpressure, and the thread releases its slot when it ends.
+    /// </summary>
     [Fact]
-    public Task NoFixForThreadsInSyncMethod() => Verify.NoFixAsync<ThreadPerItemAnalyzer, UnboundedTaskSpawnCodeFixProvider>(Usings + """
+    public Task ThreadsInASyncMethodWaitForASlotBlocking() => FixThreads("""
         class Converter
         {
             private void Convert(string path) { }
@@ -112,6 +116,53 @@ public class BND1003FixTests
                 foreach (var path in paths)
                 {
                     {|BND1003:new Thread|}(() => Convert(path)).Start();
+                }
+            }
+        }
+        """, """
+        class Converter
+        {
+            private void Convert(string path) { }
+
+            public void ConvertAll(IEnumerable<string> paths)
+            {
+                var maxConcurrency = Environment.ProcessorCount;
+                var throttle = new SemaphoreSlim(maxConcurrency);
+                foreach (var path in paths)
+                {
+                    throttle.Wait();
+                    new Thread(() =>
+                    {
+                        try
+                        {
+                            Convert(path);
+                        }
+                        finally
+                        {
+                            throttle.Release();
+                        }
+                    }).Start();
+                }
+            }
+        }
+        """);
+
+    /// <summary>No blocking wait inside a lock: the loop would hold the lock while it waits for work that may need it.</summary>
+    [Fact]
+    public Task NoBlockingWaitInsideALock() => Verify.NoFixAsync<ThreadPerItemAnalyzer, UnboundedTaskSpawnCodeFixProvider>(Usings + """
+        class Converter
+        {
+            private readonly object _sync = new object();
+            private void Convert(string path) { }
+
+            public void ConvertAll(IEnumerable<string> paths)
+            {
+                lock (_sync)
+                {
+                    foreach (var path in paths)
+                    {
+                        {|BND1003:new Thread|}(() => Convert(path)).Start();
+                    }
                 }
             }
         }
