@@ -13,15 +13,16 @@ namespace Bounded.Bench;
 /// </summary>
 public static class ReferencePack
 {
-    public static ImmutableArray<MetadataReference> Load(Assembly withMetadata)
+    /// <param name="pack">The targeting pack: <c>Microsoft.NETCore.App.Ref</c>, or <c>Microsoft.AspNetCore.App.Ref</c> for tests that host ASP.NET Core.</param>
+    public static ImmutableArray<MetadataReference> Load(Assembly withMetadata, string pack = "Microsoft.NETCore.App.Ref")
     {
         var packRoot = Metadata(withMetadata, "NetCoreTargetingPackRoot");
         var version = Metadata(withMetadata, "BundledNETCoreAppPackageVersion");
-        var directory = Path.Combine(packRoot, "Microsoft.NETCore.App.Ref", version, "ref", "net10.0");
+        var directory = Path.Combine(packRoot, pack, version, "ref", "net10.0");
         if (!Directory.Exists(directory))
         {
             // The SDK may carry a newer patch of the pack than the one it names.
-            var refRoot = Path.Combine(packRoot, "Microsoft.NETCore.App.Ref");
+            var refRoot = Path.Combine(packRoot, pack);
             directory = Directory.GetDirectories(refRoot).OrderBy(d => d, StringComparer.Ordinal).Select(d => Path.Combine(d, "ref", "net10.0")).Last(Directory.Exists);
         }
 

@@ -23,7 +23,7 @@ public static class AppliedFix
 {
     private const int MaxRounds = 20;
 
-    public static async Task<string> ApplyAsync<TAnalyzer, TFix>(string source, string ruleId, string equivalenceKey, string? editorConfig = null)
+    public static async Task<string> ApplyAsync<TAnalyzer, TFix>(string source, string ruleId, string equivalenceKey, string? editorConfig = null, IEnumerable<MetadataReference>? extraReferences = null)
         where TAnalyzer : DiagnosticAnalyzer, new()
         where TFix : CodeFixProvider, new()
     {
@@ -31,7 +31,7 @@ public static class AppliedFix
         var fixer = new TFix();
         Assert.Contains(ruleId, fixer.FixableDiagnosticIds);
         using var workspace = new AdhocWorkspace();
-        var document = CreateDocument(workspace, source, editorConfig);
+        var document = CreateDocument(workspace, source, editorConfig, extraReferences);
 
         var applied = 0;
         for (var round = 0; ; round++)
@@ -55,7 +55,7 @@ public static class AppliedFix
         return await TextAsync(document);
     }
 
-    private static Document CreateDocument(AdhocWorkspace workspace, string source, string? editorConfig) =>
+    private static Document CreateDocument(AdhocWorkspace workspace, string source, string? editorConfig, IEnumerable<MetadataReference>? extraReferences) =>
         TestWorkspace.CreateProject(
             workspace,
             "Subject",
@@ -64,6 +64,7 @@ public static class AppliedFix
             new CSharpParseOptions(LanguageVersion.CSharp12),
             new[] { ("Subject.cs", source) },
             editorConfig,
+            extraReferences,
             projectFilePath: "/Subject.csproj",
             version: VersionStamp.Create())
         .Documents.Single();

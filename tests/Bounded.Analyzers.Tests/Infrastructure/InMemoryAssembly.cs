@@ -1,5 +1,7 @@
 using System;
+using System.Collections.Generic;
 using System.IO;
+using System.Linq;
 using System.Reflection;
 using System.Runtime.Loader;
 using Microsoft.CodeAnalysis;
@@ -25,12 +27,13 @@ public sealed class InMemoryAssembly : IDisposable
     public Assembly Assembly { get; }
 
     /// <summary>Compiles <paramref name="source"/> (C# 12, nullable enabled, Release); fails the test with the compiler's diagnostics if emit fails.</summary>
-    public static InMemoryAssembly Compile(string source)
+    /// <param name="extraReferences">References added to the net10.0 ones (ASP.NET Core's, for a source hosted in Kestrel).</param>
+    public static InMemoryAssembly Compile(string source, IEnumerable<MetadataReference>? extraReferences = null)
     {
         var compilation = CSharpCompilation.Create(
             "InMemory" + Guid.NewGuid().ToString("N"),
             new[] { CSharpSyntaxTree.ParseText(source, new CSharpParseOptions(LanguageVersion.CSharp12)) },
-            TestEnvironment.NetReferences,
+            extraReferences is null ? TestEnvironment.NetReferences : TestEnvironment.NetReferences.Concat(extraReferences),
             new CSharpCompilationOptions(OutputKind.DynamicallyLinkedLibrary, nullableContextOptions: NullableContextOptions.Enable, optimizationLevel: OptimizationLevel.Release));
         using var image = new MemoryStream();
         var emitted = compilation.Emit(image);

@@ -11,6 +11,8 @@ public static class TestEnvironment
 {
     private static readonly Lazy<ImmutableArray<MetadataReference>> LazyReferences = new(LoadReferences);
 
+    private static readonly Lazy<ImmutableArray<MetadataReference>> LazyAspNetReferences = new(() => Bench.ReferencePack.Load(typeof(TestEnvironment).Assembly, "Microsoft.AspNetCore.App.Ref"));
+
     private static readonly Lazy<ImmutableArray<MetadataReference>> LazyNetStandardReferences = new(() => Metadata("NetStandardReferences")
         .Split(';')
         .Select(path => (MetadataReference)MetadataReference.CreateFromFile(path))
@@ -26,6 +28,9 @@ public static class TestEnvironment
     /// pooled memory, as a file linked into a <c>netstandard2.0;net8.0</c> project compiles against them.
     /// </summary>
     public static ImmutableArray<MetadataReference> NetStandardReferences => LazyNetStandardReferences.Value;
+
+    /// <summary>ASP.NET Core's reference assemblies (Microsoft.AspNetCore.App.Ref), for sources that run in a real web host.</summary>
+    public static ImmutableArray<MetadataReference> AspNetReferences => LazyAspNetReferences.Value;
 
     /// <summary>An empty reference set: the real assemblies are added as <see cref="NetReferences"/>.</summary>
     public static ReferenceAssemblies ReferenceAssemblies { get; } = new("net10.0");
