@@ -445,7 +445,7 @@ internal sealed class BufferUses
     }
 
     /// <summary>An overload with two int parameters (offset, count) inserted after the array parameter.</summary>
-    private static bool HasRangeOverload(IMethodSymbol method, int ordinal, IOperation call)
+    internal static bool HasRangeOverload(IMethodSymbol method, int ordinal, IOperation call)
     {
         if (call is IInvocationOperation { TargetMethod.IsExtensionMethod: true })
         {

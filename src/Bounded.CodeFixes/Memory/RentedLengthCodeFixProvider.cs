@@ -117,12 +117,53 @@ public sealed class RentedLengthCodeFixProvider : BoundedCodeFixProvider
         var probe = SyntaxFactory.ParseExpression(identifier.Identifier.ValueText + "." + method + "(0, " + requestedText + ")");
         var speculative = call.ReplaceNode(identifier, probe);
         var info = context.Model.GetSpeculativeSymbolInfo(call.SpanStart, speculative, SpeculativeBindingOption.BindAsExpression);
-        if (info.Symbol is not IMethodSymbol)
+        if (info.Symbol is IMethodSymbol)
         {
-            return default;
+            return new Replacement(identifier, current => SyntaxFactory.ParseExpression(((IdentifierNameSyntax)current).Identifier.ValueText + "." + method + "(0, " + lengthText + ")"));
         }
 
-        return new Replacement(identifier, current => SyntaxFactory.ParseExpression(((IdentifierNameSyntax)current).Identifier.ValueText + "." + method + "(0, " + lengthText + ")"));
+        // No span or memory overload (netstandard2.0's Stream.Write, HashAlgorithm.ComputeHash): the overload that takes
+        // (array, offset, count) after the array, positionally.
+        if (identifier.Parent is ArgumentSyntax { NameColon: null } wholeArgument
+            && wholeArgument.Parent is ArgumentListSyntax arguments
+            && context.Model.GetOperation(wholeArgument, context.CancellationToken) is IArgumentOperation { Parameter: { } parameter, Parent: { } callOperation }
+            && TargetOf(callOperation) is { } target
+            && NoNamedArguments(arguments)
+            && BufferUses.HasRangeOverload(target, parameter.Ordinal, callOperation))
+        {
+            var index = arguments.Arguments.IndexOf(wholeArgument);
+            return new Replacement(arguments, current =>
+            {
+                var list = (ArgumentListSyntax)current;
+                return list.WithArguments(list.Arguments.InsertRange(index + 1, new[]
+                {
+                    SyntaxFactory.Argument(SyntaxFactory.LiteralExpression(SyntaxKind.NumericLiteralExpression, SyntaxFactory.Literal(0))),
+                    SyntaxFactory.Argument(SyntaxFactory.ParseExpression(lengthText)),
+                }));
+            });
+        }
+
+        return default;
+    }
+
+    private static IMethodSymbol? TargetOf(IOperation call) => call switch
+    {
+        IInvocationOperation invocation => invocation.TargetMethod,
+        IObjectCreationOperation creation => creation.Constructor,
+        _ => null,
+    };
+
+    private static bool NoNamedArguments(ArgumentListSyntax arguments)
+    {
+        foreach (var argument in arguments.Arguments)
+        {
+            if (argument.NameColon is not null)
+            {
+                return false;
+            }
+        }
+
+        return true;
     }
 
     /// <summary>

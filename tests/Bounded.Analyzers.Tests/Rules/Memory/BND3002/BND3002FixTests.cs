@@ -150,14 +150,49 @@ public class BND3002FixTests
             }
         """);
 
+    /// <summary>No span overload, but one that takes (array, offset, count) after the array: the requested length goes there.</summary>
     [Fact]
-    public Task NoFixWithoutASpanOverload() => Verify.NoFixAsync<ArrayPoolMisuseAnalyzer, RentedLengthCodeFixProvider>(MemorySources.Wrap("""
+    public Task RangeOverloadWhenThereIsNoSpanOverload() => Fix("""
             public void Describe(int size)
             {
                 var buffer = ArrayPool<byte>.Shared.Rent(size);
                 try
                 {
                     Log(BitConverter.ToString({|BND3002:buffer|}));
+                    using var sha = SHA256.Create();
+                    Log(Convert.ToHexString(sha.ComputeHash({|BND3002:buffer|})));
+                }
+                finally
+                {
+                    ArrayPool<byte>.Shared.Return(buffer);
+                }
+            }
+        """, """
+            public void Describe(int size)
+            {
+                var buffer = ArrayPool<byte>.Shared.Rent(size);
+                try
+                {
+                    Log(BitConverter.ToString(buffer, 0, size));
+                    using var sha = SHA256.Create();
+                    Log(Convert.ToHexString(sha.ComputeHash(buffer, 0, size)));
+                }
+                finally
+                {
+                    ArrayPool<byte>.Shared.Return(buffer);
+                }
+            }
+        """);
+
+    /// <summary>No fix when the call names its arguments: where the offset and count would go is not positional.</summary>
+    [Fact]
+    public Task NoRangeOverloadFixWithNamedArguments() => Verify.NoFixAsync<ArrayPoolMisuseAnalyzer, RentedLengthCodeFixProvider>(MemorySources.Wrap("""
+            public void Describe(int size)
+            {
+                var buffer = ArrayPool<byte>.Shared.Rent(size);
+                try
+                {
+                    Log(BitConverter.ToString(value: {|BND3002:buffer|}));
                 }
                 finally
                 {
