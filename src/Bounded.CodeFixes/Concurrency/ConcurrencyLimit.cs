@@ -40,16 +40,22 @@ internal static class ConcurrencyLimit
     /// </summary>
     public static SyntaxNode[] Declarations(string limitName, ExpressionSyntax limit, string throttleName, StatementSyntax anchor)
     {
+        var declarations = Declarations(limitName, limit, throttleName);
+        var indentation = anchor.GetLeadingTrivia();
+        return new SyntaxNode[] { declarations[0].WithLeadingTrivia(indentation), declarations[1].WithLeadingTrivia(indentation) };
+    }
+
+    /// <summary>The same two declarations without indentation, for a <see cref="DeclarationSite"/>.</summary>
+    public static StatementSyntax[] Declarations(string limitName, ExpressionSyntax limit, string throttleName)
+    {
         var limitDeclaration = Local(limitName, limit);
         var creation = ObjectCreationExpression(FixSyntax.QualifiedType("System.Threading.SemaphoreSlim"))
             .WithArgumentList(ArgumentList(SingletonSeparatedList(Argument(IdentifierName(limitName)))));
         var throttleDeclaration = Local(throttleName, creation);
-
-        var indentation = anchor.GetLeadingTrivia();
-        return new SyntaxNode[]
+        return new StatementSyntax[]
         {
-            limitDeclaration.WithLeadingTrivia(indentation).WithAdditionalAnnotations(Formatter.Annotation),
-            throttleDeclaration.WithLeadingTrivia(indentation).WithAdditionalAnnotations(Formatter.Annotation),
+            limitDeclaration.WithAdditionalAnnotations(Formatter.Annotation),
+            throttleDeclaration.WithAdditionalAnnotations(Formatter.Annotation),
         };
     }
 

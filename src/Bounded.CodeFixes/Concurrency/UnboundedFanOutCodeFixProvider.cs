@@ -54,10 +54,12 @@ public sealed class UnboundedFanOutCodeFixProvider : BoundedCodeFixProvider
     /// <summary><c>items.Select(x => FooAsync(x))</c>: each operation waits for a slot inside its own async lambda.</summary>
     private static void PlanForSelect(FixContext context, IInvocationOperation select, List<PlannedFix> fixes)
     {
-        if (select.Arguments.Length != 2 || FixSyntax.StatementInBlock(select.Syntax) is not { } statement)
+        if (select.Arguments.Length != 2 || DeclarationSite.Find(select.Syntax, context.Model, context.CancellationToken) is not { } site)
         {
             return;
         }
+
+        var anchor = site.Anchor;
 
         var selector = select.Arguments[1].Value;
         AnonymousFunctionExpressionSyntax? lambdaSyntax = null;
@@ -89,20 +91,20 @@ public sealed class UnboundedFanOutCodeFixProvider : BoundedCodeFixProvider
             SemaphoreKey,
             () =>
             {
-                var limitName = context.Names.Allocate(statement, "maxConcurrency");
-                var throttleName = context.Names.Allocate(statement, "throttle");
-                var itemName = methodGroup is null ? null : context.Names.Allocate(statement, "item");
+                var limitName = context.Names.Allocate(anchor, "maxConcurrency");
+                var throttleName = context.Names.Allocate(anchor, "throttle");
+                var itemName = methodGroup is null ? null : context.Names.Allocate(anchor, "item");
                 var token = FixSyntax.TokenInScope(context.Model, select.Syntax, context.CancellationToken);
-                var limit = ConcurrencyLimit.Expression(context.Document, statement.SyntaxTree, RuleIds.UnboundedAsyncFanOut, ioBound: true);
+                var limit = ConcurrencyLimit.Expression(context.Document, anchor.SyntaxTree, RuleIds.UnboundedAsyncFanOut, ioBound: true);
                 var waitCall = throttleName + ".WaitAsync(" + token + ")";
                 var returnsValue = methodGroup is { ReturnType: INamedTypeSymbol { IsGenericType: true } };
-                return editor => ThrottleSelect(editor, statement, lambdaSyntax, rewrite, methodGroupSyntax, limitName, limit, throttleName, itemName, waitCall, returnsValue);
+                return editor => ThrottleSelect(editor, site, lambdaSyntax, rewrite, methodGroupSyntax, limitName, limit, throttleName, itemName, waitCall, returnsValue);
             }));
     }
 
     private static void ThrottleSelect(
         Microsoft.CodeAnalysis.Editing.SyntaxEditor editor,
-        StatementSyntax statement,
+        DeclarationSite site,
         AnonymousFunctionExpressionSyntax? lambdaSyntax,
         WorkRewrite? rewrite,
         ExpressionSyntax? methodGroupSyntax,
@@ -113,17 +115,16 @@ public sealed class UnboundedFanOutCodeFixProvider : BoundedCodeFixProvider
         string waitCall,
         bool returnsValue)
     {
+        if (lambdaSyntax is not null)
         {
-            editor.InsertBefore(statement, ConcurrencyLimit.Declarations(limitName, limit, throttleName, statement));
-            if (lambdaSyntax is not null)
-            {
-                editor.ReplaceNode(lambdaSyntax, (current, _) => rewrite!.Apply((AnonymousFunctionExpressionSyntax)current, throttleName, waitCall));
-            }
-            else
-            {
-                editor.ReplaceNode(methodGroupSyntax!, (current, _) => ThrottledMethodGroup((ExpressionSyntax)current, itemName!, throttleName, waitCall, returnsValue));
-            }
+            editor.ReplaceNode(lambdaSyntax, (current, _) => rewrite!.Apply((AnonymousFunctionExpressionSyntax)current, throttleName, waitCall));
         }
+        else
+        {
+            editor.ReplaceNode(methodGroupSyntax!, (current, _) => ThrottledMethodGroup((ExpressionSyntax)current, itemName!, throttleName, waitCall, returnsValue));
+        }
+
+        site.InsertBefore(editor, ConcurrencyLimit.Declarations(limitName, limit, throttleName));
     }
 
     /// <summary><c>FooAsync</c> as a method group becomes <c>async item => { await wait; try { return await FooAsync(item); } finally { Release } }</c>.</summary>

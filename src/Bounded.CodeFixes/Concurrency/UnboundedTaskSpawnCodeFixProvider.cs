@@ -138,13 +138,13 @@ public sealed class UnboundedTaskSpawnCodeFixProvider : BoundedCodeFixProvider
             return;
         }
 
-        AddFix(context, loopStatement, gateInside ? null : spawnStatement, lambdaSyntax, rewrite, key, fixes, blocking);
+        AddFix(context, DeclarationSite.Before(loopStatement), gateInside ? null : spawnStatement, lambdaSyntax, rewrite, key, fixes, blocking);
     }
 
     /// <summary><c>source.Select(x => Task.Run(...))</c>: each task waits for a slot inside itself.</summary>
     private static void PlanForElements(FixContext context, IAnonymousFunctionOperation lambda, AnonymousFunctionExpressionSyntax lambdaSyntax, IInvocationOperation perElementCall, string key, List<PlannedFix> fixes)
     {
-        if (FixSyntax.StatementInBlock(perElementCall.Syntax) is not { } statement)
+        if (DeclarationSite.Find(perElementCall.Syntax, context.Model, context.CancellationToken) is not { } site)
         {
             return;
         }
@@ -155,16 +155,17 @@ public sealed class UnboundedTaskSpawnCodeFixProvider : BoundedCodeFixProvider
             return;
         }
 
-        AddFix(context, statement, gateBefore: null, lambdaSyntax, rewrite, key, fixes);
+        AddFix(context, site, gateBefore: null, lambdaSyntax, rewrite, key, fixes);
     }
 
-    private static void AddFix(FixContext context, StatementSyntax anchor, StatementSyntax? gateBefore, AnonymousFunctionExpressionSyntax lambdaSyntax, WorkRewrite rewrite, string key, List<PlannedFix> fixes, bool blocking = false)
+    private static void AddFix(FixContext context, DeclarationSite site, StatementSyntax? gateBefore, AnonymousFunctionExpressionSyntax lambdaSyntax, WorkRewrite rewrite, string key, List<PlannedFix> fixes, bool blocking = false)
     {
         fixes.Add(new PlannedFix(
             "Limit concurrency with SemaphoreSlim",
             key,
             () =>
             {
+                var anchor = site.Anchor;
                 var limitName = context.Names.Allocate(anchor, "maxConcurrency");
                 var throttleName = context.Names.Allocate(anchor, "throttle");
                 var token = FixSyntax.TokenInScope(context.Model, gateBefore ?? (SyntaxNode)lambdaSyntax, context.CancellationToken);
@@ -172,7 +173,6 @@ public sealed class UnboundedTaskSpawnCodeFixProvider : BoundedCodeFixProvider
                 var waitCall = throttleName + ".WaitAsync(" + token + ")";
                 return editor =>
                 {
-                    editor.InsertBefore(anchor, ConcurrencyLimit.Declarations(limitName, limit, throttleName, anchor));
                     if (gateBefore is not null)
                     {
                         var gate = blocking ? throttleName + ".Wait(" + token + ");" : "await " + waitCall + ";";
@@ -180,6 +180,7 @@ public sealed class UnboundedTaskSpawnCodeFixProvider : BoundedCodeFixProvider
                     }
 
                     editor.ReplaceNode(lambdaSyntax, (current, _) => rewrite.Apply((AnonymousFunctionExpressionSyntax)current, throttleName, gateBefore is null ? waitCall : null));
+                    site.InsertBefore(editor, ConcurrencyLimit.Declarations(limitName, limit, throttleName));
                 };
             }));
     }

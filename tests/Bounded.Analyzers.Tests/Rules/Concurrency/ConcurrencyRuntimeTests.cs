@@ -222,6 +222,14 @@ public class ConcurrencyRuntimeTests
         }
         """;
 
+    // Expression-bodied: the fix gives it a block body that holds the limit and the semaphore.
+    private const string FanOutExpressionBodied = """
+        public class Subject
+        {
+            public Task<int[]> RunAsync(IEnumerable<int> items) => Task.WhenAll(items.Select(item => Probe.WorkAsync(item)));
+        }
+        """;
+
     private const string FanOutMethodGroup = """
         public class Subject
         {
@@ -273,6 +281,7 @@ public class ConcurrencyRuntimeTests
         { nameof(StartNewLoop), "BND1001" },
         { nameof(ListForEach), "BND1001" },
         { nameof(FanOutSelectLambda), "BND1002" },
+        { nameof(FanOutExpressionBodied), "BND1002" },
         { nameof(FanOutMethodGroup), "BND1002" },
         { nameof(FanOutCollectedLoop), "BND1002" },
         { nameof(LongRunningLoop), "BND1003" },
@@ -286,6 +295,7 @@ public class ConcurrencyRuntimeTests
         nameof(StartNewLoop) => StartNewLoop,
         nameof(ListForEach) => ListForEach,
         nameof(FanOutSelectLambda) => FanOutSelectLambda,
+        nameof(FanOutExpressionBodied) => FanOutExpressionBodied,
         nameof(FanOutMethodGroup) => FanOutMethodGroup,
         nameof(FanOutCollectedLoop) => FanOutCollectedLoop,
         nameof(LongRunningLoop) => LongRunningLoop,

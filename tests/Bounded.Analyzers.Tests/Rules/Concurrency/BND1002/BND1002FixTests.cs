@@ -177,14 +177,73 @@ public class BND1002FixTests
         }
         """);
 
+    /// <summary>An expression-bodied member becomes a block body that holds the limit and the semaphore and returns the expression.</summary>
     [Fact]
-    public Task NoFixForExpressionBodiedMember() => Verify.NoFixAsync<UnboundedFanOutAnalyzer, UnboundedFanOutCodeFixProvider>(Usings + """
+    public Task ExpressionBodiedMemberGetsABlockBody() => FixFanOut("""
         class Client
         {
             private readonly HttpClient _http = new HttpClient();
 
             public Task<string[]> FetchAllAsync(IEnumerable<string> urls) =>
                 Task.WhenAll(urls.{|BND1002:Select|}(url => _http.GetStringAsync(url)));
+        }
+        """, """
+        class Client
+        {
+            private readonly HttpClient _http = new HttpClient();
+
+            public Task<string[]> FetchAllAsync(IEnumerable<string> urls)
+            {
+                var maxConcurrency = 16;
+                var throttle = new SemaphoreSlim(maxConcurrency);
+                return Task.WhenAll(urls.Select(async url =>
+                {
+                    await throttle.WaitAsync();
+                    try
+                    {
+                        return await _http.GetStringAsync(url);
+                    }
+                    finally
+                    {
+                        throttle.Release();
+                    }
+                }));
+            }
+        }
+        """);
+
+    /// <summary>An async expression-bodied member that returns no value: the expression becomes a statement, not a return.</summary>
+    [Fact]
+    public Task AsyncExpressionBodiedMemberGetsAStatement() => FixFanOut("""
+        class Client
+        {
+            private readonly HttpClient _http = new HttpClient();
+
+            public async Task FetchAllAsync(IEnumerable<string> urls) =>
+                await Task.WhenAll(urls.{|BND1002:Select|}(url => _http.GetStringAsync(url)));
+        }
+        """, """
+        class Client
+        {
+            private readonly HttpClient _http = new HttpClient();
+
+            public async Task FetchAllAsync(IEnumerable<string> urls)
+            {
+                var maxConcurrency = 16;
+                var throttle = new SemaphoreSlim(maxConcurrency);
+                await Task.WhenAll(urls.Select(async url =>
+                {
+                    await throttle.WaitAsync();
+                    try
+                    {
+                        return await _http.GetStringAsync(url);
+                    }
+                    finally
+                    {
+                        throttle.Release();
+                    }
+                }));
+            }
         }
         """);
 
