@@ -17,15 +17,22 @@ internal static class TryFinallyWrap
     /// <summary>What the wrap moves: the acquire, the release (or none: a new one goes to <c>finally</c>) and the locals it keeps in scope.</summary>
     public sealed class Plan
     {
-        public Plan(StatementSyntax acquire, StatementSyntax? release, IReadOnlyList<(LocalDeclarationStatementSyntax Declaration, string Type)> hoisted)
+        public Plan(StatementSyntax acquire, StatementSyntax? release, IReadOnlyList<(LocalDeclarationStatementSyntax Declaration, string Type)> hoisted, TryStatementSyntax? existingTry = null)
         {
             Acquire = acquire;
             Release = release;
             Hoisted = hoisted;
+            ExistingTry = existingTry;
         }
 
         public StatementSyntax Acquire { get; }
         public StatementSyntax? Release { get; }
+
+        /// <summary>
+        /// The release already sits in the <c>finally</c> of this <c>try</c>, which follows the acquire in the same block;
+        /// the statements between them (an early return that skips the release) move to the start of its body.
+        /// </summary>
+        public TryStatementSyntax? ExistingTry { get; }
 
         /// <summary>
         /// Declarations between acquire and release whose locals are read after the release: declared before the
@@ -44,6 +51,11 @@ internal static class TryFinallyWrap
     /// </summary>
     public static Plan? TryPlan(StatementSyntax acquire, StatementSyntax? release, SemanticModel model, CancellationToken cancellationToken)
     {
+        if (release?.Parent is BlockSyntax { Parent: FinallyClauseSyntax { Parent: TryStatementSyntax existing } })
+        {
+            return TryPlanIntoExistingTry(acquire, release, existing, model, cancellationToken);
+        }
+
         if (acquire.Parent is not BlockSyntax block || (release is not null && release.Parent != block))
         {
             return null;
@@ -125,11 +137,87 @@ internal static class TryFinallyWrap
     }
 
     /// <summary>
+    /// The release is in the <c>finally</c> of a <c>try</c> that starts after statements which can leave without it
+    /// (<c>Wait(); if (empty) return; try { … } finally { Release(); }</c>). Those statements move into the <c>try</c>,
+    /// when they declare nothing that the <c>catch</c>/<c>finally</c> clauses or the code after the <c>try</c> read and
+    /// hold no label, local function or <c>using</c> declaration.
+    /// </summary>
+    private static Plan? TryPlanIntoExistingTry(StatementSyntax acquire, StatementSyntax release, TryStatementSyntax existing, SemanticModel model, CancellationToken cancellationToken)
+    {
+        if (acquire.Parent is not BlockSyntax block || existing.Parent != block)
+        {
+            return null;
+        }
+
+        var statements = block.Statements;
+        var first = statements.IndexOf(acquire);
+        var end = statements.IndexOf(existing);
+        if (first < 0 || end <= first + 1)
+        {
+            return null;
+        }
+
+        var declared = new List<ISymbol>();
+        for (var i = first + 1; i < end; i++)
+        {
+            if (statements[i] is LabeledStatementSyntax or LocalFunctionStatementSyntax or LocalDeclarationStatementSyntax { UsingKeyword.RawKind: not 0 })
+            {
+                return null;
+            }
+
+            foreach (var node in statements[i].DescendantNodesAndSelf(n => n is not (AnonymousFunctionExpressionSyntax or LocalFunctionStatementSyntax)))
+            {
+                if (node is LabeledStatementSyntax)
+                {
+                    return null;
+                }
+
+                if (node is VariableDeclaratorSyntax or SingleVariableDesignationSyntax && model.GetDeclaredSymbol(node, cancellationToken) is { } symbol)
+                {
+                    declared.Add(symbol);
+                }
+            }
+        }
+
+        if (declared.Count > 0)
+        {
+            var outside = new List<SyntaxNode>(existing.Catches);
+            if (existing.Finally is not null)
+            {
+                outside.Add(existing.Finally);
+            }
+
+            for (var i = end + 1; i < statements.Count; i++)
+            {
+                outside.Add(statements[i]);
+            }
+
+            foreach (var node in outside.SelectMany(n => n.DescendantNodesAndSelf()))
+            {
+                if (node is IdentifierNameSyntax identifier
+                    && model.GetSymbolInfo(identifier, cancellationToken).Symbol is { } used
+                    && declared.Contains(used, SymbolEqualityComparer.Default))
+                {
+                    return null;
+                }
+            }
+        }
+
+        return new Plan(acquire, release, new List<(LocalDeclarationStatementSyntax, string)>(), existing);
+    }
+
+    /// <summary>
     /// Registers the wrap. The plan's release is moved into <c>finally</c>; without one, <paramref name="newRelease"/>
     /// is added there and the wrap runs to the end of the block.
     /// </summary>
     public static void Apply(SyntaxEditor editor, Plan plan, StatementSyntax? newRelease)
     {
+        if (plan.ExistingTry is not null)
+        {
+            MoveIntoExistingTry(editor, plan.Acquire, plan.ExistingTry);
+            return;
+        }
+
         var acquire = plan.Acquire;
         var release = plan.Release;
         var block = (BlockSyntax)acquire.Parent!;
@@ -203,6 +291,59 @@ internal static class TryFinallyWrap
 
             result.AddRange(declarations.Select(d => d.Formatted()));
             result.Add(tryStatement);
+            for (var i = end + 1; i < statements.Count; i++)
+            {
+                result.Add(statements[i]);
+            }
+
+            return currentBlock.WithStatements(SyntaxFactory.List(result));
+        });
+    }
+
+    private static void MoveIntoExistingTry(SyntaxEditor editor, StatementSyntax acquire, TryStatementSyntax existing)
+    {
+        var block = (BlockSyntax)acquire.Parent!;
+        var acquireMark = new SyntaxAnnotation();
+        var tryMark = new SyntaxAnnotation();
+        editor.ReplaceNode(acquire, (current, _) => current.WithAdditionalAnnotations(acquireMark));
+        editor.ReplaceNode(existing, (current, _) => current.WithAdditionalAnnotations(tryMark));
+        editor.ReplaceNode(block, (current, _) =>
+        {
+            var currentBlock = (BlockSyntax)current;
+            var statements = currentBlock.Statements;
+            var first = IndexOf(statements, acquireMark);
+            var end = IndexOf(statements, tryMark);
+            if (first < 0 || end <= first + 1)
+            {
+                return currentBlock;
+            }
+
+            var tryStatement = (TryStatementSyntax)statements[end];
+            var moved = new List<StatementSyntax>();
+            for (var i = first + 1; i < end; i++)
+            {
+                moved.Add(i == first + 1 ? statements[i].WithLeadingTrivia(SyntaxFactory.ElasticMarker) : statements[i]);
+            }
+
+            // The try body's first statement keeps the line break that stood before the try.
+            var body = tryStatement.Block.Statements;
+            for (var i = 0; i < body.Count; i++)
+            {
+                moved.Add(i == 0 ? body[i].WithLeadingTrivia(tryStatement.GetLeadingTrivia()) : body[i]);
+            }
+
+            var widened = tryStatement
+                .WithBlock(FixSyntax.MultiLineBlock(moved.ToArray()))
+                .WithLeadingTrivia(statements[first + 1].GetLeadingTrivia())
+                .Formatted();
+
+            var result = new List<StatementSyntax>(statements.Count);
+            for (var i = 0; i <= first; i++)
+            {
+                result.Add(statements[i]);
+            }
+
+            result.Add(widened);
             for (var i = end + 1; i < statements.Count; i++)
             {
                 result.Add(statements[i]);

@@ -49,9 +49,9 @@ public class EquivalenceKeyTests
             }
         }
 
-        // Fix coverage on the corpus (52 of 64 on 2026-12-07), kept from falling; the issue asks for 90 %.
+        // Fix coverage on the corpus (53 of 64 on 2026-12-07), kept from falling; the issue asks for 90 %.
         _output.WriteLine($"{sitesWithFixes} of {sitesWithFixes + sitesWithoutFixes} fixable-rule sites offer a fix");
         Assert.True(sitesWithFixes >= 30, $"only {sitesWithFixes} corpus sites offer a fix");
-        Assert.True(sitesWithFixes * 100 >= 81 * (sitesWithFixes + sitesWithoutFixes), $"fix coverage fell to {sitesWithFixes} of {sitesWithFixes + sitesWithoutFixes}");
+        Assert.True(sitesWithFixes * 100 >= 82 * (sitesWithFixes + sitesWithoutFixes), $"fix coverage fell to {sitesWithFixes} of {sitesWithFixes + sitesWithoutFixes}");
     }
 }

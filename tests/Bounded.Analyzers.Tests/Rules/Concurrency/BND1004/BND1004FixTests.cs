@@ -100,6 +100,70 @@ public class BND1004FixTests
             }
         """, SemaphoreMisuseCodeFixProvider.FixKey);
 
+    /// <summary>An early return between the wait and an existing try/finally skips the release: it moves into the try.</summary>
+    [Fact]
+    public Task EarlyReturnBeforeTheTryMovesIntoIt() => Fix("""
+            public async Task SendAsync(Message message, CancellationToken cancellationToken)
+            {
+                await _gate.{|BND1004:WaitAsync|}(cancellationToken);
+                if (message.Body.Length == 0)
+                {
+                    return;
+                }
+
+                try
+                {
+                    await SaveAsync(message.Id, cancellationToken);
+                }
+                finally
+                {
+                    _gate.Release();
+                }
+            }
+        """, """
+            public async Task SendAsync(Message message, CancellationToken cancellationToken)
+            {
+                await _gate.WaitAsync(cancellationToken);
+                try
+                {
+                    if (message.Body.Length == 0)
+                    {
+                        return;
+                    }
+
+                    await SaveAsync(message.Id, cancellationToken);
+                }
+                finally
+                {
+                    _gate.Release();
+                }
+            }
+        """, SemaphoreMisuseCodeFixProvider.FixKey);
+
+    /// <summary>No fix when a local declared before the try is read in its finally: moving it would put it out of scope.</summary>
+    [Fact]
+    public Task NoMoveIntoTheTryWhenTheFinallyReadsALocalDeclaredBefore() => Verify.NoFixAsync<SemaphoreMisuseAnalyzer, SemaphoreMisuseCodeFixProvider>(MemorySources.Wrap("""
+            public async Task SendAsync(Message message, CancellationToken cancellationToken)
+            {
+                await _gate.{|BND1004:WaitAsync|}(cancellationToken);
+                var id = message.Id;
+                if (id.Length == 0)
+                {
+                    return;
+                }
+
+                try
+                {
+                    await SaveAsync(id, cancellationToken);
+                }
+                finally
+                {
+                    Log("saved " + id);
+                    _gate.Release();
+                }
+            }
+        """));
+
     [Fact]
     public Task MovesTheReleaseIntoFinally() => Fix("""
             public async Task SaveAllAsync(IEnumerable<Message> messages, CancellationToken cancellationToken)
