@@ -162,21 +162,8 @@ public sealed class PackageEndToEndTests : IDisposable
 
     private static void WriteMultiTargetConsumer(string directory, string feed, string cache, string version)
     {
-        Directory.CreateDirectory(directory);
-        File.WriteAllText(Path.Combine(directory, "Directory.Build.props"), "<Project />");
-        File.WriteAllText(Path.Combine(directory, "Directory.Build.targets"), "<Project />");
-        File.WriteAllText(Path.Combine(directory, "Directory.Packages.props"), "<Project />");
-        File.WriteAllText(Path.Combine(directory, "nuget.config"), $"""
-            <?xml version="1.0" encoding="utf-8"?>
-            <configuration>
-              <packageSources>
-                <add key="e2e" value="{feed}" />
-              </packageSources>
-              <config>
-                <add key="globalPackagesFolder" value="{cache}" />
-              </config>
-            </configuration>
-            """);
+        // Keeps the default sources: the netstandard2.0 target restores System.Threading.Channels and System.Memory.
+        WriteIsolation(directory, feed, cache, onlyTheFeed: false);
         File.WriteAllText(Path.Combine(directory, "MultiTarget.csproj"), $"""
             <Project Sdk="Microsoft.NET.Sdk">
               <PropertyGroup>
@@ -221,22 +208,7 @@ public sealed class PackageEndToEndTests : IDisposable
 
     private IReadOnlyList<string> WriteConsumer(string consumer, string feed, string cache, string version)
     {
-        Directory.CreateDirectory(consumer);
-        File.WriteAllText(Path.Combine(consumer, "Directory.Build.props"), "<Project />");
-        File.WriteAllText(Path.Combine(consumer, "Directory.Build.targets"), "<Project />");
-        File.WriteAllText(Path.Combine(consumer, "Directory.Packages.props"), "<Project />");
-        File.WriteAllText(Path.Combine(consumer, "nuget.config"), $"""
-            <?xml version="1.0" encoding="utf-8"?>
-            <configuration>
-              <packageSources>
-                <clear />
-                <add key="e2e" value="{feed}" />
-              </packageSources>
-              <config>
-                <add key="globalPackagesFolder" value="{cache}" />
-              </config>
-            </configuration>
-            """);
+        WriteIsolation(consumer, feed, cache, onlyTheFeed: true);
         File.WriteAllText(Path.Combine(consumer, "Consumer.csproj"), $"""
             <Project Sdk="Microsoft.NET.Sdk">
               <PropertyGroup>
@@ -270,6 +242,30 @@ public sealed class PackageEndToEndTests : IDisposable
         }
 
         return sources;
+    }
+
+    /// <summary>
+    /// Shields a consumer from this repository's build files and package settings: empty Directory.* files, and a
+    /// nuget.config with the private feed and package cache (with <paramref name="onlyTheFeed"/>, no other source).
+    /// </summary>
+    private static void WriteIsolation(string directory, string feed, string cache, bool onlyTheFeed)
+    {
+        Directory.CreateDirectory(directory);
+        File.WriteAllText(Path.Combine(directory, "Directory.Build.props"), "<Project />");
+        File.WriteAllText(Path.Combine(directory, "Directory.Build.targets"), "<Project />");
+        File.WriteAllText(Path.Combine(directory, "Directory.Packages.props"), "<Project />");
+        File.WriteAllText(Path.Combine(directory, "nuget.config"), $"""
+            <?xml version="1.0" encoding="utf-8"?>
+            <configuration>
+              <packageSources>
+                {(onlyTheFeed ? "<clear />" : "")}
+                <add key="e2e" value="{feed}" />
+              </packageSources>
+              <config>
+                <add key="globalPackagesFolder" value="{cache}" />
+              </config>
+            </configuration>
+            """);
     }
 
     private sealed record Finding(string File, int Line, string Id, string Kind)
