@@ -79,7 +79,8 @@ internal sealed class FixContext
 public abstract class BoundedCodeFixProvider : CodeFixProvider
 {
     /// <summary>
-    /// <c>Bounded.&lt;ID&gt;</c>: the key of the first action at every site. A fixer plans its primary rewrite under this
+    /// <c>Bounded.&lt;ID&gt;</c>: the key of the first action at every site that FixAll may apply (a signature change keeps
+    /// its own key). A fixer plans its primary rewrite under this
     /// key and alternatives under <c>Bounded.&lt;ID&gt;.&lt;variant&gt;</c>; the primary goes first where the site allows it,
     /// else the best alternative is registered under this key. One key for every site of a rule, so FixAll and
     /// <c>dotnet format</c> (which takes the key of the first action of whichever diagnostic it reads first) fix every
@@ -116,10 +117,11 @@ public abstract class BoundedCodeFixProvider : CodeFixProvider
         {
             var fixes = new List<PlannedFix>();
             PlanSafely(diagnostic, new FixContext(document, root, model, targets, new NameAllocator(model), context.CancellationToken), fixes);
+            var defaultIndex = DefaultIndex(fixes);
             for (var i = 0; i < fixes.Count; i++)
             {
                 var fix = fixes[i];
-                var key = i == 0 ? DefaultKey(diagnostic.Id) : fix.EquivalenceKey;
+                var key = i == defaultIndex ? DefaultKey(diagnostic.Id) : fix.EquivalenceKey;
                 var diagnostics = ImmutableArray.Create(diagnostic);
                 if (targets.IsLinked)
                 {
@@ -196,11 +198,11 @@ public abstract class BoundedCodeFixProvider : CodeFixProvider
             cancellationToken.ThrowIfCancellationRequested();
             var fixes = new List<PlannedFix>();
             PlanSafely(diagnostic, new FixContext(document, root, model, targets, names, cancellationToken), fixes);
-            var isDefault = equivalenceKey == DefaultKey(diagnostic.Id);
+            var defaultIndex = equivalenceKey == DefaultKey(diagnostic.Id) ? DefaultIndex(fixes) : -2;
             for (var i = 0; i < fixes.Count; i++)
             {
                 var fix = fixes[i];
-                if ((isDefault ? i == 0 : fix.EquivalenceKey == equivalenceKey) && !(forFixAll && fix.ExcludeFromFixAll))
+                if ((defaultIndex != -2 ? i == defaultIndex : fix.EquivalenceKey == equivalenceKey) && !(forFixAll && fix.ExcludeFromFixAll))
                 {
                     chosen.Add((diagnostic.Location.SourceSpan, fix.Build()));
                     break;
@@ -225,6 +227,23 @@ public abstract class BoundedCodeFixProvider : CodeFixProvider
         changed = await Simplifier.ReduceAsync(changed, Simplifier.Annotation, cancellationToken: cancellationToken).ConfigureAwait(false);
         changed = await Formatter.FormatAsync(changed, Formatter.Annotation, cancellationToken: cancellationToken).ConfigureAwait(false);
         return await UseDocumentNewLinesAsync(changed, DocumentNewLine(root), cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// The fix that carries the rule's default key: the first one FixAll may apply. A signature change (offered one
+    /// site at a time) keeps its own key, so the default key always means a fix that bulk runs apply.
+    /// </summary>
+    private static int DefaultIndex(List<PlannedFix> fixes)
+    {
+        for (var i = 0; i < fixes.Count; i++)
+        {
+            if (!fixes[i].ExcludeFromFixAll)
+            {
+                return i;
+            }
+        }
+
+        return -1;
     }
 
     /// <summary>The line break the document already uses.</summary>

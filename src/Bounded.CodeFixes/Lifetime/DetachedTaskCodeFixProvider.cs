@@ -124,109 +124,23 @@ public sealed class DetachedTaskCodeFixProvider : BoundedCodeFixProvider
     private static bool IsStatic(IAnonymousFunctionOperation lambda) =>
         lambda.Syntax is AnonymousFunctionExpressionSyntax syntax && syntax.Modifiers.Any(SyntaxKind.StaticKeyword);
 
-    /// <summary>
-    /// Adds <c>CancellationToken cancellationToken = default</c> to the enclosing method and passes it. Not for
-    /// overrides, interface implementations, event handlers, methods used as delegates in this file, or
-    /// <c>params</c> methods, whose signature is not theirs to change.
-    /// </summary>
+    /// <summary>Adds <c>CancellationToken cancellationToken = default</c> to the enclosing method and passes it (see <see cref="NewTokenParameter"/>).</summary>
     private static void PlanNewParameter(FixContext context, IInvocationOperation call, List<TokenSlot> slots, List<PlannedFix> fixes)
     {
-        MethodDeclarationSyntax? declaration = null;
-        for (var current = call.Syntax.Parent; current is not null; current = current.Parent)
-        {
-            if (current is AnonymousFunctionExpressionSyntax lambda && lambda.Modifiers.Any(SyntaxKind.StaticKeyword)
-                || current is LocalFunctionStatementSyntax local && local.Modifiers.Any(SyntaxKind.StaticKeyword))
-            {
-                return;
-            }
-
-            if (current is MethodDeclarationSyntax method)
-            {
-                declaration = method;
-                break;
-            }
-
-            if (current is MemberDeclarationSyntax)
-            {
-                return;
-            }
-        }
-
-        if (declaration is null || declaration.Body is null && declaration.ExpressionBody is null
-            || context.Model.GetDeclaredSymbol(declaration, context.CancellationToken) is not { } symbol
-            || !CanAddParameter(symbol, declaration, context.Root, KnownSymbols.GetOrCreate(context.Model.Compilation))
-            || RequestScope.IsInRequestCode(context.Model, call.Syntax, KnownSymbols.GetOrCreate(context.Model.Compilation), context.CancellationToken))
-        {
-            return; // in request code the framework would bind the new parameter to the request's token
-        }
-
-        var name = context.Names.Allocate(declaration, "cancellationToken");
-        var parameter = SyntaxFactory.Parameter(SyntaxFactory.Identifier(name))
-            .WithType(FixSyntax.QualifiedType("System.Threading.CancellationToken").WithTrailingTrivia(SyntaxFactory.Space))
-            .WithDefault(SyntaxFactory.EqualsValueClause(SyntaxFactory.LiteralExpression(SyntaxKind.DefaultLiteralExpression)));
-        fixes.Add(new PlannedFix(
-            "Add a CancellationToken parameter to '" + symbol.Name + "' and pass it",
+        if (NewTokenParameter.TryPlan(
+            context,
+            call.Syntax,
+            symbol => "Add a CancellationToken parameter to '" + symbol.Name + "' and pass it",
             AddParameterKey,
-            editor =>
+            (editor, name) =>
             {
                 foreach (var slot in slots)
                 {
                     TokenForwarding.Apply(editor, slot, name);
                 }
-
-                editor.ReplaceNode(declaration.ParameterList, (current, _) => ((ParameterListSyntax)current).AddParameters(parameter));
-            })
+            }) is { } fix)
         {
-            ExcludeFromFixAll = true,
-        });
-    }
-
-    private static bool CanAddParameter(IMethodSymbol method, MethodDeclarationSyntax declaration, SyntaxNode root, KnownSymbols types)
-    {
-        if (method.IsOverride || method.IsAbstract || method.IsVirtual || method.IsExtern || method.PartialDefinitionPart is not null || method.PartialImplementationPart is not null
-            || !method.ExplicitInterfaceImplementations.IsEmpty || method.Name == "Main")
-        {
-            return false;
+            fixes.Add(fix);
         }
-
-        var parameters = method.Parameters;
-        if (parameters.Length > 0 && parameters[parameters.Length - 1].IsParams)
-        {
-            return false;
-        }
-
-        if (parameters.Length == 2 && parameters[0].Type.SpecialType == SpecialType.System_Object && KnownSymbols.InheritsFrom(parameters[1].Type, types.EventArgs))
-        {
-            return false;
-        }
-
-        var type = method.ContainingType;
-        foreach (var @interface in type.AllInterfaces)
-        {
-            foreach (var member in @interface.GetMembers(method.Name))
-            {
-                if (SymbolEqualityComparer.Default.Equals(type.FindImplementationForInterfaceMember(member), method))
-                {
-                    return false;
-                }
-            }
-        }
-
-        // A method group use (a delegate or event subscription) would stop compiling with a new parameter.
-        foreach (var identifier in root.DescendantNodes())
-        {
-            if (identifier is IdentifierNameSyntax name && name.Identifier.ValueText == method.Name && !IsInvoked(name) && !declaration.Span.Contains(name.Span))
-            {
-                return false;
-            }
-        }
-
-        return true;
-    }
-
-    private static bool IsInvoked(IdentifierNameSyntax name)
-    {
-        SyntaxNode expression = name.Parent is MemberAccessExpressionSyntax access && access.Name == name ? access : name;
-        return expression.Parent is InvocationExpressionSyntax invocation && invocation.Expression == expression;
     }
 }

@@ -24,6 +24,9 @@ public sealed class EndlessLoopCodeFixProvider : BoundedCodeFixProvider
     /// <summary>The fix when exactly one token is in scope; with several, each gets this key plus the token's name.</summary>
     public const string ObserveTokenKey = "Bounded." + RuleIds.LoopIgnoresCancellation;
 
+    /// <summary>No token in scope: the enclosing method gets a <c>CancellationToken</c> parameter the loop observes.</summary>
+    public const string AddParameterKey = "Bounded." + RuleIds.LoopIgnoresCancellation + ".AddParameter";
+
     public override ImmutableArray<string> FixableDiagnosticIds => ImmutableArray.Create(RuleIds.LoopIgnoresCancellation);
 
     private protected override void Plan(Diagnostic diagnostic, FixContext context, List<PlannedFix> fixes)
@@ -36,11 +39,6 @@ public sealed class EndlessLoopCodeFixProvider : BoundedCodeFixProvider
         }
 
         var candidates = TokenDiscovery.Find(context.Model, loopSyntax, context.CancellationToken);
-        if (candidates.IsEmpty)
-        {
-            return;
-        }
-
         var types = KnownSymbols.GetOrCreate(context.Model.Compilation);
         var slots = new List<TokenSlot>();
         TokenForwarding.CollectCalls(loop.Body, types, awaitedOnly: true, slots);
@@ -49,27 +47,35 @@ public sealed class EndlessLoopCodeFixProvider : BoundedCodeFixProvider
         var condition = ConditionToExtend(loopSyntax, out var endless);
         var useCondition = condition is not null && (!endless || FunctionMayEndAfter(loopSyntax, context));
 
-        TokenForwarding.AddPerCandidate(
-            candidates,
-            ObserveTokenKey,
-            token => "Observe '" + token + "' in the loop",
-            (editor, token) =>
+        void Observe(Microsoft.CodeAnalysis.Editing.SyntaxEditor editor, string token)
+        {
+            if (useCondition)
             {
-                if (useCondition)
-                {
-                    ObserveInCondition(editor, condition!, endless, token);
-                }
-                else
-                {
-                    ThrowAtTop(editor, loopSyntax, token);
-                }
+                ObserveInCondition(editor, condition!, endless, token);
+            }
+            else
+            {
+                ThrowAtTop(editor, loopSyntax, token);
+            }
 
-                foreach (var slot in slots)
-                {
-                    TokenForwarding.Apply(editor, slot, token);
-                }
-            },
-            fixes);
+            foreach (var slot in slots)
+            {
+                TokenForwarding.Apply(editor, slot, token);
+            }
+        }
+
+        if (candidates.IsEmpty)
+        {
+            // No token anywhere: the method gets one (a signature change, offered one site at a time).
+            if (NewTokenParameter.TryPlan(context, loopSyntax, symbol => "Add a CancellationToken parameter to '" + symbol.Name + "' and observe it", AddParameterKey, Observe) is { } fix)
+            {
+                fixes.Add(fix);
+            }
+
+            return;
+        }
+
+        TokenForwarding.AddPerCandidate(candidates, ObserveTokenKey, token => "Observe '" + token + "' in the loop", Observe, fixes);
     }
 
     /// <summary>Calls inside a nested endless loop belong to that loop's own diagnostic and fix.</summary>

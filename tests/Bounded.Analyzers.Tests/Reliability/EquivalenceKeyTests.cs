@@ -43,15 +43,21 @@ public class EquivalenceKeyTests
 
                 sitesWithFixes++;
                 var defaultKey = BoundedCodeFixProvider.DefaultKey(diagnostic.Id);
+                if (actions.All(a => a.EquivalenceKey!.EndsWith(".AddParameter", System.StringComparison.Ordinal)))
+                {
+                    continue; // only a signature change, which bulk runs never apply: no default key
+                }
+
                 Assert.True(actions[0].EquivalenceKey == defaultKey, $"{Harness.Describe(diagnostic)}: first action '{actions[0].Title}' has key {actions[0].EquivalenceKey}");
                 Assert.True(actions.Skip(1).All(a => a.EquivalenceKey != defaultKey), $"{Harness.Describe(diagnostic)}: several actions have {defaultKey}");
                 Assert.Equal(actions.Count, actions.Select(a => a.EquivalenceKey).Distinct().Count());
             }
         }
 
-        // Fix coverage on the corpus (53 of 64 on 2026-12-07), kept from falling; the issue asks for 90 %.
+        // Fix coverage on the corpus (55 of 64 on 2026-12-07, 2 of them signature changes that only the light bulb
+        // applies), kept from falling; the issue asks for 90 %.
         _output.WriteLine($"{sitesWithFixes} of {sitesWithFixes + sitesWithoutFixes} fixable-rule sites offer a fix");
         Assert.True(sitesWithFixes >= 30, $"only {sitesWithFixes} corpus sites offer a fix");
-        Assert.True(sitesWithFixes * 100 >= 82 * (sitesWithFixes + sitesWithoutFixes), $"fix coverage fell to {sitesWithFixes} of {sitesWithFixes + sitesWithoutFixes}");
+        Assert.True(sitesWithFixes * 100 >= 85 * (sitesWithFixes + sitesWithoutFixes), $"fix coverage fell to {sitesWithFixes} of {sitesWithFixes + sitesWithoutFixes}");
     }
 }

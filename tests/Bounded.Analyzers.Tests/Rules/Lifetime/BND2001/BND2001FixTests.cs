@@ -1,7 +1,6 @@
 using System.Threading.Tasks;
 using Bounded.Analyzers;
 using Bounded.Analyzers.Lifetime;
-using Bounded.CodeFixes;
 using Bounded.CodeFixes.Lifetime;
 using Xunit;
 
@@ -297,8 +296,7 @@ public class BND2001FixTests
         {
             TestCode = LifetimeSources.Wrap(source),
             FixedCode = LifetimeSources.Wrap(fixedSource),
-            // The only fix where no token is in scope: the first action, so under the rule's default key.
-            CodeActionEquivalenceKey = BoundedCodeFixProvider.DefaultKey(RuleIds.DetachedTaskWithoutToken),
+            CodeActionEquivalenceKey = DetachedTaskCodeFixProvider.AddParameterKey,
             CodeFixTestBehaviors = Microsoft.CodeAnalysis.Testing.CodeFixTestBehaviors.SkipFixAllCheck,
         };
         test.TestState.AnalyzerConfigFiles.Add(("/.editorconfig", "root = true\n[*.cs]\n" + BND2001Verify.TokenlessOn));

@@ -328,18 +328,43 @@ public class BND2002FixTests
         """);
 
     [Fact]
-    public Task NoFixWithoutAToken() => Verify.NoFixAsync<EndlessLoopAnalyzer, EndlessLoopCodeFixProvider>(LifetimeSources.Wrap("""
-        public class Flusher
+    public Task NoTokenAnywhereAddsAParameterTheLoopObserves()
+    {
+        var test = new FixTest<EndlessLoopAnalyzer, EndlessLoopCodeFixProvider>
         {
-            private readonly bool _running = true;
-
-            public async Task RunAsync()
-            {
-                {|BND2002:while|} (_running)
+            TestCode = LifetimeSources.Wrap("""
+                public class Flusher
                 {
-                    await Task.Delay(100);
+                    private readonly bool _running = true;
+
+                    public async Task RunAsync()
+                    {
+                        {|BND2002:while|} (_running)
+                        {
+                            await Task.Delay(100);
+                        }
+                    }
                 }
-            }
-        }
-        """));
+                """),
+            FixedCode = LifetimeSources.Wrap("""
+                public class Flusher
+                {
+                    private readonly bool _running = true;
+
+                    public async Task RunAsync(CancellationToken cancellationToken = default)
+                    {
+                        while (_running && !cancellationToken.IsCancellationRequested)
+                        {
+                            await Task.Delay(100, cancellationToken);
+                        }
+                    }
+                }
+                """),
+            CodeActionEquivalenceKey = EndlessLoopCodeFixProvider.AddParameterKey,
+
+            // A signature change: offered one site at a time, never applied by FixAll.
+            CodeFixTestBehaviors = Microsoft.CodeAnalysis.Testing.CodeFixTestBehaviors.SkipFixAllCheck,
+        };
+        return test.RunAsync();
+    }
 }
