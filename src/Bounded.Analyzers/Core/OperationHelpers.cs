@@ -6,6 +6,29 @@ namespace Bounded.Analyzers;
 
 internal static class OperationHelpers
 {
+    /// <summary>
+    /// Whether <paramref name="node"/> sits inside a <typeparamref name="T"/> (a <c>finally</c>, a <c>lock</c>, a
+    /// constructor) of its own function: lambdas, local functions and other members end the search.
+    /// </summary>
+    public static bool IsInsideOwn<T>(SyntaxNode node)
+        where T : SyntaxNode
+    {
+        for (var current = node.Parent; current is not null; current = current.Parent)
+        {
+            if (current is T)
+            {
+                return true;
+            }
+
+            if (current is AnonymousFunctionExpressionSyntax or LocalFunctionStatementSyntax or MemberDeclarationSyntax)
+            {
+                return false;
+            }
+        }
+
+        return false;
+    }
+
     /// <summary>Strips implicit and explicit conversions and parentheses.</summary>
     public static IOperation WithoutConversions(this IOperation operation)
     {

@@ -82,7 +82,7 @@ internal static class EndlessLoops
                     _ => false,
                 };
 
-                if (written && !InConstructor(target))
+                if (written && !OperationHelpers.IsInsideOwn<ConstructorDeclarationSyntax>(target))
                 {
                     return true;
                 }
@@ -92,21 +92,6 @@ internal static class EndlessLoops
         return false;
     }
 
-    private static bool InConstructor(SyntaxNode node)
-    {
-        for (var current = node.Parent; current is not null; current = current.Parent)
-        {
-            switch (current)
-            {
-                case ConstructorDeclarationSyntax:
-                    return true;
-                case AnonymousFunctionExpressionSyntax or LocalFunctionStatementSyntax or MemberDeclarationSyntax:
-                    return false;
-            }
-        }
-
-        return false;
-    }
 
     /// <summary>An async function, or the delegate handed to <c>Task.Run</c>/<c>StartNew</c>.</summary>
     public static bool RunsInBackground(ILoopOperation loop, ISymbol containingSymbol, KnownSymbols types)

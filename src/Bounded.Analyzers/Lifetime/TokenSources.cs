@@ -145,7 +145,7 @@ internal static class TokenSources
             return;
         }
 
-        if (InFinally(dispose.Syntax) || (creationStatement is not null && DisposedAfterInSameBlock(dispose.Syntax, creationStatement)))
+        if (OperationHelpers.IsInsideOwn<FinallyClauseSyntax>(dispose.Syntax) || (creationStatement is not null && DisposedAfterInSameBlock(dispose.Syntax, creationStatement)))
         {
             use.DisposedOnEveryPath = true;
         }
@@ -227,21 +227,6 @@ internal static class TokenSources
         return null;
     }
 
-    private static bool InFinally(SyntaxNode node)
-    {
-        for (var current = node.Parent; current is not null; current = current.Parent)
-        {
-            switch (current)
-            {
-                case FinallyClauseSyntax:
-                    return true;
-                case AnonymousFunctionExpressionSyntax or LocalFunctionStatementSyntax or MemberDeclarationSyntax:
-                    return false;
-            }
-        }
-
-        return false;
-    }
 
     /// <summary><c>cts.Dispose();</c> later in the declaring block, with no return, break, continue, goto or throw before it.</summary>
     private static bool DisposedAfterInSameBlock(SyntaxNode dispose, StatementSyntax creationStatement)

@@ -126,7 +126,8 @@ public sealed class UnboundedTaskSpawnCodeFixProvider : BoundedCodeFixProvider
         var spawnStatement = FixSyntax.StatementInBlock(spawn.Syntax, loopStatement);
         var canAwait = FixSyntax.CanAwaitAt(loopStatement);
         var gateInside = !canAwait && kind == WorkStartKind.TaskRun;
-        var blocking = !canAwait && !gateInside && dedicatedThread && !FixSyntax.IsInsideLock(loopStatement);
+        // Never inside a lock: the loop would hold it while it waits for a slot.
+        var blocking = !canAwait && !gateInside && dedicatedThread && !OperationHelpers.IsInsideOwn<LockStatementSyntax>(loopStatement);
         if (spawnStatement is null && !gateInside || !canAwait && !gateInside && !blocking)
         {
             return;

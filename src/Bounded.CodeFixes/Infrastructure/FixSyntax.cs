@@ -104,23 +104,6 @@ internal static class FixSyntax
         return false;
     }
 
-    /// <summary>Whether <paramref name="node"/> runs inside a <c>lock</c> of its function: blocking there holds the lock while it waits.</summary>
-    public static bool IsInsideLock(SyntaxNode node)
-    {
-        for (var current = node.Parent; current is not null; current = current.Parent)
-        {
-            switch (current)
-            {
-                case LockStatementSyntax:
-                    return true;
-                case AnonymousFunctionExpressionSyntax or LocalFunctionStatementSyntax or MemberDeclarationSyntax:
-                    return false;
-            }
-        }
-
-        return false;
-    }
-
     /// <summary>The statement holding <paramref name="node"/> that sits directly in a block, searched up to <paramref name="stop"/>.</summary>
     public static StatementSyntax? StatementInBlock(SyntaxNode node, SyntaxNode? stop = null)
     {
