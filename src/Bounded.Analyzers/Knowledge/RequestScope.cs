@@ -28,9 +28,9 @@ internal static class RequestScope
     /// a method or lambda that takes the request (<c>HttpContext</c>: middleware, <c>app.Use</c>; a gRPC
     /// <c>ServerCallContext</c>); a lambda passed to an endpoint-mapping call (<c>MapGet</c>, <c>MapPost</c>, …).
     /// </summary>
-    public static bool IsPerRequestHandler(IMethodSymbol function, SyntaxNode syntax, SemanticModel model, KnownSymbols types)
+    public static bool IsPerRequestHandler(IMethodSymbol function, SyntaxNode syntax, SemanticModel model, KnownSymbols types, System.Threading.CancellationToken cancellationToken)
     {
-        if (types.HttpContext is null && types.ServerCallContext is null && types.HubCallerContext is null)
+        if (!HandlesRequests(types))
         {
             return false;
         }
@@ -53,14 +53,14 @@ internal static class RequestScope
 
         return function.MethodKind == MethodKind.AnonymousFunction
             && syntax.Parent is ArgumentSyntax { Parent: ArgumentListSyntax { Parent: InvocationExpressionSyntax invocation } }
-            && model.GetSymbolInfo(invocation).Symbol is IMethodSymbol mapping
+            && model.GetSymbolInfo(invocation, cancellationToken).Symbol is IMethodSymbol mapping
             && MapsEndpoints(mapping.ReducedFrom ?? mapping, types);
     }
 
     /// <summary>Whether <paramref name="node"/> is inside a per-request handler (<see cref="IsPerRequestHandler"/>), looking through nested lambdas.</summary>
     public static bool IsInRequestCode(SemanticModel model, SyntaxNode node, KnownSymbols types, System.Threading.CancellationToken cancellationToken)
     {
-        if (types.HttpContext is null && types.ServerCallContext is null && types.HubCallerContext is null)
+        if (!HandlesRequests(types))
         {
             return false;
         }
@@ -73,7 +73,7 @@ internal static class RequestScope
                 LocalFunctionStatementSyntax or BaseMethodDeclarationSyntax => model.GetDeclaredSymbol(current, cancellationToken) as IMethodSymbol,
                 _ => null,
             };
-            if (function is not null && IsPerRequestHandler(function, current, model, types))
+            if (function is not null && IsPerRequestHandler(function, current, model, types, cancellationToken))
             {
                 return true;
             }
@@ -86,6 +86,10 @@ internal static class RequestScope
 
         return false;
     }
+
+    /// <summary>Whether the compilation references a request-handling framework at all; nothing is per request otherwise.</summary>
+    private static bool HandlesRequests(KnownSymbols types) =>
+        types.HttpContext is not null || types.ServerCallContext is not null || types.HubCallerContext is not null;
 
     /// <summary>An endpoint-mapping extension: its receiver is an <c>IEndpointRouteBuilder</c>.</summary>
     private static bool MapsEndpoints(IMethodSymbol method, KnownSymbols types)

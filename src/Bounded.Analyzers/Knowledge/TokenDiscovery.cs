@@ -78,7 +78,7 @@ internal static class TokenDiscovery
                 {
                     if (SymbolEqualityComparer.Default.Equals(parameter.Type, tokenType) && !string.IsNullOrEmpty(parameter.Name) && parameter.Name != "_")
                     {
-                        if (skipRequestScoped && (requestScoped ??= RequestScope.IsPerRequestHandler(symbol, current, model, types)))
+                        if (skipRequestScoped && (requestScoped ??= RequestScope.IsPerRequestHandler(symbol, current, model, types, cancellationToken)))
                         {
                             continue;
                         }

@@ -38,14 +38,6 @@ internal static class ConcurrencyLimit
     /// still releases or waits on it, and a disposed SemaphoreSlim throws ObjectDisposedException there. It holds
     /// no OS handle unless <c>AvailableWaitHandle</c> is used, so leaving it to the GC costs nothing.
     /// </summary>
-    public static SyntaxNode[] Declarations(string limitName, ExpressionSyntax limit, string throttleName, StatementSyntax anchor)
-    {
-        var declarations = Declarations(limitName, limit, throttleName);
-        var indentation = anchor.GetLeadingTrivia();
-        return new SyntaxNode[] { declarations[0].WithLeadingTrivia(indentation), declarations[1].WithLeadingTrivia(indentation) };
-    }
-
-    /// <summary>The same two declarations without indentation, for a <see cref="DeclarationSite"/>.</summary>
     public static StatementSyntax[] Declarations(string limitName, ExpressionSyntax limit, string throttleName)
     {
         var limitDeclaration = Local(limitName, limit);

@@ -151,7 +151,6 @@ internal static class LoopRewrites
                 || (n is UsingStatementSyntax u && u.AwaitKeyword.IsKind(SyntaxKind.AwaitKeyword))
                 || (n is LocalDeclarationStatementSyntax d && d.AwaitKeyword.IsKind(SyntaxKind.AwaitKeyword))));
 
-    /// <summary>The loop source is an <c>IEnumerable&lt;T&gt;</c> (or <c>IAsyncEnumerable&lt;T&gt;</c> for await foreach) that Parallel.ForEachAsync takes.</summary>
     /// <summary>
     /// The body reads the token ForEachAsync hands it instead of the outer one it was given in the options: that token is
     /// also cancelled when another item fails, so the running items stop with the loop. Only a plain name is rewritten
@@ -181,6 +180,7 @@ internal static class LoopRewrites
     private static bool HasParallelForEachAsync(Compilation compilation) =>
         KnownSymbols.GetOrCreate(compilation).Parallel is { } parallel && !parallel.GetMembers("ForEachAsync").IsEmpty;
 
+    /// <summary>The loop source is an <c>IEnumerable&lt;T&gt;</c> (or <c>IAsyncEnumerable&lt;T&gt;</c> for await foreach) that Parallel.ForEachAsync takes.</summary>
     private static bool IsPlainSequence(SemanticModel model, PerItemLoop shape)
     {
         var types = KnownSymbols.GetOrCreate(model.Compilation);

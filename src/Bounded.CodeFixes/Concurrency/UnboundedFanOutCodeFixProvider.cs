@@ -181,8 +181,8 @@ public sealed class UnboundedFanOutCodeFixProvider : BoundedCodeFixProvider
 
                 return editor =>
                     {
-                        var declarations = ConcurrencyLimit.Declarations(limitName, limit, throttleName, loopStatement);
-                        editor.InsertBefore(loopStatement, new SyntaxNode[] { declarations[0], declarations[1], helper });
+                        var declarations = ConcurrencyLimit.Declarations(limitName, limit, throttleName);
+                        DeclarationSite.Before(loopStatement).InsertBefore(editor, new[] { declarations[0], declarations[1], helper });
                         editor.InsertBefore(gate, FixSyntax.Statement("await " + throttleName + ".WaitAsync(" + token + ");").WithLeadingTrivia(gate.GetLeadingTrivia()));
                         editor.ReplaceNode(callSyntax, (current, _) =>
                             InvocationExpression(IdentifierName(helperName), ArgumentList(SingletonSeparatedList(Argument(((ExpressionSyntax)current).WithoutTrivia()))))

@@ -128,7 +128,7 @@ public sealed class UnboundedTaskSpawnCodeFixProvider : BoundedCodeFixProvider
         var gateInside = !canAwait && kind == WorkStartKind.TaskRun;
         // Never inside a lock: the loop would hold it while it waits for a slot.
         var blocking = !canAwait && !gateInside && dedicatedThread && !OperationHelpers.IsInsideOwn<LockStatementSyntax>(loopStatement);
-        if (spawnStatement is null && !gateInside || !canAwait && !gateInside && !blocking)
+        if (!gateInside && (spawnStatement is null || !canAwait && !blocking))
         {
             return;
         }

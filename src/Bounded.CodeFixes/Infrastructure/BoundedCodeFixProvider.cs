@@ -198,11 +198,12 @@ public abstract class BoundedCodeFixProvider : CodeFixProvider
             cancellationToken.ThrowIfCancellationRequested();
             var fixes = new List<PlannedFix>();
             PlanSafely(diagnostic, new FixContext(document, root, model, targets, names, cancellationToken), fixes);
-            var defaultIndex = equivalenceKey == DefaultKey(diagnostic.Id) ? DefaultIndex(fixes) : -2;
+            var byDefaultKey = equivalenceKey == DefaultKey(diagnostic.Id);
+            var defaultIndex = byDefaultKey ? DefaultIndex(fixes) : -1;
             for (var i = 0; i < fixes.Count; i++)
             {
                 var fix = fixes[i];
-                if ((defaultIndex != -2 ? i == defaultIndex : fix.EquivalenceKey == equivalenceKey) && !(forFixAll && fix.ExcludeFromFixAll))
+                if ((byDefaultKey ? i == defaultIndex : fix.EquivalenceKey == equivalenceKey) && !(forFixAll && fix.ExcludeFromFixAll))
                 {
                     chosen.Add((diagnostic.Location.SourceSpan, fix.Build()));
                     break;

@@ -17,6 +17,9 @@ internal sealed class FixTargets
     private readonly ImmutableArray<Compilation> _compilations;
     private readonly ImmutableArray<Document> _linked;
 
+    /// <summary>Each linked copy's error count before any fix, computed once: every fix is compared with it.</summary>
+    private int[]? _errorsBefore;
+
     private FixTargets(ImmutableArray<Compilation> compilations, ImmutableArray<Document> linked, LanguageVersion languageVersion)
     {
         _compilations = compilations;
@@ -109,12 +112,21 @@ internal sealed class FixTargets
             return true;
         }
 
-        var text = await changed.GetTextAsync(cancellationToken).ConfigureAwait(false);
-        foreach (var linked in _linked)
+        if (_errorsBefore is null)
         {
-            var before = await ErrorCountAsync(linked, cancellationToken).ConfigureAwait(false);
-            var after = await ErrorCountAsync(linked.WithText(text), cancellationToken).ConfigureAwait(false);
-            if (after > before)
+            var counts = new int[_linked.Length];
+            for (var i = 0; i < counts.Length; i++)
+            {
+                counts[i] = await ErrorCountAsync(_linked[i], cancellationToken).ConfigureAwait(false);
+            }
+
+            _errorsBefore = counts;
+        }
+
+        var text = await changed.GetTextAsync(cancellationToken).ConfigureAwait(false);
+        for (var i = 0; i < _linked.Length; i++)
+        {
+            if (await ErrorCountAsync(_linked[i].WithText(text), cancellationToken).ConfigureAwait(false) > _errorsBefore[i])
             {
                 return false;
             }
