@@ -7,11 +7,12 @@ using Bounded.Analyzers.Concurrency;
 using Bounded.Analyzers.Memory;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CodeFixes;
+using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
 
 namespace Bounded.CodeFixes.Concurrency;
 
-/// <summary>BND1004: wait before the try; release in finally.</summary>
+/// <summary>BND1004: wait before the try; release in finally; a timed wait whose result was ignored throws when it times out.</summary>
 [ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(SemaphoreMisuseCodeFixProvider)), Shared]
 public sealed class SemaphoreMisuseCodeFixProvider : BoundedCodeFixProvider
 {
@@ -60,7 +61,58 @@ public sealed class SemaphoreMisuseCodeFixProvider : BoundedCodeFixProvider
                 }
 
                 break;
+            case SemaphoreMisuseAnalyzer.TimeoutIgnored:
+                if (!InsideGuardedTry(waitStatement))
+                {
+                    fixes.Add(new PlannedFix(
+                        "Throw TimeoutException when the wait times out",
+                        FixKey,
+                        editor => editor.ReplaceNode(waitStatement, (current, _) => ThrowOnTimeout((ExpressionStatementSyntax)current, BlankLineAfter(waitStatement)))));
+                }
+
+                break;
         }
+    }
+
+    /// <summary>
+    /// <c>gate.Wait(timeout);</c> becomes <c>if (!gate.Wait(timeout)) { throw new TimeoutException(); }</c>: the code
+    /// after it no longer runs, and releases, without the slot. Same for <c>await gate.WaitAsync(timeout)</c>.
+    /// </summary>
+    private static StatementSyntax ThrowOnTimeout(ExpressionStatementSyntax wait, bool blankLineAfter)
+    {
+        var timeout = FixSyntax.StatementWithImports("throw new global::System.TimeoutException();");
+        return SyntaxFactory.IfStatement(
+                SyntaxFactory.PrefixUnaryExpression(SyntaxKind.LogicalNotExpression, wait.Expression.WithoutTrivia()),
+                FixSyntax.MultiLineBlock(timeout))
+            .WithLeadingTrivia(wait.GetLeadingTrivia())
+            .WithTrailingTrivia(blankLineAfter ? wait.GetTrailingTrivia().Add(SyntaxFactory.ElasticCarriageReturnLineFeed) : wait.GetTrailingTrivia())
+            .Formatted();
+    }
+
+    /// <summary>A statement follows the new block and is not already separated from it by a blank line.</summary>
+    private static bool BlankLineAfter(StatementSyntax statement) =>
+        statement.Parent is BlockSyntax block
+        && block.Statements.IndexOf(statement) is var index && index + 1 < block.Statements.Count
+        && !block.Statements[index + 1].GetLeadingTrivia().Any(SyntaxKind.EndOfLineTrivia);
+
+    /// <summary>
+    /// A throw from the wait would reach this function's enclosing try's finally or catch, which may release the slot
+    /// the wait did not take (or swallow the timeout): no rewrite there.
+    /// </summary>
+    private static bool InsideGuardedTry(StatementSyntax statement)
+    {
+        for (var node = statement.Parent; node is not null; node = node.Parent)
+        {
+            switch (node)
+            {
+                case BlockSyntax { Parent: TryStatementSyntax tryStatement } block when tryStatement.Block == block:
+                    return true;
+                case AnonymousFunctionExpressionSyntax or LocalFunctionStatementSyntax or MemberDeclarationSyntax:
+                    return false;
+            }
+        }
+
+        return false;
     }
 
     /// <summary><c>await gate.WaitAsync(…);</c>, with or without ConfigureAwait, or <c>gate.Wait();</c>.</summary>

@@ -5,6 +5,7 @@ using Bounded.Analyzers;
 using Bounded.Analyzers.Concurrency;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CodeFixes;
+using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
 using Microsoft.CodeAnalysis.Operations;
 
@@ -113,8 +114,10 @@ public sealed class UnboundedTaskSpawnCodeFixProvider : BoundedCodeFixProvider
     /// In an async function the loop waits for a slot before it spawns, so at most N tasks exist; the task releases
     /// the slot in <c>finally</c>. In a sync function a Task.Run lambda becomes async and waits inside the task; a
     /// dedicated thread cannot wait asynchronously, so there the loop blocks on <c>throttle.Wait()</c> before it starts
-    /// one (the synchronous form of the same backpressure; the threads need no pool thread to finish). Pool work in a
-    /// sync function gets no such gate: a pool thread blocked on pool work can starve the pool.
+    /// one (the synchronous form of the same backpressure; the threads need no pool thread to finish). A plain
+    /// <c>Task.Factory.StartNew(work)</c> gets the async lambda too, unwrapped (<see cref="CanGateStartNewInside"/>).
+    /// Other pool work in a sync function (<c>QueueUserWorkItem</c>) gets no gate: its callback cannot await, and a
+    /// pool thread blocked on pool work can starve the pool.
     /// </summary>
     private static void PlanForLoop(FixContext context, IOperation spawn, WorkStartKind kind, IAnonymousFunctionOperation lambda, AnonymousFunctionExpressionSyntax lambdaSyntax, ILoopOperation loop, string key, bool dedicatedThread, List<PlannedFix> fixes)
     {
@@ -125,7 +128,8 @@ public sealed class UnboundedTaskSpawnCodeFixProvider : BoundedCodeFixProvider
 
         var spawnStatement = FixSyntax.StatementInBlock(spawn.Syntax, loopStatement);
         var canAwait = FixSyntax.CanAwaitAt(loopStatement);
-        var gateInside = !canAwait && kind == WorkStartKind.TaskRun;
+        var unwrap = !canAwait && kind == WorkStartKind.StartNew && CanGateStartNewInside(spawn, lambda, context);
+        var gateInside = !canAwait && (kind == WorkStartKind.TaskRun || unwrap);
         // Never inside a lock: the loop would hold it while it waits for a slot.
         var blocking = !canAwait && !gateInside && dedicatedThread && !OperationHelpers.IsInsideOwn<LockStatementSyntax>(loopStatement);
         if (!gateInside && (spawnStatement is null || !canAwait && !blocking))
@@ -133,14 +137,48 @@ public sealed class UnboundedTaskSpawnCodeFixProvider : BoundedCodeFixProvider
             return;
         }
 
-        var rewrite = WorkRewrite.Analyze(context.Model, lambda, lambdaSyntax, gateInside, allowTaskUnwrap: kind == WorkStartKind.TaskRun);
+        var rewrite = WorkRewrite.Analyze(context.Model, lambda, lambdaSyntax, gateInside, allowTaskUnwrap: kind == WorkStartKind.TaskRun || unwrap);
         if (rewrite is null)
         {
             return;
         }
 
-        AddFix(context, DeclarationSite.Before(loopStatement), gateInside ? null : spawnStatement, lambdaSyntax, rewrite, key, fixes, blocking);
+        AddFix(context, DeclarationSite.Before(loopStatement), gateInside ? null : spawnStatement, lambdaSyntax, rewrite, key, fixes, blocking, unwrap ? spawn.Syntax : null);
     }
+
+    /// <summary>
+    /// <c>Task.Factory.StartNew(work)</c> in a sync function becomes <c>Task.Factory.StartNew(async () =&gt; { await
+    /// throttle.WaitAsync(); … }).Unwrap()</c>: still started on the same scheduler, and for synchronous work the same
+    /// <c>Task</c>/<c>Task&lt;T&gt;</c> with the same result and exception. Work that returns a task was a
+    /// <c>Task&lt;Task&gt;</c> that completed when the work was merely started, so that form is rewritten only where
+    /// the task is discarded. Only the one-argument overload of <c>Task.Factory</c>: creation options, a scheduler or
+    /// another factory may start a dedicated thread or use settings the async form would not keep.
+    /// </summary>
+    private static bool CanGateStartNewInside(IOperation spawn, IAnonymousFunctionOperation lambda, FixContext context)
+    {
+        var types = KnownSymbols.GetOrCreate(context.Model.Compilation);
+        if (spawn is not IInvocationOperation { Arguments.Length: 1, Instance: IPropertyReferenceOperation { Property: { IsStatic: true, Name: "Factory" } factory } }
+            || !SymbolEqualityComparer.Default.Equals(factory.ContainingType, types.Task)
+            || types.Task is null
+            || types.GenericTask is null)
+        {
+            return false;
+        }
+
+        var returnsTask = lambda.Symbol.ReturnType.IsType(types.Task) || lambda.Symbol.ReturnType.IsType(types.GenericTask);
+        if (returnsTask && !IsDiscarded(spawn))
+        {
+            return false;
+        }
+
+        var nested = types.GenericTask.Construct(types.Task);
+        return !context.Model.LookupSymbols(spawn.Syntax.SpanStart, nested, "Unwrap", includeReducedExtensionMethods: true).IsEmpty;
+    }
+
+    /// <summary><c>StartNew(…);</c> or <c>_ = StartNew(…);</c>.</summary>
+    private static bool IsDiscarded(IOperation spawn) =>
+        spawn.Parent is IExpressionStatementOperation
+        || spawn.Parent is ISimpleAssignmentOperation { Target: IDiscardOperation, Parent: IExpressionStatementOperation } assignment && ReferenceEquals(assignment.Value, spawn);
 
     /// <summary><c>source.Select(x => Task.Run(...))</c>: each task waits for a slot inside itself.</summary>
     private static void PlanForElements(FixContext context, IAnonymousFunctionOperation lambda, AnonymousFunctionExpressionSyntax lambdaSyntax, IInvocationOperation perElementCall, string key, List<PlannedFix> fixes)
@@ -159,7 +197,7 @@ public sealed class UnboundedTaskSpawnCodeFixProvider : BoundedCodeFixProvider
         AddFix(context, site, gateBefore: null, lambdaSyntax, rewrite, key, fixes);
     }
 
-    private static void AddFix(FixContext context, DeclarationSite site, StatementSyntax? gateBefore, AnonymousFunctionExpressionSyntax lambdaSyntax, WorkRewrite rewrite, string key, List<PlannedFix> fixes, bool blocking = false)
+    private static void AddFix(FixContext context, DeclarationSite site, StatementSyntax? gateBefore, AnonymousFunctionExpressionSyntax lambdaSyntax, WorkRewrite rewrite, string key, List<PlannedFix> fixes, bool blocking = false, SyntaxNode? unwrap = null)
     {
         fixes.Add(new PlannedFix(
             "Limit concurrency with SemaphoreSlim",
@@ -181,6 +219,12 @@ public sealed class UnboundedTaskSpawnCodeFixProvider : BoundedCodeFixProvider
                     }
 
                     editor.ReplaceNode(lambdaSyntax, (current, _) => rewrite.Apply((AnonymousFunctionExpressionSyntax)current, throttleName, gateBefore is null ? waitCall : null));
+                    if (unwrap is not null)
+                    {
+                        editor.ReplaceNode(unwrap, (current, _) => SyntaxFactory.InvocationExpression(SyntaxFactory.MemberAccessExpression(
+                            SyntaxKind.SimpleMemberAccessExpression, ((ExpressionSyntax)current).WithoutTrailingTrivia(), SyntaxFactory.IdentifierName("Unwrap")))
+                            .WithTrailingTrivia(current.GetTrailingTrivia()));
+                    }
                     site.InsertBefore(editor, ConcurrencyLimit.Declarations(limitName, limit, throttleName));
                 };
             }));

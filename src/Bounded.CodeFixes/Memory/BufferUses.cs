@@ -37,22 +37,32 @@ internal enum UseRewrite
 
     /// <summary><c>buffer.AsSpan(start, count)</c> / <c>AsMemory(start, count)</c>.</summary>
     ViewWithRange,
+
+    /// <summary>
+    /// <c>(buffer, offset, count)</c> arguments of a call that has a span overload in their place: a stack buffer passes
+    /// <c>buffer.Slice(offset, count)</c> to that overload.
+    /// </summary>
+    SpanRange,
 }
 
 internal readonly struct BufferUse
 {
-    public BufferUse(ILocalReferenceOperation reference, UseRewrite rewrite, SyntaxNode node)
+    public BufferUse(ILocalReferenceOperation reference, UseRewrite rewrite, SyntaxNode node, IMethodSymbol? spanOverload = null)
     {
         Reference = reference;
         Rewrite = rewrite;
         Node = node;
+        SpanOverload = spanOverload;
     }
 
     public ILocalReferenceOperation Reference { get; }
     public UseRewrite Rewrite { get; }
 
-    /// <summary>The node to rewrite: the member access for Length, the invocation for views, the reference otherwise.</summary>
+    /// <summary>The node to rewrite: the member access for Length, the invocation for views, the argument for ranges, the reference otherwise.</summary>
     public SyntaxNode Node { get; }
+
+    /// <summary>For <see cref="UseRewrite.SpanRange"/>: the overload the slice binds to (every target must have it).</summary>
+    public IMethodSymbol? SpanOverload { get; }
 }
 
 /// <summary>
@@ -127,6 +137,11 @@ internal sealed class BufferUses
                 CanPool = false;
                 reads.Add((reference, null));
                 return;
+            case IConversionOperation { IsImplicit: true, Type.SpecialType: SpecialType.System_Array, Parent: IArgumentOperation } asArray:
+                // Array.Copy(buffer, …): still the array itself, typed as System.Array
+                value = asArray;
+                parent = asArray.Parent;
+                break;
             case IConversionOperation conversion when conversion.IsImplicit:
                 var rewrite = types.IsSpan(conversion.Type) ? UseRewrite.SpanSlice
                     : types.IsMemory(conversion.Type) ? UseRewrite.MemorySlice
@@ -185,11 +200,19 @@ internal sealed class BufferUses
             return;
         }
 
-        if (ReferenceEquals(value, reference))
+        if (ReferenceEquals(value, reference) || value.Type?.SpecialType == SpecialType.System_Array)
         {
             // The array itself is passed: an (array, offset, count) or (array, index) parameter is bounded by the call.
             var next = NextIntParameters(method, parameter.Ordinal);
-            CanStackalloc = false;
+            if (next == 2 && SpanOverload(method, parameter.Ordinal, call) is { } spanOverload && !HasNamedArguments(call))
+            {
+                Uses.Add(new BufferUse(reference, UseRewrite.SpanRange, argument.Syntax, spanOverload));
+            }
+            else
+            {
+                CanStackalloc = false;
+            }
+
             if (next == 0)
             {
                 if (HasRangeOverload(method, parameter.Ordinal, call) && !HasNamedArguments(call))
@@ -268,13 +291,20 @@ internal sealed class BufferUses
         IOperation? offset = null;
         IOperation? count = null;
         var ordinal = argument.Parameter!.Ordinal;
+        var copy = IsArrayCopy(method);
+        if (copy && ordinal == 2)
+        {
+            return; // the destination of a copy is written, not read
+        }
+
+        var countOrdinal = copy ? 4 : ordinal + 2;
         foreach (var other in arguments)
         {
             if (other.Parameter?.Ordinal == ordinal + 1)
             {
                 offset = other.Value;
             }
-            else if (other.Parameter?.Ordinal == ordinal + 2)
+            else if (other.Parameter?.Ordinal == countOrdinal)
             {
                 count = other.Value;
             }
@@ -299,6 +329,16 @@ internal sealed class BufferUses
 
         reads.Add((value, fromZero && count?.Type?.SpecialType == SpecialType.System_Int32 ? count.WithoutConversions() : null));
     }
+
+    /// <summary><c>Array.Copy</c> / <c>Buffer.BlockCopy(source, sourceIndex, destination, destinationIndex, length)</c>.</summary>
+    private static bool IsArrayCopy(IMethodSymbol method) =>
+        method is { IsStatic: true, Parameters.Length: 5, ContainingType: { } type }
+        && (type.SpecialType == SpecialType.System_Array || type is { Name: "Buffer", ContainingNamespace: { Name: "System", ContainingNamespace.IsGlobalNamespace: true } })
+        && method.Parameters[0].Type.SpecialType == SpecialType.System_Array
+        && method.Parameters[1].Type.SpecialType == SpecialType.System_Int32
+        && method.Parameters[2].Type.SpecialType == SpecialType.System_Array
+        && method.Parameters[3].Type.SpecialType == SpecialType.System_Int32
+        && method.Parameters[4].Type.SpecialType == SpecialType.System_Int32;
 
     private static bool IsPrefixFill(IMethodSymbol method) =>
         NamePolicy.PrefixFillMethods.Contains(method.Name) && method.ReturnType.SpecialType is SpecialType.System_Int32 or SpecialType.System_Void
@@ -478,6 +518,49 @@ internal sealed class BufferUses
         }
 
         return false;
+    }
+
+    /// <summary>
+    /// The overload that takes a <c>Span&lt;T&gt;</c> or <c>ReadOnlySpan&lt;T&gt;</c> where this one takes
+    /// <c>(T[] array, int offset, int count)</c>, every other parameter and the return type the same
+    /// (<c>GetString(bytes, index, count)</c> and <c>GetString(ReadOnlySpan&lt;byte&gt;)</c>).
+    /// </summary>
+    private static IMethodSymbol? SpanOverload(IMethodSymbol method, int ordinal, IOperation call)
+    {
+        if (call is not IInvocationOperation { TargetMethod.IsExtensionMethod: false }
+            || method.Parameters[ordinal].Type is not IArrayTypeSymbol { Rank: 1 } array)
+        {
+            return null;
+        }
+
+        foreach (var candidate in GetMembers(method))
+        {
+            if (candidate.IsStatic != method.IsStatic
+                || candidate.Parameters.Length != method.Parameters.Length - 2
+                || !SymbolEqualityComparer.Default.Equals(candidate.ReturnType, method.ReturnType)
+                || candidate.Parameters[ordinal].Type is not INamedTypeSymbol { TypeArguments.Length: 1, Name: "Span" or "ReadOnlySpan", ContainingNamespace: { Name: "System", ContainingNamespace.IsGlobalNamespace: true } } span
+                || !SymbolEqualityComparer.Default.Equals(span.TypeArguments[0], array.ElementType))
+            {
+                continue;
+            }
+
+            var matches = candidate.Parameters[ordinal].RefKind == RefKind.None;
+            for (var i = 0; i < candidate.Parameters.Length && matches; i++)
+            {
+                if (i != ordinal)
+                {
+                    var original = method.Parameters[i < ordinal ? i : i + 2];
+                    matches = original.RefKind == candidate.Parameters[i].RefKind && SymbolEqualityComparer.Default.Equals(original.Type, candidate.Parameters[i].Type);
+                }
+            }
+
+            if (matches)
+            {
+                return candidate;
+            }
+        }
+
+        return null;
     }
 
     private static IEnumerable<IMethodSymbol> GetMembers(IMethodSymbol method)

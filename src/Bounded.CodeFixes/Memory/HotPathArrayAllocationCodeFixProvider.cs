@@ -73,6 +73,7 @@ public sealed class HotPathArrayAllocationCodeFixProvider : BoundedCodeFixProvid
         if (bytes is { } stackBytes && stackBytes <= MemoryOptions.MaxStackalloc(options, tree)
             && uses.CanStackalloc
             && types.Span is not null
+            && uses.Uses.All(u => u.SpanOverload is null || context.Targets.HaveEverywhere(u.SpanOverload))
             && elementType.SpecialType != SpecialType.None
             && StackallocBuffer.CanStackallocIn(allocation, declaration.Statement, context))
         {

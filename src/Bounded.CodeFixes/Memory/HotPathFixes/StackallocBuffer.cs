@@ -68,6 +68,23 @@ internal static class StackallocBuffer
         return outer;
     }
 
+    /// <summary><c>Call(buffer, offset, count)</c> becomes <c>Call(buffer.Slice(offset, count))</c>, the span overload.</summary>
+    private static void SliceRange(SyntaxEditor editor, ArgumentSyntax array, string name)
+    {
+        if (array.Parent is not ArgumentListSyntax list)
+        {
+            return;
+        }
+
+        var index = list.Arguments.IndexOf(array);
+        var offset = list.Arguments[index + 1];
+        var count = list.Arguments[index + 2];
+        var slice = ParseExpression(name + ".Slice(" + offset.Expression.WithoutTrivia().ToFullString() + ", " + count.Expression.WithoutTrivia().ToFullString() + ")");
+        editor.ReplaceNode(array, (current, _) => ((ArgumentSyntax)current).WithExpression(slice.WithTriviaFrom(((ArgumentSyntax)current).Expression)));
+        editor.RemoveNode(offset, SyntaxRemoveOptions.KeepNoTrivia);
+        editor.RemoveNode(count, SyntaxRemoveOptions.KeepNoTrivia);
+    }
+
     public static void Apply(SyntaxEditor editor, BufferDeclaration declaration, ILocalSymbol local, string element, ExpressionSyntax sizeSyntax, StatementSyntax? outerLoop, BufferUses uses)
     {
         var name = local.Name;
@@ -87,6 +104,9 @@ internal static class StackallocBuffer
                             ? invocation.WithExpression(access.WithName(IdentifierName("Slice")))
                             : current;
                     });
+                    break;
+                case UseRewrite.SpanRange:
+                    SliceRange(editor, (ArgumentSyntax)use.Node, name);
                     break;
             }
         }

@@ -199,6 +199,23 @@ public class ConcurrencyRuntimeTests
         }
         """;
 
+    /// <summary>StartNew in a sync method: the fix waits inside the task and unwraps it.</summary>
+    private const string SyncStartNewLoop = """
+        public class Subject
+        {
+            public Task<int[]> RunAsync(IEnumerable<int> items)
+            {
+                var pending = new List<Task<int>>();
+                foreach (var item in items)
+                {
+                    pending.Add(Task.Factory.StartNew(() => Probe.Work(item)));
+                }
+
+                return Task.WhenAll(pending);
+            }
+        }
+        """;
+
     private const string ListForEach = """
         public class Subject
         {
@@ -279,6 +296,7 @@ public class ConcurrencyRuntimeTests
         { nameof(SyncLoop), "BND1001" },
         { nameof(SelectOfTaskRun), "BND1001" },
         { nameof(StartNewLoop), "BND1001" },
+        { nameof(SyncStartNewLoop), "BND1001" },
         { nameof(ListForEach), "BND1001" },
         { nameof(FanOutSelectLambda), "BND1002" },
         { nameof(FanOutExpressionBodied), "BND1002" },
@@ -293,6 +311,7 @@ public class ConcurrencyRuntimeTests
         nameof(SyncLoop) => SyncLoop,
         nameof(SelectOfTaskRun) => SelectOfTaskRun,
         nameof(StartNewLoop) => StartNewLoop,
+        nameof(SyncStartNewLoop) => SyncStartNewLoop,
         nameof(ListForEach) => ListForEach,
         nameof(FanOutSelectLambda) => FanOutSelectLambda,
         nameof(FanOutExpressionBodied) => FanOutExpressionBodied,

@@ -771,21 +771,131 @@ public class BND1001FixTests
         }
         """);
 
+    /// <summary>
+    /// StartNew in a sync method: the lambda waits inside the task like Task.Run's, and <c>Unwrap()</c> keeps the
+    /// <c>Task&lt;int&gt;</c> the caller collects (same scheduler, result and exception).
+    /// </summary>
     [Fact]
-    public Task NoFixForStartNewInSyncMethod() => Verify.NoFixAsync<UnboundedTaskSpawnAnalyzer, UnboundedTaskSpawnCodeFixProvider>(Usings + """
-        class Batches
+    public Task StartNewInSyncMethodWaitsInsideAndUnwraps() => Fix("""
+        class Indexer
         {
-            private void Index(string path) { }
+            private int Index(string path) => path.Length;
 
-            public void Run(IEnumerable<string> paths)
+            public Task<int[]> IndexAll(IReadOnlyList<string> paths)
             {
-                foreach (var path in paths)
+                var pending = new List<Task<int>>();
+                for (var i = 0; i < paths.Count; i++)
                 {
-                    {|BND1001:Task.Factory.StartNew|}(() => Index(path));
+                    var path = paths[i];
+                    pending.Add({|BND1001:Task.Factory.StartNew|}(() => Index(path)));
+                }
+
+                return Task.WhenAll(pending);
+            }
+        }
+        """, """
+        class Indexer
+        {
+            private int Index(string path) => path.Length;
+
+            public Task<int[]> IndexAll(IReadOnlyList<string> paths)
+            {
+                var pending = new List<Task<int>>();
+                var maxConcurrency = Environment.ProcessorCount;
+                var throttle = new SemaphoreSlim(maxConcurrency);
+                for (var i = 0; i < paths.Count; i++)
+                {
+                    var path = paths[i];
+                    pending.Add(Task.Factory.StartNew(async () =>
+                    {
+                        await throttle.WaitAsync();
+                        try
+                        {
+                            return Index(path);
+                        }
+                        finally
+                        {
+                            throttle.Release();
+                        }
+                    }).Unwrap());
+                }
+
+                return Task.WhenAll(pending);
+            }
+        }
+        """);
+
+    /// <summary>Discarded asynchronous work: the slot is now held until the work's own task ends.</summary>
+    [Fact]
+    public Task StartNewOfDiscardedAsyncWorkHoldsTheSlotUntilTheWorkEnds() => Fix("""
+        class Replayer
+        {
+            private Task HandleAsync(string message) => Task.Delay(1);
+
+            public void ReplayAll(IEnumerable<string> messages)
+            {
+                foreach (var message in messages)
+                {
+                    {|BND1001:Task.Factory.StartNew|}(() => HandleAsync(message));
+                }
+            }
+        }
+        """, """
+        class Replayer
+        {
+            private Task HandleAsync(string message) => Task.Delay(1);
+
+            public void ReplayAll(IEnumerable<string> messages)
+            {
+                var maxConcurrency = 16;
+                var throttle = new SemaphoreSlim(maxConcurrency);
+                foreach (var message in messages)
+                {
+                    Task.Factory.StartNew(async () =>
+                    {
+                        await throttle.WaitAsync();
+                        try
+                        {
+                            await HandleAsync(message);
+                        }
+                        finally
+                        {
+                            throttle.Release();
+                        }
+                    }).Unwrap();
                 }
             }
         }
         """);
+
+    /// <summary>
+    /// A collected <c>Task&lt;Task&gt;</c> completed when the work started; unwrapped it would complete when the work
+    /// ends, which changes what the caller waits for. Options, a scheduler or a token argument: not the plain overload.
+    /// QueueUserWorkItem's callback cannot await.
+    /// </summary>
+    [Theory]
+    [InlineData("pending.Add({|BND1001:Task.Factory.StartNew|}(() => HandleAsync(message)));")]
+    [InlineData("pending.Add({|BND1001:Task.Factory.StartNew|}(() => Handle(message), CancellationToken.None, TaskCreationOptions.None, TaskScheduler.Default));")]
+    [InlineData("pending.Add({|BND1001:Task.Factory.StartNew|}(() => Handle(message), TaskCreationOptions.PreferFairness));")]
+    [InlineData("{|BND1001:ThreadPool.QueueUserWorkItem|}(_ => Handle(message));")]
+    public Task NoFixForOtherPoolWorkInSyncMethod(string start) => Verify.NoFixAsync<UnboundedTaskSpawnAnalyzer, UnboundedTaskSpawnCodeFixProvider>(Usings + """
+        class Replayer
+        {
+            private void Handle(string message) { }
+            private Task HandleAsync(string message) => Task.Delay(1);
+
+            public List<Task> ReplayAll(IEnumerable<string> messages)
+            {
+                var pending = new List<Task>();
+                foreach (var message in messages)
+                {
+                    START
+                }
+
+                return pending;
+            }
+        }
+        """.Replace("START", start));
 
     /// <summary>A static lambda cannot capture a throttle; the default fix at this site is the channel worker pool.</summary>
     [Fact]
@@ -847,8 +957,9 @@ public class BND1001FixTests
         }
         """, Key);
 
+    /// <summary>Inside a lock the loop cannot await; the task waits for its slot itself, so the lock is never held while waiting.</summary>
     [Fact]
-    public Task NoFixWhenSpawnIsInsideLock() => Verify.NoFixAsync<UnboundedTaskSpawnAnalyzer, UnboundedTaskSpawnCodeFixProvider>(Usings + """
+    public Task SpawnInsideLockWaitsInsideTheTask() => Fix("""
         class Batches
         {
             private readonly object _sync = new object();
@@ -862,6 +973,37 @@ public class BND1001FixTests
                     foreach (var path in paths)
                     {
                         _ = {|BND1001:Task.Factory.StartNew|}(() => Index(path));
+                    }
+                }
+            }
+        }
+        """, """
+        class Batches
+        {
+            private readonly object _sync = new object();
+            private void Index(string path) { }
+
+            public async Task RunAsync(IEnumerable<string> paths)
+            {
+                await Task.Yield();
+                lock (_sync)
+                {
+                    var maxConcurrency = Environment.ProcessorCount;
+                    var throttle = new SemaphoreSlim(maxConcurrency);
+                    foreach (var path in paths)
+                    {
+                        _ = Task.Factory.StartNew(async () =>
+                        {
+                            await throttle.WaitAsync();
+                            try
+                            {
+                                Index(path);
+                            }
+                            finally
+                            {
+                                throttle.Release();
+                            }
+                        }).Unwrap();
                     }
                 }
             }

@@ -279,8 +279,10 @@ public class BND1004FixTests
             }
         """));
 
+    private static readonly string Default = Bounded.CodeFixes.BoundedCodeFixProvider.DefaultKey(RuleIds.SemaphoreMisuse);
+
     [Fact]
-    public Task NoFixForAnIgnoredTimeout() => Verify.NoFixAsync<SemaphoreMisuseAnalyzer, SemaphoreMisuseCodeFixProvider>(MemorySources.Wrap("""
+    public Task AnIgnoredTimeoutThrows() => Fix("""
             public void Update()
             {
                 _gate.{|BND1004:Wait|}(100);
@@ -291,6 +293,76 @@ public class BND1004FixTests
                 finally
                 {
                     _gate.Release();
+                }
+            }
+        """, """
+            public void Update()
+            {
+                if (!_gate.Wait(100))
+                {
+                    throw new TimeoutException();
+                }
+
+                try
+                {
+                    _count++;
+                }
+                finally
+                {
+                    _gate.Release();
+                }
+            }
+        """, Default);
+
+    [Fact]
+    public Task AnIgnoredAsyncTimeoutThrowsAndKeepsConfigureAwait() => Fix("""
+            public async Task UpdateAsync(CancellationToken cancellationToken)
+            {
+                // one writer at a time
+                await _gate.{|BND1004:WaitAsync|}(TimeSpan.FromSeconds(1), cancellationToken).ConfigureAwait(false);
+                try
+                {
+                    await SaveAsync("x", cancellationToken).ConfigureAwait(false);
+                }
+                finally
+                {
+                    _gate.Release();
+                }
+            }
+        """, """
+            public async Task UpdateAsync(CancellationToken cancellationToken)
+            {
+                // one writer at a time
+                if (!await _gate.WaitAsync(TimeSpan.FromSeconds(1), cancellationToken).ConfigureAwait(false))
+                {
+                    throw new TimeoutException();
+                }
+
+                try
+                {
+                    await SaveAsync("x", cancellationToken).ConfigureAwait(false);
+                }
+                finally
+                {
+                    _gate.Release();
+                }
+            }
+        """, Default);
+
+    /// <summary>Inside a try the thrown timeout would reach a catch or finally that may release the slot it never took.</summary>
+    [Fact]
+    public Task NoTimeoutFixInsideATry() => Verify.NoFixAsync<SemaphoreMisuseAnalyzer, SemaphoreMisuseCodeFixProvider>(MemorySources.Wrap("""
+            public void Update()
+            {
+                try
+                {
+                    _gate.{|BND1004:Wait|}(100);
+                    _count++;
+                    _gate.Release();
+                }
+                catch (InvalidOperationException exception)
+                {
+                    Log(exception.Message);
                 }
             }
         """));

@@ -906,4 +906,157 @@ public class BND3001FixTests
             }
         }
         """);
+    [Fact]
+    public Task StackallocPassesASliceToTheSpanOverloadOfARangeCall() => Fix("""
+        using System;
+        using System.Text;
+
+        [AttributeUsage(AttributeTargets.Method)]
+        sealed class HotPathAttribute : Attribute { }
+
+        class Counters
+        {
+            private long _hits;
+
+            [HotPath]
+            public string Render()
+            {
+                var buffer = {|BND3001:new byte[64]|};
+                var length = Encoding.ASCII.GetBytes($"{_hits}/{_hits}", buffer);
+                return Encoding.ASCII.GetString(buffer, 0, length);
+            }
+        }
+        """, """
+        using System;
+        using System.Text;
+
+        [AttributeUsage(AttributeTargets.Method)]
+        sealed class HotPathAttribute : Attribute { }
+
+        class Counters
+        {
+            private long _hits;
+
+            [HotPath]
+            public string Render()
+            {
+                Span<byte> buffer = stackalloc byte[64];
+                var length = Encoding.ASCII.GetBytes($"{_hits}/{_hits}", buffer);
+                return Encoding.ASCII.GetString(buffer.Slice(0, length));
+            }
+        }
+        """, Best);
+
+    [Fact]
+    public Task NoStackallocWhenARangeCallHasNoSpanOverload() => Verify.NoFixAsync<HotPathArrayAllocationAnalyzer, HotPathArrayAllocationCodeFixProvider>("""
+        using System;
+        using System.Text;
+
+        [AttributeUsage(AttributeTargets.Method)]
+        sealed class HotPathAttribute : Attribute { }
+
+        class Counters
+        {
+            private long _hits;
+
+            [HotPath]
+            public int Render()
+            {
+                var buffer = {|BND3001:new byte[64]|};
+                var length = Encoding.ASCII.GetBytes($"{_hits}/{_hits}", buffer);
+                return Sum(buffer, 0, length);
+            }
+
+            private static int Sum(byte[] data, int offset, int count)
+            {
+                var sum = 0;
+                for (var i = offset; i < offset + count; i++) sum += data[i];
+                return sum;
+            }
+        }
+        """);
+
+    [Fact]
+    public Task PoolsAStreamOverridesScratchBufferThatArrayCopyReads() => Fix("""
+        using System;
+        using System.IO;
+
+        class Prefixed : Stream
+        {
+            private readonly Stream _inner = new MemoryStream();
+            public override bool CanRead => true;
+            public override bool CanSeek => false;
+            public override bool CanWrite => false;
+            public override long Length => 0;
+            public override long Position { get => 0; set { } }
+            public override void Flush() { }
+            public override long Seek(long offset, SeekOrigin origin) => 0;
+            public override void SetLength(long value) { }
+            public override void Write(byte[] buffer, int offset, int count) { }
+
+            public override int Read(byte[] buffer, int offset, int count)
+            {
+                var scratch = {|BND3001:new byte[count]|};
+                var read = _inner.Read(scratch, 0, count);
+                Array.Copy(scratch, 0, buffer, offset, read);
+                return read;
+            }
+        }
+        """, """
+        using System;
+        using System.Buffers;
+        using System.IO;
+
+        class Prefixed : Stream
+        {
+            private readonly Stream _inner = new MemoryStream();
+            public override bool CanRead => true;
+            public override bool CanSeek => false;
+            public override bool CanWrite => false;
+            public override long Length => 0;
+            public override long Position { get => 0; set { } }
+            public override void Flush() { }
+            public override long Seek(long offset, SeekOrigin origin) => 0;
+            public override void SetLength(long value) { }
+            public override void Write(byte[] buffer, int offset, int count) { }
+
+            public override int Read(byte[] buffer, int offset, int count)
+            {
+                var scratchLength = count;
+                var scratch = ArrayPool<byte>.Shared.Rent(scratchLength);
+                try
+                {
+                    var read = _inner.Read(scratch, 0, count);
+                    Array.Copy(scratch, 0, buffer, offset, read);
+                    return read;
+                }
+                finally
+                {
+                    ArrayPool<byte>.Shared.Return(scratch);
+                }
+            }
+        }
+        """, Best);
+
+    [Fact]
+    public Task NoPoolWhenArrayCopyReadsTheWholeLength() => Verify.NoFixAsync<HotPathArrayAllocationAnalyzer, HotPathArrayAllocationCodeFixProvider>("""
+        using System;
+        using System.IO;
+
+        static class Copies
+        {
+            public static byte[] Snapshot(Stream input)
+            {
+                var result = new byte[4096];
+                while (input.Position < input.Length)
+                {
+                    var scratch = {|BND3001:new byte[4096]|};
+                    input.Read(scratch, 0, 4096);
+                    Array.Copy(scratch, result, scratch.Length);
+                }
+
+                return result;
+            }
+        }
+        """, Pool);
 }

@@ -314,4 +314,140 @@ public class BND3001RuntimeTests
             }
         }
         """, HotPathArrayAllocationCodeFixProvider.StackallocKey, "bounded.min_array_size = 8");
+    [Fact]
+    public Task StackBufferSlicedIntoTheSpanOverloadRendersTheSameText() => FixRunsTheSame("""
+        using System;
+        using System.Text;
+
+        [AttributeUsage(AttributeTargets.Method)]
+        sealed class HotPathAttribute : Attribute { }
+
+        public static class Subject
+        {
+            public static byte[] Run(byte[] input) => Encoding.ASCII.GetBytes(Render(input.Length));
+
+            [HotPath]
+            private static string Render(int count)
+            {
+                var buffer = {|BND3001:new byte[64]|};
+                var length = Encoding.ASCII.GetBytes($"{count}/{count * 3L}", buffer);
+                return Encoding.ASCII.GetString(buffer, 0, length);
+            }
+        }
+        """, """
+        using System;
+        using System.Text;
+
+        [AttributeUsage(AttributeTargets.Method)]
+        sealed class HotPathAttribute : Attribute { }
+
+        public static class Subject
+        {
+            public static byte[] Run(byte[] input) => Encoding.ASCII.GetBytes(Render(input.Length));
+
+            [HotPath]
+            private static string Render(int count)
+            {
+                Span<byte> buffer = stackalloc byte[64];
+                var length = Encoding.ASCII.GetBytes($"{count}/{count * 3L}", buffer);
+                return Encoding.ASCII.GetString(buffer.Slice(0, length));
+            }
+        }
+        """, BoundedCodeFixProvider.DefaultKey(RuleIds.HotPathByteArray));
+
+    [Fact]
+    public Task PooledScratchBufferOfAStreamOverrideReadsTheSameBytes() => FixRunsTheSame("""
+        using System;
+        using System.IO;
+
+        public static class Subject
+        {
+            public static byte[] Run(byte[] input)
+            {
+                var stream = new Prefixed(new MemoryStream(input));
+                var output = new byte[input.Length + 10];
+                var total = 0;
+                int read;
+                while ((read = stream.Read(output, total, Math.Min(777, output.Length - total))) > 0)
+                {
+                    total += read;
+                }
+
+                return output.AsSpan(0, total).ToArray();
+            }
+        }
+
+        class Prefixed : Stream
+        {
+            private readonly Stream _inner;
+            public Prefixed(Stream inner) => _inner = inner;
+            public override bool CanRead => true;
+            public override bool CanSeek => false;
+            public override bool CanWrite => false;
+            public override long Length => 0;
+            public override long Position { get => 0; set { } }
+            public override void Flush() { }
+            public override long Seek(long offset, SeekOrigin origin) => 0;
+            public override void SetLength(long value) { }
+            public override void Write(byte[] buffer, int offset, int count) { }
+            public override int Read(byte[] buffer, int offset, int count)
+            {
+                var scratch = {|BND3001:new byte[count]|};
+                var read = _inner.Read(scratch, 0, count);
+                Array.Copy(scratch, 0, buffer, offset, read);
+                return read;
+            }
+        }
+        """, """
+        using System;
+        using System.Buffers;
+        using System.IO;
+
+        public static class Subject
+        {
+            public static byte[] Run(byte[] input)
+            {
+                var stream = new Prefixed(new MemoryStream(input));
+                var output = new byte[input.Length + 10];
+                var total = 0;
+                int read;
+                while ((read = stream.Read(output, total, Math.Min(777, output.Length - total))) > 0)
+                {
+                    total += read;
+                }
+
+                return output.AsSpan(0, total).ToArray();
+            }
+        }
+
+        class Prefixed : Stream
+        {
+            private readonly Stream _inner;
+            public Prefixed(Stream inner) => _inner = inner;
+            public override bool CanRead => true;
+            public override bool CanSeek => false;
+            public override bool CanWrite => false;
+            public override long Length => 0;
+            public override long Position { get => 0; set { } }
+            public override void Flush() { }
+            public override long Seek(long offset, SeekOrigin origin) => 0;
+            public override void SetLength(long value) { }
+            public override void Write(byte[] buffer, int offset, int count) { }
+            public override int Read(byte[] buffer, int offset, int count)
+            {
+                var scratchLength = count;
+                var scratch = ArrayPool<byte>.Shared.Rent(scratchLength);
+                try
+                {
+                    var read = _inner.Read(scratch, 0, count);
+                    Array.Copy(scratch, 0, buffer, offset, read);
+                    return read;
+                }
+                finally
+                {
+                    ArrayPool<byte>.Shared.Return(scratch);
+                }
+            }
+        }
+        """, BoundedCodeFixProvider.DefaultKey(RuleIds.HotPathByteArray));
 }
