@@ -28,7 +28,9 @@ public sealed class PackageEndToEndTests : IDisposable
 
     public PackageEndToEndTests(ITestOutputHelper output) => _output = output;
 
-    private static string RepoRoot => typeof(PackageEndToEndTests).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>().Single(a => a.Key == "RepoRoot").Value!;
+    private static string RepoRoot => Metadata("RepoRoot");
+
+    private static string Metadata(string key) => typeof(PackageEndToEndTests).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>().Single(a => a.Key == key).Value!;
 
     private static string Configuration => typeof(PackageEndToEndTests).Assembly.GetCustomAttribute<AssemblyConfigurationAttribute>()?.Configuration ?? "Release";
 
@@ -44,7 +46,7 @@ public sealed class PackageEndToEndTests : IDisposable
         Assert.True(pack.ExitCode == 0, pack.ToString());
         var nupkg = Path.Combine(feed, $"Bounded.Analyzers.{version}.nupkg");
         Assert.True(File.Exists(nupkg), "package not produced");
-        AssertPackageLayout(nupkg);
+        AssertPackageLayout(nupkg, version);
 
         var sources = WriteConsumer(consumer, feed, cache, version);
         var project = Path.Combine(consumer, "Consumer.csproj");
@@ -160,6 +162,94 @@ public sealed class PackageEndToEndTests : IDisposable
         _passed = true;
     }
 
+    /// <summary>
+    /// Severity entries reach the rules with the SDK's precedence in every preset. Severity/.editorconfig gives each file
+    /// one kind of entry: a bulk entry (error), category entries (Memory none, Queues error) and ID entries (BND1001 none,
+    /// BND4001 error). Without a preset they all apply, except that bulk and category entries never turn on BND4001, which
+    /// is off by default (the SDK's rule); a preset's per-ID entries outrank bulk and category entries (the SDK ranks an
+    /// ID entry above them wherever it is) and yield to the user's ID entries. Also: an invalid option is
+    /// BND0001, a misspelled mode BND0002 (and the defaults apply), a compiler older than the floor BND0003.
+    /// </summary>
+    [Fact]
+    public void SeverityEntriesTakeEffectInEveryMode()
+    {
+        var version = "0.0.0-e2e." + DateTime.UtcNow.ToString("yyyyMMddHHmmss") + "." + Guid.NewGuid().ToString("N")[..6];
+        var feed = Path.Combine(_root, "feed");
+        var cache = Path.Combine(_root, "nuget-packages");
+        var consumer = Path.Combine(_root, "severity");
+        var pack = Step(RepoRoot, "pack", Path.Combine(RepoRoot, "src", "Bounded.Package", "Bounded.Package.csproj"), "-c", Configuration, "-o", feed, "-p:PackageVersion=" + version, "--no-build", "--no-restore", "-nodeReuse:false");
+        Assert.True(pack.ExitCode == 0, pack.ToString());
+        WriteIsolation(consumer, feed, cache, onlyTheFeed: true);
+        File.WriteAllText(Path.Combine(consumer, "Severity.csproj"), $"""
+            <Project Sdk="Microsoft.NET.Sdk">
+              <PropertyGroup>
+                <TargetFramework>net10.0</TargetFramework>
+                <ImplicitUsings>disable</ImplicitUsings>
+                <ManagePackageVersionsCentrally>false</ManagePackageVersionsCentrally>
+              </PropertyGroup>
+              <ItemGroup>
+                <PackageReference Include="Bounded.Analyzers" Version="{version}" PrivateAssets="all" />
+              </ItemGroup>
+            </Project>
+            """);
+        foreach (var file in Directory.GetFiles(Path.Combine(AppContext.BaseDirectory, "Severity")))
+        {
+            File.Copy(file, Path.Combine(consumer, Path.GetFileName(file)));
+        }
+
+        Assert.True(File.Exists(Path.Combine(consumer, ".editorconfig")), "Severity/.editorconfig was not copied to the test output");
+        var restore = Step(consumer, "restore", "Severity.csproj");
+        Assert.True(restore.ExitCode == 0, restore.ToString());
+
+        // file -> (BND1001, BND3002, BND4001) as reported, "" for nothing.
+        var expected = new Dictionary<string, Dictionary<string, string[]>>
+        {
+            ["default"] = new() { ["BulkSites.cs"] = new[] { "error", "error", "" }, ["CategorySites.cs"] = new[] { "warning", "", "" }, ["IdSites.cs"] = new[] { "", "warning", "error" } },
+            ["strict"] = new() { ["BulkSites.cs"] = new[] { "warning", "warning", "warning" }, ["CategorySites.cs"] = new[] { "warning", "warning", "warning" }, ["IdSites.cs"] = new[] { "", "warning", "error" } },
+            ["none"] = new() { ["BulkSites.cs"] = new[] { "", "", "" }, ["CategorySites.cs"] = new[] { "", "", "" }, ["IdSites.cs"] = new[] { "", "", "error" } },
+        };
+        expected["strcit"] = expected["default"];
+        foreach (var (mode, files) in expected)
+        {
+            var build = Step(consumer, "build", "Severity.csproj", "--no-restore", "--no-incremental", "-p:BoundedAnalysisMode=" + mode);
+            var actual = Findings(build.Output).Where(f => f.Id.StartsWith("BND", StringComparison.Ordinal)).OrderBy(f => f.ToString()).ToArray();
+            var wanted = SeveritySites(consumer, files).OrderBy(f => f.ToString()).ToArray();
+            Assert.True(wanted.SequenceEqual(actual), $"mode {mode}: expected\n{string.Join("\n", wanted)}\nreported\n{string.Join("\n", actual)}");
+            Assert.Equal(mode != "none", build.Output.Contains("warning BND0001: 'bounded.max_concurrency = lots' is not a whole number of at least 1", StringComparison.Ordinal));
+            Assert.Equal(mode == "strcit", build.Output.Contains("warning BND0002: BoundedAnalysisMode 'strcit' is not a Bounded preset", StringComparison.Ordinal));
+            Assert.DoesNotContain("BND0003", build.Output);
+        }
+
+        // A compiler older than Roslyn 4.8 loads no analyzer from analyzers/dotnet/roslyn4.8: BND0003 says so.
+        var old = Step(consumer, "build", "Severity.csproj", "--no-restore", "--no-incremental", "-p:CompilerApiVersion=roslyn4.4");
+        Assert.Contains("warning BND0003: Bounded's analyzers need the Roslyn 4.8 compiler", old.Output);
+        Assert.DoesNotContain(Findings(old.Output), f => f.Id.StartsWith("BND", StringComparison.Ordinal));
+        _passed = true;
+    }
+
+    /// <summary>The <c>// site BNDxxxx</c> lines of each file with the kind expected for it (none where "").</summary>
+    private static IEnumerable<Finding> SeveritySites(string consumer, Dictionary<string, string[]> files)
+    {
+        var order = new[] { "BND1001", "BND3002", "BND4001" };
+        foreach (var (file, kinds) in files)
+        {
+            var lines = File.ReadAllLines(Path.Combine(consumer, file));
+            for (var i = 0; i < lines.Length; i++)
+            {
+                var marker = lines[i].IndexOf("// site ", StringComparison.Ordinal);
+                if (marker >= 0)
+                {
+                    var id = lines[i][(marker + 8)..].Trim();
+                    var kind = kinds[Array.IndexOf(order, id)];
+                    if (kind.Length > 0)
+                    {
+                        yield return new Finding(file, i + 1, id, kind);
+                    }
+                }
+            }
+        }
+    }
+
     private static void WriteMultiTargetConsumer(string directory, string feed, string cache, string version)
     {
         // Keeps the default sources: the netstandard2.0 target restores System.Threading.Channels and System.Memory.
@@ -189,7 +279,7 @@ public sealed class PackageEndToEndTests : IDisposable
 
     private static string Normalize(string text) => text.Replace("\r\n", "\n").TrimEnd();
 
-    private static void AssertPackageLayout(string nupkg)
+    private static void AssertPackageLayout(string nupkg, string version)
     {
         using var archive = System.IO.Compression.ZipFile.OpenRead(nupkg);
         var entries = archive.Entries.Select(e => e.FullName).ToArray();
@@ -198,12 +288,40 @@ public sealed class PackageEndToEndTests : IDisposable
         Assert.Contains("buildTransitive/Bounded.Analyzers.props", entries);
         Assert.Contains("config/bounded-none.globalconfig", entries);
         Assert.Contains("README.md", entries);
+        Assert.Contains("buildTransitive/Bounded.Analyzers.targets", entries);
+        Assert.Contains("build/Bounded.Analyzers.targets", entries);
+        Assert.DoesNotContain("config/bounded-default.globalconfig", entries);
         Assert.DoesNotContain(entries, e => e.StartsWith("lib/", StringComparison.Ordinal));
-        using var nuspec = new StreamReader(archive.Entries.Single(e => e.FullName.EndsWith(".nuspec", StringComparison.Ordinal)).Open());
-        var text = nuspec.ReadToEnd();
-        Assert.Contains("<developmentDependency>true</developmentDependency>", text);
-        Assert.Contains("<license type=\"expression\">MIT</license>", text);
-        Assert.DoesNotContain("<dependencies>", text);
+        var nuspec = ReadEntry(archive, archive.Entries.Single(e => e.FullName.EndsWith(".nuspec", StringComparison.Ordinal)).FullName);
+        Assert.Contains("<developmentDependency>true</developmentDependency>", nuspec);
+        Assert.Contains("<license type=\"expression\">MIT</license>", nuspec);
+        Assert.DoesNotContain("<dependencies>", nuspec);
+
+        // One home URL; help links and release notes at this version's tag; the README lists every rule of the
+        // repository README's table, with the packed version.
+        var home = Metadata("BoundedRepositoryUrl");
+        Assert.StartsWith("https://github.com/", home);
+        Assert.Contains($"<projectUrl>{home}</projectUrl>", nuspec);
+        Assert.Contains($"<repository type=\"git\" url=\"{home}\"", nuspec);
+        var docs = home + "/blob/v" + Metadata("Version") + "/";
+        Assert.Contains("<releaseNotes>Changes in this version: " + docs + "CHANGELOG.md</releaseNotes>", nuspec);
+        var readme = ReadEntry(archive, "README.md");
+        Assert.Contains($"Version=\"{version}\"", readme);
+        var ruleRows = File.ReadAllLines(Path.Combine(RepoRoot, "README.md")).Where(l => l.StartsWith("| [BND", StringComparison.Ordinal)).ToArray();
+        Assert.NotEmpty(ruleRows);
+        foreach (var row in ruleRows)
+        {
+            Assert.Contains(row.Replace("](docs/rules/", "](" + docs + "docs/rules/", StringComparison.Ordinal), readme);
+        }
+
+        var targets = ReadEntry(archive, "buildTransitive/Bounded.Analyzers.targets");
+        Assert.Contains("<BoundedDocs>" + docs + "docs/rules/</BoundedDocs>", targets);
+    }
+
+    private static string ReadEntry(System.IO.Compression.ZipArchive archive, string name)
+    {
+        using var reader = new StreamReader(archive.GetEntry(name)!.Open());
+        return reader.ReadToEnd();
     }
 
     private IReadOnlyList<string> WriteConsumer(string consumer, string feed, string cache, string version)

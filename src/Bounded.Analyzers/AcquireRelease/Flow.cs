@@ -479,11 +479,34 @@ internal static partial class AcquireReleaseAnalysis
 
             // Code that runs before the release in the same finally (`finally { Cleanup(); gate.Release(); }`) is
             // the release-in-finally idiom, not a release that exceptions skip.
-            if ((mask & Held) != 0 && _resource.ExposedBy is null && !InFinally(block.EnclosingRegion, root))
+            if ((mask & Held) != 0 && thrower is not null && !InFinally(block.EnclosingRegion, root) && NamesTheFailureBetter(thrower, _resource.ExposedBy))
             {
                 _resource.ExposedBy = thrower;
             }
         }
+
+        /// <summary>
+        /// The message names one thrower: a throw or an awaited call before a plain call, a call before an allocation
+        /// (<c>new Dictionary&lt;…&gt;()</c> fails only when memory runs out), the first in the source among equals.
+        /// </summary>
+        private static bool NamesTheFailureBetter(SyntaxNode thrower, SyntaxNode? current)
+        {
+            if (current is null)
+            {
+                return true;
+            }
+
+            var rank = FailureRank(thrower);
+            var currentRank = FailureRank(current);
+            return rank > currentRank || rank == currentRank && thrower.SpanStart < current.SpanStart;
+        }
+
+        private static int FailureRank(SyntaxNode thrower) => thrower switch
+        {
+            ThrowStatementSyntax or ThrowExpressionSyntax or AwaitExpressionSyntax => 3,
+            InvocationExpressionSyntax => 2,
+            _ => 1,
+        };
 
         private static bool InFinally(ControlFlowRegion? region, ControlFlowRegion root)
         {

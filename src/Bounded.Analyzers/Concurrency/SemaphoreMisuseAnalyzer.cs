@@ -78,7 +78,7 @@ public sealed class SemaphoreMisuseAnalyzer : DiagnosticAnalyzer
                         Rule,
                         OperationHelpers.CallNameLocation(wait.Syntax),
                         Kind(TimeoutIgnored),
-                        "The bool returned by '" + Display(wait) + "' is ignored: when the wait times out the code runs without a slot and still releases one; check it"));
+                        "The bool returned by '" + Display(wait) + "' is ignored: when the wait times out the code runs without a slot and still releases one; check it, and skip the work or throw when it is false"));
                 }
             }
 
@@ -109,7 +109,7 @@ public sealed class SemaphoreMisuseAnalyzer : DiagnosticAnalyzer
                         Rule,
                         OperationHelpers.CallNameLocation(release),
                         Kind(ReleaseWithoutWait),
-                        "'" + name + ".Release()' can run on a path where no slot was taken"));
+                        "'" + name + ".Release()' can run on a path where no slot was taken; release only a slot this path waited for"));
                 }
             }
 
@@ -119,7 +119,7 @@ public sealed class SemaphoreMisuseAnalyzer : DiagnosticAnalyzer
                     Rule,
                     OperationHelpers.CallNameLocation(release),
                     Kind(ReleasedTwice),
-                    "'" + name + "' can be released twice for one wait"));
+                    "'" + name + "' can be released twice for one wait; release it once, in a finally block"));
             }
 
             if (resource.Acquires.Count == 0)
@@ -151,7 +151,7 @@ public sealed class SemaphoreMisuseAnalyzer : DiagnosticAnalyzer
                     OperationHelpers.CallNameLocation(firstWait.Syntax),
                     additional,
                     Kind(ReleaseNotInFinally),
-                    "'" + name + ".Release()' is not in a finally block: if '" + OperationHelpers.ShortName(thrower) + "' throws, the slot is never released"));
+                    "'" + name + ".Release()' is not in a finally block: if '" + OperationHelpers.ShortName(thrower) + "' throws, the slot is never released; move the release into a finally block"));
             }
         }
     }

@@ -8,7 +8,7 @@ namespace Bounded.Analyzers;
 
 /// <summary>
 /// Reads option values from .editorconfig / .globalconfig; which options exist is <see cref="OptionCatalog"/>. <c>bounded.&lt;id&gt;.&lt;name&gt;</c> (lower-case id) wins over
-/// <c>bounded.&lt;name&gt;</c>. Values that do not parse fall back to the default.
+/// <c>bounded.&lt;name&gt;</c>. Values that do not parse fall back to the default (and BND0001 says so).
 /// </summary>
 public static class BoundedOptions
 {
@@ -34,15 +34,12 @@ public static class BoundedOptions
     /// <summary>A whole number in [min, max], else <paramref name="defaultValue"/>.</summary>
     public static int GetInt(AnalyzerConfigOptionsProvider provider, SyntaxTree tree, string ruleId, string name, int defaultValue, int min = 1, int max = int.MaxValue)
     {
-        if (TryGetRaw(provider, tree, ruleId, name, out var raw)
-            && int.TryParse(raw, NumberStyles.Integer, CultureInfo.InvariantCulture, out var parsed)
-            && parsed >= min && parsed <= max)
-        {
-            return parsed;
-        }
-
-        return defaultValue;
+        return TryGetRaw(provider, tree, ruleId, name, out var raw) && TryParseInt(raw, min, max, out var parsed) ? parsed : defaultValue;
     }
+
+    /// <summary>A whole number in [min, max]: how every integer option is read, and validated (BND0001).</summary>
+    public static bool TryParseInt(string raw, int min, int max, out int value) =>
+        int.TryParse(raw, NumberStyles.Integer, CultureInfo.InvariantCulture, out value) && value >= min && value <= max;
 
     /// <summary><c>true</c>/<c>false</c> (any case), else <paramref name="defaultValue"/>.</summary>
     public static bool GetBool(AnalyzerConfigOptionsProvider provider, SyntaxTree tree, string ruleId, string name, bool defaultValue)

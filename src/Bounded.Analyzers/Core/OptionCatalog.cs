@@ -62,6 +62,28 @@ public sealed class OptionDefinition
 
     public ImmutableArray<string> GetList(AnalyzerConfigOptionsProvider provider, SyntaxTree tree, string ruleId) =>
         BoundedOptions.GetList(provider, tree, ruleId, Name, DefaultList);
+
+    /// <summary>Null when the readers accept <paramref name="raw"/>, else what a valid value looks like.</summary>
+    public string? Problem(string raw)
+    {
+        raw = raw.Trim();
+        switch (Type)
+        {
+            case OptionType.Integer:
+                if (BoundedOptions.TryParseInt(raw, Min, Max, out _))
+                {
+                    return null;
+                }
+
+                return Max == int.MaxValue
+                    ? "is not a whole number of at least " + Min.ToString(System.Globalization.CultureInfo.InvariantCulture)
+                    : "is not a whole number from " + Min.ToString(System.Globalization.CultureInfo.InvariantCulture) + " to " + Max.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            case OptionType.Boolean:
+                return bool.TryParse(raw, out _) ? null : "is neither true nor false";
+            default:
+                return null;
+        }
+    }
 }
 
 /// <summary>Every option Bounded reads, in one place.</summary>
@@ -114,6 +136,20 @@ public static class OptionCatalog
     public static readonly ImmutableArray<OptionDefinition> All = ImmutableArray.Create(
         MaxConcurrency, MaxIoConcurrency, SmallLoopLimit, QueueCapacity, HotPathAttributes, HotPathMethods, PooledElementTypes, MinArraySize,
         ClearPooledArrays, MaxStackallocBytes, TaskOwnershipMethods, ReportTokenlessWork, ExcludeTestProjects);
+
+    /// <summary>The option called <paramref name="name"/>, or null.</summary>
+    public static OptionDefinition? Find(string name)
+    {
+        foreach (var option in All)
+        {
+            if (option.Name == name)
+            {
+                return option;
+            }
+        }
+
+        return null;
+    }
 
     private static ImmutableArray<string> Ids(params string[] ids) => ImmutableArray.Create(ids);
 }

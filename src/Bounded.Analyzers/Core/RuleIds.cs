@@ -3,6 +3,7 @@ namespace Bounded.Analyzers;
 /// <summary>Every rule ID Bounded reports. IDs are fixed once shipped.</summary>
 public static class RuleIds
 {
+    public const string InvalidOption = "BND0001";
     public const string UnboundedTaskSpawn = "BND1001";
     public const string UnboundedAsyncFanOut = "BND1002";
     public const string ThreadPerItem = "BND1003";
@@ -16,4 +17,10 @@ public static class RuleIds
     public const string RentedArrayUsedAfterReturn = "BND3004";
     public const string UnboundedQueue = "BND4001";
     public const string UnlimitedParallelism = "BND4002";
+
+    /// <summary>Every ID above, for checks that must recognise a rule ID in configuration.</summary>
+    public static readonly System.Collections.Immutable.ImmutableArray<string> All = System.Collections.Immutable.ImmutableArray.Create(
+        InvalidOption, UnboundedTaskSpawn, UnboundedAsyncFanOut, ThreadPerItem, SemaphoreMisuse, DetachedTaskWithoutToken, LoopIgnoresCancellation,
+        UndisposedTokenSource, HotPathByteArray, RentedLengthAsDataLength, RentedArrayNotReturned, RentedArrayUsedAfterReturn, UnboundedQueue,
+        UnlimitedParallelism);
 }

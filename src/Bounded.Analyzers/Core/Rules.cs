@@ -1,3 +1,4 @@
+using System.Reflection;
 using Microsoft.CodeAnalysis;
 
 namespace Bounded.Analyzers;
@@ -5,10 +6,26 @@ namespace Bounded.Analyzers;
 /// <summary>Builds descriptors so every rule gets the same help link and tags.</summary>
 public static class Rules
 {
-    /// <summary>Where the repository's rule pages live; each rule's page is <c>{HelpRoot}{ID}.md</c>.</summary>
-    public const string HelpRoot = "https://github.com/bounded-analyzers/bounded/blob/main/docs/rules/";
+    /// <summary>
+    /// Where this version's rule pages live (the repository's docs at this version's tag, set once in
+    /// Directory.Build.props as BoundedDocsRoot); each rule's page is <c>{HelpRoot}{ID}.md</c>.
+    /// </summary>
+    public static readonly string HelpRoot = DocsRootOfThisBuild();
 
     public static string HelpLink(string id) => HelpRoot + id + ".md";
+
+    private static string DocsRootOfThisBuild()
+    {
+        foreach (var attribute in typeof(Rules).Assembly.GetCustomAttributes(typeof(AssemblyMetadataAttribute), inherit: false))
+        {
+            if (attribute is AssemblyMetadataAttribute { Key: "BoundedDocsRoot", Value: { } root })
+            {
+                return root;
+            }
+        }
+
+        return "";
+    }
 
     public static DiagnosticDescriptor Create(
         string id,
@@ -17,7 +34,8 @@ public static class Rules
         string category,
         DiagnosticSeverity severity,
         string description,
-        bool enabledByDefault = true) =>
+        bool enabledByDefault = true,
+        params string[] customTags) =>
         new(
             id,
             title,
@@ -26,5 +44,6 @@ public static class Rules
             severity,
             enabledByDefault,
             description,
-            HelpLink(id));
+            HelpLink(id),
+            customTags);
 }

@@ -13,7 +13,7 @@ public sealed class UndisposedTokenSourceAnalyzer : DiagnosticAnalyzer
     public static readonly DiagnosticDescriptor Rule = Rules.Create(
         RuleIds.UndisposedTokenSource,
         title: "Undisposed linked or timeout CancellationTokenSource",
-        message: "'{0}' is a {1} CancellationTokenSource that is not disposed on every path; its {2} outlives the method",
+        message: "'{0}' is a {1} CancellationTokenSource that is not disposed on every path; its {2} outlives the method: declare it with 'using' or dispose it in a finally block",
         RuleCategories.Lifetime,
         DiagnosticSeverity.Warning,
         description: "A linked CancellationTokenSource registers a callback on each parent token, and a source with a timeout "

@@ -93,12 +93,12 @@ public sealed class ArrayPoolMisuseAnalyzer : DiagnosticAnalyzer
 
             foreach (var use in resource.UsesAfterRelease)
             {
-                report(Diagnostic.Create(AfterReturnRule, use.GetLocation(), name, "is used after it was returned to the pool"));
+                report(Diagnostic.Create(AfterReturnRule, use.GetLocation(), name, "is used after it was returned to the pool; return it after its last use"));
             }
 
             foreach (var release in resource.DoubleReleases)
             {
-                report(Diagnostic.Create(AfterReturnRule, OperationHelpers.CallNameLocation(release), name, "may be returned to the pool twice"));
+                report(Diagnostic.Create(AfterReturnRule, OperationHelpers.CallNameLocation(release), name, "may be returned to the pool twice; return it once, in a finally block"));
             }
 
             string? kind = null;

@@ -23,7 +23,7 @@ public sealed class UnboundedQueueAnalyzer : DiagnosticAnalyzer
     public static readonly DiagnosticDescriptor Rule = Rules.Create(
         RuleIds.UnboundedQueue,
         title: "Unbounded queue",
-        message: "'{0}' creates a queue with no capacity; when producers outrun consumers it grows until memory runs out",
+        message: "'{0}' creates a queue with no capacity; when producers outrun consumers it grows until memory runs out: give it a capacity and make writers wait for room",
         RuleCategories.Queues,
         DiagnosticSeverity.Info,
         description: "An unbounded channel, BlockingCollection or dataflow block accepts every item at once, so a producer that is "

@@ -37,5 +37,5 @@ public static class TestEnvironment
 
     private static ImmutableArray<MetadataReference> LoadReferences() => Bench.ReferencePack.Load(typeof(TestEnvironment).Assembly);
 
-    private static string Metadata(string key) => Bench.ReferencePack.Metadata(typeof(TestEnvironment).Assembly, key);
+    public static string Metadata(string key) => Bench.ReferencePack.Metadata(typeof(TestEnvironment).Assembly, key);
 }

@@ -33,7 +33,22 @@ public class BND1004ReportsTests
                 }
             }
         """, new DiagnosticResult(RuleIds.SemaphoreMisuse, DiagnosticSeverity.Warning).WithLocation(0).WithLocation(1)
-        .WithArguments("'_gate.Release()' is not in a finally block: if 'SaveAsync' throws, the slot is never released"));
+        .WithArguments("'_gate.Release()' is not in a finally block: if 'SaveAsync' throws, the slot is never released; move the release into a finally block"));
+
+    // The message names the call that fails in practice (the awaited save), not the allocation before it.
+    [Fact]
+    public Task TheMessageNamesTheAwaitedCallBeforeAnAllocation() => Check("""
+            public async Task<int> SaveAsync(Message message, CancellationToken cancellationToken)
+            {
+                await _gate.{|#0:WaitAsync|}(cancellationToken);
+                var counts = new Dictionary<string, int>();
+                counts[message.Id] = message.Body.Length;
+                await SaveAsync(message.Id, cancellationToken);
+                {|#1:_gate.Release()|};
+                return counts.Count;
+            }
+        """, new DiagnosticResult(RuleIds.SemaphoreMisuse, DiagnosticSeverity.Warning).WithLocation(0).WithLocation(1)
+        .WithArguments("'_gate.Release()' is not in a finally block: if 'SaveAsync' throws, the slot is never released; move the release into a finally block"));
 
     // A bool field is a condition, not a `taken` flag: the path past it still holds the slot.
     [Fact]
@@ -53,7 +68,7 @@ public class BND1004ReportsTests
                 _gate.Release();
             }
         """, new DiagnosticResult(RuleIds.SemaphoreMisuse, DiagnosticSeverity.Warning).WithLocation(0)
-        .WithArguments("'_gate.Release()' is not in a finally block: if 'SaveAsync' throws, the slot is never released"));
+        .WithArguments("'_gate.Release()' is not in a finally block: if 'SaveAsync' throws, the slot is never released; move the release into a finally block"));
 
     [Fact]
     public Task WaitAsyncInsideTheTry() => Check("""

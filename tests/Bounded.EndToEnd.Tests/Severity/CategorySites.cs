@@ -1,0 +1,41 @@
+using System;
+using System.Buffers;
+using System.Collections.Generic;
+using System.IO;
+using System.Security.Cryptography;
+using System.Threading.Channels;
+using System.Threading.Tasks;
+
+namespace Severity;
+
+/// <summary>One site each of a Concurrency, a Memory and a Queues rule; .editorconfig configures this file's severities.</summary>
+public sealed class CategorySites
+{
+    private readonly Channel<string> _events = Channel.CreateUnbounded<string>(); // site BND4001
+
+    public async Task ReadAllAsync(IEnumerable<string> paths)
+    {
+        var tasks = new List<Task<string>>();
+        foreach (var path in paths)
+        {
+            tasks.Add(Task.Run(() => File.ReadAllText(path))); // site BND1001
+        }
+
+        await Task.WhenAll(tasks);
+        _events.Writer.TryWrite("read");
+    }
+
+    public string Fingerprint(Stream stream, int size)
+    {
+        var buffer = ArrayPool<byte>.Shared.Rent(size);
+        try
+        {
+            stream.ReadExactly(buffer, 0, size);
+            return Convert.ToHexString(SHA256.HashData(buffer)); // site BND3002
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
+    }
+}
