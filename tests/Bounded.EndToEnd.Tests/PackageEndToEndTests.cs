@@ -131,7 +131,7 @@ public sealed class PackageEndToEndTests : IDisposable
         var build = Step(Path.Combine(_root, "built"), "build", "MultiTarget.csproj", "--no-restore");
         Assert.True(build.ExitCode == 0, build.ToString());
         var rules = Findings(build.Output).Where(f => f.Id.StartsWith("BND", StringComparison.Ordinal)).Select(f => f.Id).Distinct().OrderBy(id => id, StringComparer.Ordinal).ToArray();
-        Assert.True(rules.Length >= 6, "too few rules reported in the multi-target consumer: " + string.Join(", ", rules));
+        Assert.True(rules.Length >= 12, "too few rules reported in the multi-target consumer: " + string.Join(", ", rules));
         var withoutAnalyzers = Step(Path.Combine(_root, "built-without-analyzers"), "build", "MultiTarget.csproj", "--no-restore", "-p:RunAnalyzers=false");
         Assert.True(withoutAnalyzers.ExitCode == 0, withoutAnalyzers.ToString());
 

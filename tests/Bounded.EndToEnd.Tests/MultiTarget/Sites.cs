@@ -1,6 +1,7 @@
-// One site per fixable rule, written to compile for netstandard2.0 (C# 7.3) and net10.0. Shared by the
+// One site per fixable rule (all twelve), written to compile for netstandard2.0 (C# 7.3) and net10.0. Shared by the
 // linked-document unit tests and the multi-target end-to-end test.
 using System;
+using System.Buffers;
 using System.Collections.Concurrent;
 using System.Collections.Generic;
 using System.IO;
@@ -15,6 +16,7 @@ namespace Shared
     {
         private readonly HttpClient _http = new HttpClient();
         private readonly BlockingCollection<string> _lines = new BlockingCollection<string>();
+        private readonly SemaphoreSlim _gate = new SemaphoreSlim(4);
 
         public async Task<string[]> FetchAllAsync(IEnumerable<string> urls, CancellationToken cancellationToken)
         {
@@ -103,6 +105,57 @@ namespace Shared
                 header[0] = (byte)length;
                 output.Write(header, 0, header.Length);
             }
+        }
+
+        public void IndexAll(IEnumerable<string> paths)
+        {
+            var threads = new List<Thread>();
+            foreach (var path in paths)
+            {
+                var thread = new Thread(() => Log(path));
+                thread.Start();
+                threads.Add(thread);
+            }
+
+            foreach (var thread in threads)
+            {
+                thread.Join();
+            }
+        }
+
+        public async Task<string> GatedAsync(string url, CancellationToken cancellationToken)
+        {
+            await _gate.WaitAsync(cancellationToken);
+            var page = await _http.GetStringAsync(url);
+            _gate.Release();
+            return page;
+        }
+
+        public static string Fingerprint(Stream stream, int size)
+        {
+            var buffer = ArrayPool<byte>.Shared.Rent(size);
+            try
+            {
+                stream.Read(buffer, 0, size);
+                return Convert.ToBase64String(buffer);
+            }
+            finally
+            {
+                ArrayPool<byte>.Shared.Return(buffer);
+            }
+        }
+
+        public static int CountBytes(Stream stream)
+        {
+            var buffer = ArrayPool<byte>.Shared.Rent(1024);
+            var read = stream.Read(buffer, 0, 1024);
+            ArrayPool<byte>.Shared.Return(buffer);
+            return read;
+        }
+
+        public static void TouchAll(IEnumerable<string> paths)
+        {
+            Parallel.ForEach(paths, new ParallelOptions { MaxDegreeOfParallelism = -1 }, path => File.SetLastWriteTimeUtc(path, DateTime.UtcNow));
         }
 
         public void Enqueue(string line) => _lines.Add(line);
