@@ -37,13 +37,8 @@ public sealed class PackageEndToEndTests : IDisposable
     [Fact]
     public void PackageReportsFixesAndCanBeSilenced()
     {
-        var version = "0.0.0-e2e." + DateTime.UtcNow.ToString("yyyyMMddHHmmss") + "." + Guid.NewGuid().ToString("N")[..6];
-        var feed = Path.Combine(_root, "feed");
+        var (version, feed, cache) = PackIntoFeed();
         var consumer = Path.Combine(_root, "consumer");
-        var cache = Path.Combine(_root, "nuget-packages");
-
-        var pack = Step(RepoRoot, "pack", Path.Combine(RepoRoot, "src", "Bounded.Package", "Bounded.Package.csproj"), "-c", Configuration, "-o", feed, "-p:PackageVersion=" + version, "--no-build", "--no-restore", "-nodeReuse:false");
-        Assert.True(pack.ExitCode == 0, pack.ToString());
         var nupkg = Path.Combine(feed, $"Bounded.Analyzers.{version}.nupkg");
         Assert.True(File.Exists(nupkg), "package not produced");
         AssertPackageLayout(nupkg, version);
@@ -113,12 +108,7 @@ public sealed class PackageEndToEndTests : IDisposable
     [Fact]
     public void MultiTargetFormatIsOneTextForEveryTargetAndEveryStartingState()
     {
-        var version = "0.0.0-e2e." + DateTime.UtcNow.ToString("yyyyMMddHHmmss") + "." + Guid.NewGuid().ToString("N")[..6];
-        var feed = Path.Combine(_root, "feed");
-        var cache = Path.Combine(_root, "nuget-packages");
-        var pack = Step(RepoRoot, "pack", Path.Combine(RepoRoot, "src", "Bounded.Package", "Bounded.Package.csproj"), "-c", Configuration, "-o", feed, "-p:PackageVersion=" + version, "--no-build", "--no-restore", "-nodeReuse:false");
-        Assert.True(pack.ExitCode == 0, pack.ToString());
-
+        var (version, feed, cache) = PackIntoFeed();
         var states = new[] { "clean", "built", "built-without-analyzers" };
         foreach (var state in states)
         {
@@ -173,12 +163,8 @@ public sealed class PackageEndToEndTests : IDisposable
     [Fact]
     public void SeverityEntriesTakeEffectInEveryMode()
     {
-        var version = "0.0.0-e2e." + DateTime.UtcNow.ToString("yyyyMMddHHmmss") + "." + Guid.NewGuid().ToString("N")[..6];
-        var feed = Path.Combine(_root, "feed");
-        var cache = Path.Combine(_root, "nuget-packages");
+        var (version, feed, cache) = PackIntoFeed();
         var consumer = Path.Combine(_root, "severity");
-        var pack = Step(RepoRoot, "pack", Path.Combine(RepoRoot, "src", "Bounded.Package", "Bounded.Package.csproj"), "-c", Configuration, "-o", feed, "-p:PackageVersion=" + version, "--no-build", "--no-restore", "-nodeReuse:false");
-        Assert.True(pack.ExitCode == 0, pack.ToString());
         WriteIsolation(consumer, feed, cache, onlyTheFeed: true);
         File.WriteAllText(Path.Combine(consumer, "Severity.csproj"), $"""
             <Project Sdk="Microsoft.NET.Sdk">
@@ -192,9 +178,12 @@ public sealed class PackageEndToEndTests : IDisposable
               </ItemGroup>
             </Project>
             """);
-        foreach (var file in Directory.GetFiles(Path.Combine(AppContext.BaseDirectory, "Severity")))
+        var template = Path.Combine(AppContext.BaseDirectory, "Severity");
+        File.Copy(Path.Combine(template, ".editorconfig"), Path.Combine(consumer, ".editorconfig"));
+        foreach (var kind in new[] { "Bulk", "Category", "Id" })
         {
-            File.Copy(file, Path.Combine(consumer, Path.GetFileName(file)));
+            var sites = File.ReadAllText(Path.Combine(template, "Sites.cs")).Replace("class Sites", "class " + kind + "Sites", StringComparison.Ordinal);
+            File.WriteAllText(Path.Combine(consumer, kind + "Sites.cs"), sites);
         }
 
         Assert.True(File.Exists(Path.Combine(consumer, ".editorconfig")), "Severity/.editorconfig was not copied to the test output");
@@ -273,6 +262,16 @@ public sealed class PackageEndToEndTests : IDisposable
             </Project>
             """);
         File.Copy(Path.Combine(AppContext.BaseDirectory, "MultiTarget", "Sites.cs"), Path.Combine(directory, "Sites.cs"));
+    }
+
+    /// <summary>Packs the built package with a unique version into this test's feed; the consumer restores it into its own cache.</summary>
+    private (string Version, string Feed, string Cache) PackIntoFeed()
+    {
+        var version = "0.0.0-e2e." + DateTime.UtcNow.ToString("yyyyMMddHHmmss") + "." + Guid.NewGuid().ToString("N")[..6];
+        var feed = Path.Combine(_root, "feed");
+        var pack = Step(RepoRoot, "pack", Path.Combine(RepoRoot, "src", "Bounded.Package", "Bounded.Package.csproj"), "-c", Configuration, "-o", feed, "-p:PackageVersion=" + version, "--no-build", "--no-restore", "-nodeReuse:false");
+        Assert.True(pack.ExitCode == 0, pack.ToString());
+        return (version, feed, Path.Combine(_root, "nuget-packages"));
     }
 
     private static string ConsumerTemplate => Path.Combine(AppContext.BaseDirectory, "Consumer");

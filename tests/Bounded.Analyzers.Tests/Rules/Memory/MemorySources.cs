@@ -3,6 +3,19 @@ namespace Bounded.Analyzers.Tests.Rules.Memory;
 /// <summary>Realistic surroundings for the pooling tests: streams, sockets, hashing, an HTTP client, a message handler.</summary>
 internal static class MemorySources
 {
+    /// <summary>The overrides a read-only Stream subclass needs besides Read, for tests of a Read override (raw-string holes start at column 0).</summary>
+    public const string ReadOnlyStreamOverrides = """
+            public override bool CanRead => true;
+            public override bool CanSeek => false;
+            public override bool CanWrite => false;
+            public override long Length => 0;
+            public override long Position { get => 0; set { } }
+            public override void Flush() { }
+            public override long Seek(long offset, SeekOrigin origin) => 0;
+            public override void SetLength(long value) { }
+            public override void Write(byte[] buffer, int offset, int count) { }
+        """;
+
     public static string Wrap(string members) => """
         using System;
         using System.Buffers;

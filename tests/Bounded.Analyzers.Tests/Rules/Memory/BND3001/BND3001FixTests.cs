@@ -977,22 +977,14 @@ public class BND3001FixTests
         """);
 
     [Fact]
-    public Task PoolsAStreamOverridesScratchBufferThatArrayCopyReads() => Fix("""
+    public Task PoolsAStreamOverridesScratchBufferThatArrayCopyReads() => Fix($$"""
         using System;
         using System.IO;
 
         class Prefixed : Stream
         {
             private readonly Stream _inner = new MemoryStream();
-            public override bool CanRead => true;
-            public override bool CanSeek => false;
-            public override bool CanWrite => false;
-            public override long Length => 0;
-            public override long Position { get => 0; set { } }
-            public override void Flush() { }
-            public override long Seek(long offset, SeekOrigin origin) => 0;
-            public override void SetLength(long value) { }
-            public override void Write(byte[] buffer, int offset, int count) { }
+        {{MemorySources.ReadOnlyStreamOverrides}}
 
             public override int Read(byte[] buffer, int offset, int count)
             {
@@ -1002,7 +994,7 @@ public class BND3001FixTests
                 return read;
             }
         }
-        """, """
+        """, $$"""
         using System;
         using System.Buffers;
         using System.IO;
@@ -1010,15 +1002,7 @@ public class BND3001FixTests
         class Prefixed : Stream
         {
             private readonly Stream _inner = new MemoryStream();
-            public override bool CanRead => true;
-            public override bool CanSeek => false;
-            public override bool CanWrite => false;
-            public override long Length => 0;
-            public override long Position { get => 0; set { } }
-            public override void Flush() { }
-            public override long Seek(long offset, SeekOrigin origin) => 0;
-            public override void SetLength(long value) { }
-            public override void Write(byte[] buffer, int offset, int count) { }
+        {{MemorySources.ReadOnlyStreamOverrides}}
 
             public override int Read(byte[] buffer, int offset, int count)
             {

@@ -356,7 +356,7 @@ public class BND3001RuntimeTests
         """, BoundedCodeFixProvider.DefaultKey(RuleIds.HotPathByteArray));
 
     [Fact]
-    public Task PooledScratchBufferOfAStreamOverrideReadsTheSameBytes() => FixRunsTheSame("""
+    public Task PooledScratchBufferOfAStreamOverrideReadsTheSameBytes() => FixRunsTheSame($$"""
         using System;
         using System.IO;
 
@@ -381,15 +381,7 @@ public class BND3001RuntimeTests
         {
             private readonly Stream _inner;
             public Prefixed(Stream inner) => _inner = inner;
-            public override bool CanRead => true;
-            public override bool CanSeek => false;
-            public override bool CanWrite => false;
-            public override long Length => 0;
-            public override long Position { get => 0; set { } }
-            public override void Flush() { }
-            public override long Seek(long offset, SeekOrigin origin) => 0;
-            public override void SetLength(long value) { }
-            public override void Write(byte[] buffer, int offset, int count) { }
+        {{MemorySources.ReadOnlyStreamOverrides}}
             public override int Read(byte[] buffer, int offset, int count)
             {
                 var scratch = {|BND3001:new byte[count]|};
@@ -398,7 +390,7 @@ public class BND3001RuntimeTests
                 return read;
             }
         }
-        """, """
+        """, $$"""
         using System;
         using System.Buffers;
         using System.IO;
@@ -424,15 +416,7 @@ public class BND3001RuntimeTests
         {
             private readonly Stream _inner;
             public Prefixed(Stream inner) => _inner = inner;
-            public override bool CanRead => true;
-            public override bool CanSeek => false;
-            public override bool CanWrite => false;
-            public override long Length => 0;
-            public override long Position { get => 0; set { } }
-            public override void Flush() { }
-            public override long Seek(long offset, SeekOrigin origin) => 0;
-            public override void SetLength(long value) { }
-            public override void Write(byte[] buffer, int offset, int count) { }
+        {{MemorySources.ReadOnlyStreamOverrides}}
             public override int Read(byte[] buffer, int offset, int count)
             {
                 var scratchLength = count;

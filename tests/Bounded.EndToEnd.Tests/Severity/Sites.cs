@@ -8,8 +8,8 @@ using System.Threading.Tasks;
 
 namespace Severity;
 
-/// <summary>One site each of a Concurrency, a Memory and a Queues rule; .editorconfig configures this file's severities.</summary>
-public sealed class CategorySites
+/// <summary>One site each of a Concurrency, a Memory and a Queues rule. The test writes it as BulkSites.cs, CategorySites.cs and IdSites.cs, whose severities .editorconfig configures.</summary>
+public sealed class Sites
 {
     private readonly Channel<string> _events = Channel.CreateUnbounded<string>(); // site BND4001
 
