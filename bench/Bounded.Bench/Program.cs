@@ -26,6 +26,7 @@ namespace Bounded.Bench;
 ///   --seed N               generator seed (default 20261129)
 ///   --no-baseline          skip the do-nothing-analyzer pass (faster; no driver/allocation split)
 ///   --allocations          also each analyzer's own allocations, one pass per analyzer alone (first corpus only)
+///   --aspnet               also reference the ASP.NET Core targeting pack (web code: controllers, hubs, endpoints resolve)
 /// </summary>
 public static class Program
 {
@@ -44,6 +45,7 @@ public static class Program
         var seed = 20261129;
         var baseline = true;
         var allocations = false;
+        var aspNet = false; // web code: also reference the ASP.NET Core pack, so request handlers resolve
         string? corpus = null;
         var list = false;
         var implicitUsings = false;
@@ -81,6 +83,9 @@ public static class Program
                 case "--allocations":
                     allocations = true;
                     break;
+                case "--aspnet":
+                    aspNet = true;
+                    break;
                 default:
                     Console.Error.WriteLine("unknown option " + args[i]);
                     return 2;
@@ -88,6 +93,10 @@ public static class Program
         }
 
         var references = ReferencePack.Load(typeof(Program).Assembly);
+        if (aspNet)
+        {
+            references = references.AddRange(ReferencePack.Load(typeof(Program).Assembly, "Microsoft.AspNetCore.App.Ref"));
+        }
         var analyzers = AnalyzerCost.DiscoverAnalyzers(typeof(Bounded.Analyzers.BoundedOptions).Assembly);
         var noOp = baseline ? new NoOpAnalyzer() : null;
         Console.WriteLine($"Bounded analyzer cost: {analyzers.Length} analyzers ({string.Join(", ", analyzers.Select(AnalyzerCost.NameOf))})");

@@ -26,6 +26,8 @@ internal sealed partial class KnownSymbols
         TaskScheduler = Resolve(compilation, "System.Threading.Tasks.TaskScheduler");
         Thread = Resolve(compilation, "System.Threading.Thread");
         ThreadPool = Resolve(compilation, "System.Threading.ThreadPool");
+        Interlocked = Resolve(compilation, "System.Threading.Interlocked");
+        Monitor = Resolve(compilation, "System.Threading.Monitor");
         Parallel = Resolve(compilation, "System.Threading.Tasks.Parallel");
         ParallelOptions = Resolve(compilation, "System.Threading.Tasks.ParallelOptions");
         ParallelEnumerable = Resolve(compilation, "System.Linq.ParallelEnumerable");
@@ -107,6 +109,8 @@ internal sealed partial class KnownSymbols
     public INamedTypeSymbol? TaskScheduler { get; }
     public INamedTypeSymbol? Thread { get; }
     public INamedTypeSymbol? ThreadPool { get; }
+    public INamedTypeSymbol? Interlocked { get; }
+    public INamedTypeSymbol? Monitor { get; }
     public INamedTypeSymbol? Parallel { get; }
     public INamedTypeSymbol? ParallelOptions { get; }
     public INamedTypeSymbol? ParallelEnumerable { get; }

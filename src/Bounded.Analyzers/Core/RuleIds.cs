@@ -8,6 +8,7 @@ public static class RuleIds
     public const string UnboundedAsyncFanOut = "BND1002";
     public const string ThreadPerItem = "BND1003";
     public const string SemaphoreMisuse = "BND1004";
+    public const string SpawnPerRequest = "BND1005";
     public const string DetachedTaskWithoutToken = "BND2001";
     public const string LoopIgnoresCancellation = "BND2002";
     public const string UndisposedTokenSource = "BND2003";
@@ -20,7 +21,7 @@ public static class RuleIds
 
     /// <summary>Every ID above, for checks that must recognise a rule ID in configuration.</summary>
     public static readonly System.Collections.Immutable.ImmutableArray<string> All = System.Collections.Immutable.ImmutableArray.Create(
-        InvalidOption, UnboundedTaskSpawn, UnboundedAsyncFanOut, ThreadPerItem, SemaphoreMisuse, DetachedTaskWithoutToken, LoopIgnoresCancellation,
+        InvalidOption, UnboundedTaskSpawn, UnboundedAsyncFanOut, ThreadPerItem, SemaphoreMisuse, SpawnPerRequest, DetachedTaskWithoutToken, LoopIgnoresCancellation,
         UndisposedTokenSource, HotPathByteArray, RentedLengthAsDataLength, RentedArrayNotReturned, RentedArrayUsedAfterReturn, UnboundedQueue,
         UnlimitedParallelism);
 }

@@ -88,7 +88,7 @@ internal static class RequestScope
     }
 
     /// <summary>Whether the compilation references a request-handling framework at all; nothing is per request otherwise.</summary>
-    private static bool HandlesRequests(KnownSymbols types) =>
+    public static bool HandlesRequests(KnownSymbols types) =>
         types.HttpContext is not null || types.ServerCallContext is not null || types.HubCallerContext is not null;
 
     /// <summary>An endpoint-mapping extension: its receiver is an <c>IEndpointRouteBuilder</c>.</summary>

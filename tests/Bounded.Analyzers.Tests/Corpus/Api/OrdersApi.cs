@@ -201,7 +201,8 @@ namespace Corpus.Api
         }
 
         // Not reported by BND2001: the mail is detached from the request, and the only tokens in scope are the request's,
-        // which end with the response; short one-shot work with no fitting token is no evidence of harm.
+        // which end with the response; short one-shot work with no fitting token is no evidence of harm. BND1005: one
+        // mail left behind per request, and nothing limits how many are being sent.
         [HttpPost]
         public async Task<IActionResult> Place([FromBody] Order order, CancellationToken cancellationToken)
         {
@@ -209,18 +210,19 @@ namespace Corpus.Api
             var customer = await _customers.GetAsync(order.CustomerId, cancellationToken);
             if (customer is not null)
             {
-                _ = _notifications.SendAsync(customer.Email, "Order received", $"Order {order.Id} is confirmed.");
+                _ = _notifications.SendAsync(customer.Email, "Order received", $"Order {order.Id} is confirmed."); // expect BND1005
             }
 
             return Accepted(order.Id);
         }
 
-        // Not reported: the detached audit write receives the request's token.
+        // Not reported by BND2001: the detached audit write receives the request's token. BND1005: an audit write left
+        // behind per request, unbounded.
         [HttpDelete("{id}")]
         public async Task<IActionResult> Delete(Guid id, CancellationToken cancellationToken)
         {
             await _orders.DeleteAsync(id, cancellationToken);
-            _ = _audit.WriteAsync("deleted " + id, cancellationToken);
+            _ = _audit.WriteAsync("deleted " + id, cancellationToken); // expect BND1005
             return NoContent();
         }
 

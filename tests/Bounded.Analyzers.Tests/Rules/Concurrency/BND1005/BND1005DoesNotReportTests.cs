@@ -1,0 +1,258 @@
+using System.Threading.Tasks;
+using Bounded.Analyzers.Concurrency;
+using Microsoft.CodeAnalysis.Testing;
+using Xunit;
+using static Bounded.Analyzers.Tests.Rules.Concurrency.BND1005Verify;
+
+namespace Bounded.Analyzers.Tests.Rules.Concurrency;
+
+/// <summary>BND1005: request code whose work is awaited, bounded or not per request; and work outside request code.</summary>
+public class BND1005DoesNotReportTests
+{
+    private const string Controller = """
+        public sealed class OrdersController : ControllerBase
+        {
+            private static readonly SemaphoreSlim Gate = new SemaphoreSlim(8);
+            private static int _refreshing;
+            private readonly IEmailSender _email;
+            private readonly IAuditLog _audit;
+            private readonly Channel<Order> _queue = Channel.CreateBounded<Order>(100);
+            private Task? _pending;
+            public OrdersController(IEmailSender email, IAuditLog audit) { _email = email; _audit = audit; }
+
+        MEMBERS
+        }
+        """;
+
+    private static Task CleanAction(string members) => Clean(Controller.Replace("MEMBERS", members));
+
+    [Fact]
+    public Task AwaitedOffload() => CleanAction("""
+            public async Task<string> Place(Order order)
+            {
+                await Task.Run(() => _email.SendAsync(order.Customer, "Thanks"));
+                return "done";
+            }
+        """);
+
+    [Fact]
+    public Task ReturnedTask() => CleanAction("""
+            public Task Place(Order order) => Task.Run(() => _email.SendAsync(order.Customer, "Thanks"));
+        """);
+
+    [Fact]
+    public Task TaskKeptAndAwaitedLater() => CleanAction("""
+            public async Task<string> Place(Order order)
+            {
+                var sending = Task.Run(() => _email.SendAsync(order.Customer, "Thanks"));
+                _audit.Write("placed");
+                await sending;
+                return "done";
+            }
+        """);
+
+    [Fact]
+    public Task TaskStoredForSomeoneElseToObserve() => CleanAction("""
+            public void Place(Order order)
+            {
+                _pending = Task.Run(() => _email.SendAsync(order.Customer, "Thanks"));
+            }
+        """);
+
+    [Fact]
+    public Task SharedSemaphoreTakenBeforeTheStart() => CleanAction("""
+            public async Task<string> Place(Order order)
+            {
+                await Gate.WaitAsync();
+                _ = Task.Run(async () =>
+                {
+                    try
+                    {
+                        await _email.SendAsync(order.Customer, "Thanks");
+                    }
+                    finally
+                    {
+                        Gate.Release();
+                    }
+                });
+                return "accepted";
+            }
+        """);
+
+    [Fact]
+    public Task TryAcquireShedsLoad() => CleanAction("""
+            public string Place(Order order)
+            {
+                if (!Gate.Wait(0))
+                {
+                    return "busy";
+                }
+
+                _ = Task.Run(async () =>
+                {
+                    try
+                    {
+                        await _email.SendAsync(order.Customer, "Thanks");
+                    }
+                    finally
+                    {
+                        Gate.Release();
+                    }
+                });
+                return "accepted";
+            }
+        """);
+
+    [Fact]
+    public Task GateInsideTheWork() => CleanAction("""
+            public void Place(Order order)
+            {
+                _ = Task.Run(async () =>
+                {
+                    await Gate.WaitAsync();
+                    try
+                    {
+                        await _email.SendAsync(order.Customer, "Thanks");
+                    }
+                    finally
+                    {
+                        Gate.Release();
+                    }
+                });
+            }
+        """);
+
+    [Fact]
+    public Task HandOffToABoundedQueue() => CleanAction("""
+            public async Task<string> Place(Order order, CancellationToken cancellationToken)
+            {
+                await _queue.Writer.WriteAsync(order, cancellationToken);
+                return "queued";
+            }
+        """);
+
+    [Fact]
+    public Task SingleFlightRefresh() => CleanAction("""
+            public string Refresh()
+            {
+                if (Interlocked.CompareExchange(ref _refreshing, 1, 0) == 0)
+                {
+                    _ = Task.Run(async () =>
+                    {
+                        try
+                        {
+                            await _audit.WriteAsync("refreshed");
+                        }
+                        finally
+                        {
+                            Volatile.Write(ref _refreshing, 0);
+                        }
+                    });
+                }
+
+                return "ok";
+            }
+        """);
+
+    [Fact]
+    public Task LoopInTheActionIsBnd1001s() => CleanAction("""
+            public void NotifyAll(List<Order> orders)
+            {
+                foreach (var order in orders)
+                {
+                    _ = Task.Run(() => _email.SendAsync(order.Customer, "Update"));
+                }
+            }
+        """);
+
+    [Fact]
+    public Task ContinuationOfTheRequestsOwnWork() => CleanAction("""
+            public async Task Place(Order order)
+            {
+                var saving = _email.SendAsync(order.Customer, "Thanks");
+                saving.ContinueWith(t => _audit.Write("sent"));
+                await saving;
+            }
+        """);
+
+    [Fact]
+    public Task StaticHelperOfAController() => CleanAction("""
+            public static void Warm(IAuditLog audit)
+            {
+                _ = Task.Run(() => audit.WriteAsync("warm"));
+            }
+        """);
+
+    [Fact]
+    public Task ControllerConstructorIsNotAnAction() => Clean("""
+        public sealed class WarmController : ControllerBase
+        {
+            public WarmController(IAuditLog audit)
+            {
+                _ = Task.Run(() => audit.WriteAsync("created"));
+            }
+        }
+        """);
+
+    [Fact]
+    public Task ServiceClassWithoutRequestTypes() => Clean("""
+        public sealed class Notifier
+        {
+            private readonly IEmailSender _email;
+            public Notifier(IEmailSender email) => _email = email;
+
+            public void Notify(Order order)
+            {
+                _ = Task.Run(() => _email.SendAsync(order.Customer, "Shipped"));
+            }
+        }
+        """);
+
+    [Fact]
+    public Task StartupCodeOutsideTheEndpoint() => Clean("""
+        public static class Startup
+        {
+            public static void Configure(WebApplication app, IAuditLog audit)
+            {
+                _ = Task.Run(() => audit.WriteAsync("starting"));
+                app.MapPost("/ping", () => Results.Ok());
+            }
+        }
+        """);
+
+    [Fact]
+    public Task HostedServiceStartsItsPumpOnce() => Clean("""
+        public sealed class Pump : BackgroundService
+        {
+            private readonly IAuditLog _audit;
+            public Pump(IAuditLog audit) => _audit = audit;
+
+            protected override Task ExecuteAsync(CancellationToken stoppingToken)
+            {
+                _ = Task.Run(() => _audit.WriteAsync("pump started"));
+                return Task.CompletedTask;
+            }
+        }
+        """);
+
+    [Fact]
+    public Task WorkAwaitedThroughWhenAll() => CleanAction("""
+            public async Task Place(Order order)
+            {
+                var mail = Task.Run(() => _email.SendAsync(order.Customer, "Thanks"));
+                var audit = Task.Run(() => _audit.WriteAsync("placed"));
+                await Task.WhenAll(mail, audit);
+            }
+        """);
+
+    [Fact]
+    public Task HalfTypedCodeDoesNotThrow() => Verify.AnalyzersAsync(new Microsoft.CodeAnalysis.Diagnostics.DiagnosticAnalyzer[] { new SpawnPerRequestAnalyzer() }, Wrap("""
+        public sealed class BrokenController : ControllerBase
+        {
+            public void Place(Order order)
+            {
+                _ = Task.Run(() => Missing(order)
+            }
+        }
+        """), null, ignoreCompilerDiagnostics: true);
+}

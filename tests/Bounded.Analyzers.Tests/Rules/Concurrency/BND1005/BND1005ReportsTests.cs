@@ -1,0 +1,285 @@
+using System.Threading.Tasks;
+using Xunit;
+using static Bounded.Analyzers.Tests.Rules.Concurrency.BND1005Verify;
+
+namespace Bounded.Analyzers.Tests.Rules.Concurrency;
+
+/// <summary>BND1005: work started and left behind by code that runs once per request, with nothing limiting it.</summary>
+public class BND1005ReportsTests
+{
+    [Fact]
+    public Task ControllerActionAnswers202AndSendsMailInTheBackground() => Reports("""
+        public sealed class OrdersController : ControllerBase
+        {
+            private readonly IEmailSender _email;
+            public OrdersController(IEmailSender email) => _email = email;
+
+            public string Place(Order order)
+            {
+                _ = Task.{|#0:Run|}(() => _email.SendAsync(order.Customer, "Thanks for order " + order.Id));
+                return "accepted";
+            }
+        }
+        """, "Task.Run");
+
+    [Fact]
+    public Task ControllerActionDropsTheTaskWithoutADiscard() => Reports("""
+        public sealed class ReportsController : ControllerBase
+        {
+            private readonly IThumbnailer _thumbnailer;
+            public ReportsController(IThumbnailer thumbnailer) => _thumbnailer = thumbnailer;
+
+            public void Upload(string path)
+            {
+                Task.{|#0:Run|}(() => _thumbnailer.Render(path));
+            }
+        }
+        """, "Task.Run");
+
+    [Fact]
+    public Task ControllerActionDiscardsAnAsyncCall() => Reports("""
+        public sealed class SignupController : ControllerBase
+        {
+            private readonly IEmailSender _email;
+            public SignupController(IEmailSender email) => _email = email;
+
+            public string Register(string address)
+            {
+                _ = _email.{|#0:SendAsync|}(address, "Welcome");
+                return "ok";
+            }
+        }
+        """, "SendAsync");
+
+    [Fact]
+    public Task AsyncActionDiscardsItsOwnHelper() => Reports("""
+        public sealed class CheckoutController : ControllerBase
+        {
+            private readonly IOrderStore _store;
+            private readonly IEmailSender _email;
+            public CheckoutController(IOrderStore store, IEmailSender email) { _store = store; _email = email; }
+
+            public async Task<string> Checkout(Order order, CancellationToken cancellationToken)
+            {
+                await _store.SaveAsync(order, cancellationToken);
+                _ = {|#0:NotifyAsync|}(order);
+                return "done";
+            }
+
+            private async Task NotifyAsync(Order order)
+            {
+                await Task.Delay(100);
+                await _email.SendAsync(order.Customer, "Shipped");
+            }
+        }
+        """, "NotifyAsync");
+
+    [Fact]
+    public Task ControllerActionQueuesAThreadPoolItem() => Reports("""
+        public sealed class AuditController : ControllerBase
+        {
+            private readonly IAuditLog _audit;
+            public AuditController(IAuditLog audit) => _audit = audit;
+
+            public void Track(string page)
+            {
+                ThreadPool.{|#0:QueueUserWorkItem|}(_ => _audit.Write(page));
+            }
+        }
+        """, "ThreadPool.QueueUserWorkItem");
+
+    [Fact]
+    public Task ControllerActionStartsAThread() => Reports("""
+        public sealed class ExportController : ControllerBase
+        {
+            private readonly IThumbnailer _thumbnailer;
+            public ExportController(IThumbnailer thumbnailer) => _thumbnailer = thumbnailer;
+
+            public void Export(string path)
+            {
+                new Thread(() => _thumbnailer.Render(path)).{|#0:Start|}();
+            }
+        }
+        """, "Thread.Start");
+
+    [Fact]
+    public Task ControllerActionUsesStartNew() => Reports("""
+        public sealed class ImportController : ControllerBase
+        {
+            private readonly IOrderStore _store;
+            public ImportController(IOrderStore store) => _store = store;
+
+            public void Import(Order order)
+            {
+                Task.Factory.{|#0:StartNew|}(() => _store.SaveAsync(order));
+            }
+        }
+        """, "Task.Factory.StartNew");
+
+    [Fact]
+    public Task ControllerActionStartsANewTask() => Reports("""
+        public sealed class CacheController : ControllerBase
+        {
+            private readonly IAuditLog _audit;
+            public CacheController(IAuditLog audit) => _audit = audit;
+
+            public void Invalidate(string key)
+            {
+                new Task(() => _audit.Write("invalidated " + key)).{|#0:Start|}();
+            }
+        }
+        """, "Task.Start");
+
+    [Fact]
+    public Task MinimalApiLambda() => Reports("""
+        public static class Endpoints
+        {
+            public static void Map(WebApplication app, IEmailSender email)
+            {
+                app.MapPost("/orders", (Order order) =>
+                {
+                    _ = Task.{|#0:Run|}(() => email.SendAsync(order.Customer, "Received"));
+                    return Results.Accepted();
+                });
+            }
+        }
+        """, "Task.Run");
+
+    [Fact]
+    public Task MinimalApiAsyncLambdaDiscardsASave() => Reports("""
+        public static class Endpoints
+        {
+            public static void Map(WebApplication app, IOrderStore store)
+            {
+                app.MapGet("/orders/{id}", async (int id) =>
+                {
+                    var order = await store.FindAsync(id);
+                    _ = store.{|#0:SaveAsync|}(order!);
+                    return Results.Ok();
+                });
+            }
+        }
+        """, "SaveAsync");
+
+    [Fact]
+    public Task ConventionalMiddleware() => Reports("""
+        public sealed class AuditMiddleware
+        {
+            private readonly RequestDelegate _next;
+            private readonly IAuditLog _audit;
+            public AuditMiddleware(RequestDelegate next, IAuditLog audit) { _next = next; _audit = audit; }
+
+            public async Task InvokeAsync(HttpContext context)
+            {
+                _ = Task.{|#0:Run|}(() => _audit.WriteAsync("request"));
+                await _next(context);
+            }
+        }
+        """, "Task.Run");
+
+    [Fact]
+    public Task FactoryMiddleware() => Reports("""
+        public sealed class TimingMiddleware : IMiddleware
+        {
+            private readonly IAuditLog _audit;
+            public TimingMiddleware(IAuditLog audit) => _audit = audit;
+
+            public async Task InvokeAsync(HttpContext context, RequestDelegate next)
+            {
+                await next(context);
+                _ = _audit.{|#0:WriteAsync|}("done");
+            }
+        }
+        """, "WriteAsync");
+
+    [Fact]
+    public Task HubMethod() => Reports("""
+        public sealed class ChatHub : Hub
+        {
+            private readonly IAuditLog _audit;
+            public ChatHub(IAuditLog audit) => _audit = audit;
+
+            public Task Send(string message)
+            {
+                _ = Task.{|#0:Run|}(() => _audit.WriteAsync(message));
+                return Task.CompletedTask;
+            }
+        }
+        """, "Task.Run");
+
+    [Fact]
+    public Task RazorPageHandler() => Reports("""
+        public sealed class ContactModel : PageModel
+        {
+            private readonly IEmailSender _email;
+            public ContactModel(IEmailSender email) => _email = email;
+
+            public void OnPost(string from)
+            {
+                _ = _email.{|#0:SendAsync|}("support@example.com", "Contact from " + from);
+            }
+        }
+        """, "SendAsync");
+
+    [Fact]
+    public Task GrpcServiceMethod() => Reports("""
+        public sealed class Greeter
+        {
+            private readonly IAuditLog _audit;
+            public Greeter(IAuditLog audit) => _audit = audit;
+
+            public Task<string> SayHello(string name, ServerCallContext context)
+            {
+                _ = Task.{|#0:Run|}(() => _audit.WriteAsync("greeted " + name));
+                return Task.FromResult("Hello " + name);
+            }
+        }
+        """, "Task.Run");
+
+    [Fact]
+    public Task DiscardWithConfigureAwait() => Reports("""
+        public sealed class PingController : ControllerBase
+        {
+            private readonly IAuditLog _audit;
+            public PingController(IAuditLog audit) => _audit = audit;
+
+            public void Ping() => _ = Task.{|#0:Run|}(() => _audit.WriteAsync("ping")).ConfigureAwait(false);
+        }
+        """, "Task.Run");
+
+    [Fact]
+    public Task OnlyOnOneBranch() => Reports("""
+        public sealed class PaymentsController : ControllerBase
+        {
+            private readonly IEmailSender _email;
+            public PaymentsController(IEmailSender email) => _email = email;
+
+            public string Pay(Order order)
+            {
+                if (order.Total > 1000)
+                {
+                    _ = Task.{|#0:Run|}(() => _email.SendAsync("fraud@example.com", "Large order " + order.Id));
+                }
+
+                return "paid";
+            }
+        }
+        """, "Task.Run");
+
+    [Fact]
+    public Task FromALocalFunctionOfTheAction() => Reports("""
+        public sealed class ProfileController : ControllerBase
+        {
+            private readonly IAuditLog _audit;
+            public ProfileController(IAuditLog audit) => _audit = audit;
+
+            public string Update(string name)
+            {
+                Record();
+                return name;
+
+                void Record() => _ = Task.{|#0:Run|}(() => _audit.WriteAsync("renamed to " + name));
+            }
+        }
+        """, "Task.Run");
+}

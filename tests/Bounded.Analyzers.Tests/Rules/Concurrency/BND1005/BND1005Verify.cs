@@ -1,0 +1,50 @@
+using System.Threading.Tasks;
+using Bounded.Analyzers.Concurrency;
+using Bounded.Analyzers.Tests.Rules.Lifetime;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.Testing;
+
+namespace Bounded.Analyzers.Tests.Rules.Concurrency;
+
+/// <summary>Helpers shared by the BND1005 tests: request-handling code with ASP.NET Core, SignalR and gRPC stubs.</summary>
+internal static class BND1005Verify
+{
+    private const string MoreUsings = """
+        using Grpc.Core;
+        using Microsoft.AspNetCore.Mvc.RazorPages;
+        using Microsoft.AspNetCore.SignalR;
+
+        """;
+
+    /// <summary>Framework types the shared Lifetime stubs do not declare, in their real namespaces.</summary>
+    private const string MoreStubs = """
+
+        namespace Microsoft.AspNetCore.Http
+        {
+            public delegate Task RequestDelegate(HttpContext context);
+            public interface IMiddleware { Task InvokeAsync(HttpContext context, RequestDelegate next); }
+            public static class Results { public static object Accepted() => new object(); public static object Ok() => new object(); }
+        }
+        namespace Microsoft.AspNetCore.Builder
+        {
+            public static class EndpointRouteBuilderGetExtensions
+            {
+                public static void MapGet(this Microsoft.AspNetCore.Routing.IEndpointRouteBuilder endpoints, string pattern, Delegate handler) { }
+            }
+        }
+        namespace Microsoft.AspNetCore.SignalR { public abstract class Hub { } }
+        namespace Microsoft.AspNetCore.Mvc.RazorPages { public abstract class PageModel { } }
+        namespace Grpc.Core { public abstract class ServerCallContext { public CancellationToken CancellationToken => default; } }
+        public interface IAuditLog { Task WriteAsync(string entry); void Write(string entry); }
+        public interface IThumbnailer { void Render(string path); }
+        """;
+
+    public static string Wrap(string body) => MoreUsings + LifetimeSources.Wrap(body) + MoreStubs;
+
+    public static DiagnosticResult Diagnostic(int marker, string start) =>
+        new DiagnosticResult(RuleIds.SpawnPerRequest, DiagnosticSeverity.Info).WithLocation(marker).WithArguments(start);
+
+    public static Task Reports(string body, string start) => Verify.AnalyzerAsync<SpawnPerRequestAnalyzer>(Wrap(body), Diagnostic(0, start));
+
+    public static Task Clean(string body) => Verify.AnalyzerAsync<SpawnPerRequestAnalyzer>(Wrap(body));
+}
