@@ -69,6 +69,7 @@ internal sealed partial class KnownSymbols
         // Request handling: code the framework runs once per request, and the tokens that end with the request
         HttpContext = Resolve(compilation, "Microsoft.AspNetCore.Http.HttpContext");
         ControllerBase = Resolve(compilation, "Microsoft.AspNetCore.Mvc.ControllerBase");
+        ControllerAttribute = Resolve(compilation, "Microsoft.AspNetCore.Mvc.ControllerAttribute");
         PageModel = Resolve(compilation, "Microsoft.AspNetCore.Mvc.RazorPages.PageModel");
         Hub = Resolve(compilation, "Microsoft.AspNetCore.SignalR.Hub");
         HubCallerContext = Resolve(compilation, "Microsoft.AspNetCore.SignalR.HubCallerContext");
@@ -142,6 +143,7 @@ internal sealed partial class KnownSymbols
     public INamedTypeSymbol? ObsoleteApplicationLifetime { get; }
     public INamedTypeSymbol? HttpContext { get; }
     public INamedTypeSymbol? ControllerBase { get; }
+    public INamedTypeSymbol? ControllerAttribute { get; }
     public INamedTypeSymbol? PageModel { get; }
     public INamedTypeSymbol? Hub { get; }
     public INamedTypeSymbol? HubCallerContext { get; }

@@ -24,7 +24,8 @@ internal static class RequestScope
     };
 
     /// <summary>
-    /// A function whose token parameters are the request's: an instance method of a controller, page model or hub;
+    /// A function whose token parameters are the request's: an instance method of a controller (deriving from
+    /// <c>ControllerBase</c>, or marked <c>[Controller]</c>/<c>[ApiController]</c> on itself or a base), page model or hub;
     /// a method or lambda that takes the request (<c>HttpContext</c>: middleware, <c>app.Use</c>; a gRPC
     /// <c>ServerCallContext</c>); a lambda passed to an endpoint-mapping call (<c>MapGet</c>, <c>MapPost</c>, …).
     /// </summary>
@@ -38,7 +39,8 @@ internal static class RequestScope
         if (function.MethodKind == MethodKind.Ordinary && !function.IsStatic
             && (KnownSymbols.InheritsFrom(function.ContainingType, types.ControllerBase)
                 || KnownSymbols.InheritsFrom(function.ContainingType, types.PageModel)
-                || KnownSymbols.InheritsFrom(function.ContainingType, types.Hub)))
+                || KnownSymbols.InheritsFrom(function.ContainingType, types.Hub)
+                || IsMarkedController(function.ContainingType, types)))
         {
             return true;
         }
@@ -81,6 +83,28 @@ internal static class RequestScope
             if (current is BaseMethodDeclarationSyntax)
             {
                 return false;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>A POCO controller: the type or a base carries <c>[Controller]</c> or an attribute deriving from it (<c>[ApiController]</c>).</summary>
+    private static bool IsMarkedController(INamedTypeSymbol? type, KnownSymbols types)
+    {
+        if (types.ControllerAttribute is null)
+        {
+            return false;
+        }
+
+        for (; type is not null; type = type.BaseType)
+        {
+            foreach (var attribute in type.GetAttributes())
+            {
+                if (KnownSymbols.InheritsFrom(attribute.AttributeClass, types.ControllerAttribute))
+                {
+                    return true;
+                }
             }
         }
 

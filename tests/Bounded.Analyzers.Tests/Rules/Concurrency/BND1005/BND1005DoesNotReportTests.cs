@@ -255,4 +255,19 @@ public class BND1005DoesNotReportTests
             }
         }
         """), null, ignoreCompilerDiagnostics: true);
+
+    [Fact]
+    public Task ClassWithAnUnrelatedAttribute() => Clean("""
+        [Serializable]
+        public sealed class InvoicesService
+        {
+            private readonly IEmailSender _email;
+            public InvoicesService(IEmailSender email) => _email = email;
+
+            public void Send(Order order)
+            {
+                _ = _email.SendAsync(order.Customer, "Invoice " + order.Id);
+            }
+        }
+        """);
 }

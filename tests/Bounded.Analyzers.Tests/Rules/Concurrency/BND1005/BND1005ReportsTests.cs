@@ -282,4 +282,22 @@ public class BND1005ReportsTests
             }
         }
         """, "Task.Run");
+
+    [Fact]
+    public Task PocoApiControllerInheritsTheMarker() => Reports("""
+        [ApiController]
+        public abstract class ApiBase { }
+
+        public sealed class InvoicesApi : ApiBase
+        {
+            private readonly IEmailSender _email;
+            public InvoicesApi(IEmailSender email) => _email = email;
+
+            public string Send(Order order)
+            {
+                _ = _email.{|#0:SendAsync|}(order.Customer, "Invoice " + order.Id);
+                return "sent";
+            }
+        }
+        """, "SendAsync");
 }

@@ -32,6 +32,11 @@ internal static class BND1005Verify
                 public static void MapGet(this Microsoft.AspNetCore.Routing.IEndpointRouteBuilder endpoints, string pattern, Delegate handler) { }
             }
         }
+        namespace Microsoft.AspNetCore.Mvc
+        {
+            [AttributeUsage(AttributeTargets.Class, Inherited = true)] public class ControllerAttribute : Attribute { }
+            public sealed class ApiControllerAttribute : ControllerAttribute { }
+        }
         namespace Microsoft.AspNetCore.SignalR { public abstract class Hub { } }
         namespace Microsoft.AspNetCore.Mvc.RazorPages { public abstract class PageModel { } }
         namespace Grpc.Core { public abstract class ServerCallContext { public CancellationToken CancellationToken => default; } }
