@@ -1,8 +1,8 @@
 using System.Collections.Immutable;
+using Bounded.Analyzers.Lifetime;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
 using Microsoft.CodeAnalysis.Diagnostics;
-using Bounded.Analyzers.Lifetime;
 using Microsoft.CodeAnalysis.Operations;
 
 namespace Bounded.Analyzers.Concurrency;
@@ -49,9 +49,9 @@ public sealed class SpawnPerRequestAnalyzer : DiagnosticAnalyzer
             return;
         }
 
-        var function = EnclosingFunction(statement);
+        var function = statement.EnclosingFunction();
         if (function is null
-            || InLoop(statement, function)
+            || Repetition.Find(start.Site, types).Exists // a loop or per-element call repeats it: BND1001's
             || !RequestScope.IsInRequestCode(model, start.Site.Syntax, types, context.CancellationToken)
             || Limiters.IsGated(function, start.Work, types, context.CancellationToken)
             || IsSingleFlight(statement, function, types))
@@ -90,33 +90,6 @@ public sealed class SpawnPerRequestAnalyzer : DiagnosticAnalyzer
     private static string Display(WorkStart start) => start.Kind == WorkStartKind.None
         ? OperationHelpers.ShortName(start.Site.Syntax)
         : start.DisplayName;
-
-    private static IOperation? EnclosingFunction(IOperation operation)
-    {
-        for (var current = operation.Parent; current is not null; current = current.Parent)
-        {
-            if (current is IMethodBodyOperation or ILocalFunctionOperation or IAnonymousFunctionOperation or IConstructorBodyOperation)
-            {
-                return current;
-            }
-        }
-
-        return null;
-    }
-
-    /// <summary>A loop in the same function repeats the start per item: BND1001 reports that.</summary>
-    private static bool InLoop(IOperation statement, IOperation function)
-    {
-        for (var current = statement.Parent; current is not null && !ReferenceEquals(current, function); current = current.Parent)
-        {
-            if (current is ILoopOperation)
-            {
-                return true;
-            }
-        }
-
-        return false;
-    }
 
     /// <summary>
     /// The start sits under an <c>if</c> whose condition takes an atomic flag or a monitor

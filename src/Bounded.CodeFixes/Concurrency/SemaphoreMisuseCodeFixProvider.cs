@@ -62,7 +62,8 @@ public sealed class SemaphoreMisuseCodeFixProvider : BoundedCodeFixProvider
 
                 break;
             case SemaphoreMisuseAnalyzer.TimeoutIgnored:
-                if (!InsideGuardedTry(waitStatement))
+                // Inside a try the thrown timeout would reach a catch or finally that may release the slot anyway.
+                if (!OperationHelpers.IsInsideOwn<TryStatementSyntax>(waitStatement))
                 {
                     fixes.Add(new PlannedFix(
                         "Throw TimeoutException when the wait times out",
@@ -94,26 +95,6 @@ public sealed class SemaphoreMisuseCodeFixProvider : BoundedCodeFixProvider
         statement.Parent is BlockSyntax block
         && block.Statements.IndexOf(statement) is var index && index + 1 < block.Statements.Count
         && !block.Statements[index + 1].GetLeadingTrivia().Any(SyntaxKind.EndOfLineTrivia);
-
-    /// <summary>
-    /// A throw from the wait would reach this function's enclosing try's finally or catch, which may release the slot
-    /// the wait did not take (or swallow the timeout): no rewrite there.
-    /// </summary>
-    private static bool InsideGuardedTry(StatementSyntax statement)
-    {
-        for (var node = statement.Parent; node is not null; node = node.Parent)
-        {
-            switch (node)
-            {
-                case BlockSyntax { Parent: TryStatementSyntax tryStatement } block when tryStatement.Block == block:
-                    return true;
-                case AnonymousFunctionExpressionSyntax or LocalFunctionStatementSyntax or MemberDeclarationSyntax:
-                    return false;
-            }
-        }
-
-        return false;
-    }
 
     /// <summary><c>await gate.WaitAsync(…);</c>, with or without ConfigureAwait, or <c>gate.Wait();</c>.</summary>
     private static bool IsWholeStatement(ExpressionStatementSyntax statement, InvocationExpressionSyntax wait)
