@@ -270,4 +270,87 @@ public class BND1005DoesNotReportTests
             }
         }
         """);
+
+    [Fact]
+    public Task UseLambdaAwaitsTheWork() => Clean("""
+        public static class Pipeline
+        {
+            public static void Configure(IApplicationBuilder app, IAuditLog audit)
+            {
+                app.Use(async (context, next) =>
+                {
+                    await Task.Run(() => audit.WriteAsync("hit"));
+                    await next();
+                });
+            }
+        }
+        """);
+
+    [Fact]
+    public Task HubMethodReturnsTheWork() => Clean("""
+        public sealed class ChatHub : Hub
+        {
+            private readonly IAuditLog _audit;
+            public ChatHub(IAuditLog audit) => _audit = audit;
+
+            public Task Send(string message) => Task.Run(() => _audit.WriteAsync(message));
+        }
+        """);
+
+    [Fact]
+    public Task GrpcMethodAwaitsTheWork() => Clean("""
+        public sealed class Greeter
+        {
+            private readonly IAuditLog _audit;
+            public Greeter(IAuditLog audit) => _audit = audit;
+
+            public async Task<string> SayHello(string name, ServerCallContext context)
+            {
+                await _audit.WriteAsync("greeted " + name);
+                return "Hello " + name;
+            }
+        }
+        """);
+
+    /// <summary>An already-completed task starts no work: nothing is left behind.</summary>
+    [Fact]
+    public Task DiscardedCompletedTask() => CleanAction("""
+            public string Place(Order order)
+            {
+                _ = Task.FromResult(order.Id);
+                return "done";
+            }
+        """);
+
+    [Fact]
+    public Task SemaphoreWithTimeoutShedsLoad() => CleanAction("""
+            public async Task<string> Place(Order order)
+            {
+                if (!await Gate.WaitAsync(TimeSpan.FromMilliseconds(50)))
+                {
+                    return "busy";
+                }
+
+                _ = Task.Run(async () =>
+                {
+                    try
+                    {
+                        await _email.SendAsync(order.Customer, "Thanks");
+                    }
+                    finally
+                    {
+                        Gate.Release();
+                    }
+                });
+                return "accepted";
+            }
+        """);
+
+    [Fact]
+    public Task PerItemStartInAnActionIsBnd1001s() => CleanAction("""
+            public void NotifyAll(List<Order> orders)
+            {
+                orders.ForEach(order => Task.Run(() => _email.SendAsync(order.Customer, "Update")));
+            }
+        """);
 }

@@ -300,4 +300,100 @@ public class BND1005ReportsTests
             }
         }
         """, "SendAsync");
+
+    [Fact]
+    public Task UseLambdaMiddleware() => Reports("""
+        public static class Pipeline
+        {
+            public static void Configure(IApplicationBuilder app, IAuditLog audit)
+            {
+                app.Use(async (context, next) =>
+                {
+                    _ = Task.{|#0:Run|}(() => audit.WriteAsync("hit"));
+                    await next();
+                });
+            }
+        }
+        """, "Task.Run");
+
+    [Fact]
+    public Task RunTerminalMiddleware() => Reports("""
+        public static class Pipeline
+        {
+            public static void Configure(IApplicationBuilder app, IAuditLog audit)
+            {
+                app.Run(context =>
+                {
+                    _ = audit.{|#0:WriteAsync|}("terminal");
+                    return Task.CompletedTask;
+                });
+            }
+        }
+        """, "WriteAsync");
+
+    [Fact]
+    public Task AsyncHubMethodStartsNew() => Reports("""
+        public sealed class UploadHub : Hub
+        {
+            private readonly IThumbnailer _thumbnailer;
+            public UploadHub(IThumbnailer thumbnailer) => _thumbnailer = thumbnailer;
+
+            public async Task Uploaded(string path)
+            {
+                await Task.Yield();
+                Task.Factory.{|#0:StartNew|}(() => _thumbnailer.Render(path));
+            }
+        }
+        """, "Task.Factory.StartNew");
+
+    [Fact]
+    public Task AsyncBlockLambdaLeftBehind() => Reports("""
+        public sealed class ArchiveController : ControllerBase
+        {
+            private readonly IOrderStore _store;
+            private readonly IAuditLog _audit;
+            public ArchiveController(IOrderStore store, IAuditLog audit) { _store = store; _audit = audit; }
+
+            public string Archive(int id)
+            {
+                _ = Task.{|#0:Run|}(async () =>
+                {
+                    var order = await _store.FindAsync(id);
+                    await _audit.WriteAsync("archived " + order?.Id);
+                });
+                return "archiving";
+            }
+        }
+        """, "Task.Run");
+
+    [Fact]
+    public Task DiscardedValueTask() => Reports("""
+        public sealed class PricesController : ControllerBase
+        {
+            private readonly IPriceCache _prices;
+            public PricesController(IPriceCache prices) => _prices = prices;
+
+            public string Get(string sku)
+            {
+                _ = _prices.{|#0:RefreshAsync|}(sku);
+                return sku;
+            }
+        }
+        """, "RefreshAsync");
+
+    [Fact]
+    public Task ConventionalMiddlewareInvokeQueuesUnsafeWork() => Reports("""
+        public sealed class TraceMiddleware
+        {
+            private readonly RequestDelegate _next;
+            private readonly IAuditLog _audit;
+            public TraceMiddleware(RequestDelegate next, IAuditLog audit) { _next = next; _audit = audit; }
+
+            public Task Invoke(HttpContext context)
+            {
+                ThreadPool.{|#0:UnsafeQueueUserWorkItem|}(_ => _audit.Write("trace"), null);
+                return _next(context);
+            }
+        }
+        """, "ThreadPool.UnsafeQueueUserWorkItem");
 }

@@ -27,6 +27,12 @@ internal static class BND1005Verify
         }
         namespace Microsoft.AspNetCore.Builder
         {
+            public interface IApplicationBuilder { }
+            public static class UseExtensions
+            {
+                public static IApplicationBuilder Use(this IApplicationBuilder app, Func<HttpContext, Func<Task>, Task> middleware) => app;
+                public static void Run(this IApplicationBuilder app, RequestDelegate handler) { }
+            }
             public static class EndpointRouteBuilderGetExtensions
             {
                 public static void MapGet(this Microsoft.AspNetCore.Routing.IEndpointRouteBuilder endpoints, string pattern, Delegate handler) { }
@@ -42,6 +48,7 @@ internal static class BND1005Verify
         namespace Grpc.Core { public abstract class ServerCallContext { public CancellationToken CancellationToken => default; } }
         public interface IAuditLog { Task WriteAsync(string entry); void Write(string entry); }
         public interface IThumbnailer { void Render(string path); }
+        public interface IPriceCache { ValueTask RefreshAsync(string sku); }
         """;
 
     public static string Wrap(string body) => MoreUsings + LifetimeSources.Wrap(body) + MoreStubs;
