@@ -71,11 +71,6 @@ public sealed class SpawnPerRequestAnalyzer : DiagnosticAnalyzer
         var kind = DetachedTasks.Classify(value, types, out var call);
         if (kind != DetachedKind.None && call is not null)
         {
-            if (IsCompletedTask(call, types))
-            {
-                return null; // Task.FromResult(x): already complete, it starts nothing
-            }
-
             var start = WorkStarts.Recognize(call, types);
             return start.Exists ? start : new WorkStart(WorkStartKind.None, call, null, isLongRunning: false);
         }
@@ -91,10 +86,6 @@ public sealed class SpawnPerRequestAnalyzer : DiagnosticAnalyzer
 
         return null;
     }
-
-    private static bool IsCompletedTask(IInvocationOperation call, KnownSymbols types) =>
-        call.TargetMethod is { IsStatic: true, Name: "FromResult" or "FromException" or "FromCanceled" } method
-        && SymbolEqualityComparer.Default.Equals(method.ContainingType, types.Task);
 
     private static string Display(WorkStart start) => start.Kind == WorkStartKind.None
         ? OperationHelpers.ShortName(start.Site.Syntax)

@@ -82,6 +82,11 @@ internal static class DetachedTasks
             return DetachedKind.None;
         }
 
+        if (method is { IsStatic: true, Name: "FromResult" or "FromException" or "FromCanceled" } && SymbolEqualityComparer.Default.Equals(method.ContainingType, types.Task))
+        {
+            return DetachedKind.None; // an already-completed task: nothing was started
+        }
+
         call = invocation;
         if (start.IsTaskSpawn)
         {
