@@ -59,14 +59,16 @@ public sealed class SpawnPerRequestAnalyzer : DiagnosticAnalyzer
             return;
         }
 
-        context.ReportDiagnostic(Diagnostic.Create(Rule, OperationHelpers.CallNameLocation(start.Site.Syntax), Display(start)));
+        var properties = ImmutableDictionary<string, string?>.Empty.Add(DiagnosticProperties.WorkStart, start.Kind.ToString());
+        context.ReportDiagnostic(Diagnostic.Create(Rule, OperationHelpers.CallNameLocation(start.Site.Syntax), properties, Display(start)));
     }
 
     /// <summary>
     /// The work a statement starts and drops: a task spawn or async call whose task is discarded or ignored, a
-    /// thread-pool item, a thread started. A continuation runs when its antecedent ends and is not reported.
+    /// thread-pool item, a thread started. A continuation runs when its antecedent ends and is not reported. A dropped
+    /// async call is a start of kind <see cref="WorkStartKind.None"/> whose site is the call.
     /// </summary>
-    private static WorkStart? Dropped(IOperation value, KnownSymbols types)
+    internal static WorkStart? Dropped(IOperation value, KnownSymbols types)
     {
         var kind = DetachedTasks.Classify(value, types, out var call);
         if (kind != DetachedKind.None && call is not null)

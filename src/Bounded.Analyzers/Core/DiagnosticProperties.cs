@@ -23,7 +23,7 @@ public static class DiagnosticProperties
     /// <summary>What made the allocation hot (BND3001).</summary>
     public const string Context = "Context";
 
-    /// <summary>How the work is started (BND1001, BND1003): a <see cref="WorkStartKind"/> name.</summary>
+    /// <summary>How the work is started (BND1001, BND1003, BND1005): a <see cref="WorkStartKind"/> name (<c>None</c>: a dropped async call, BND1005).</summary>
     public const string WorkStart = "WorkStart";
 
     /// <summary>What repeats the work (BND1001, BND1003): <see cref="LoopRepetition"/> or <see cref="ElementRepetition"/>.</summary>

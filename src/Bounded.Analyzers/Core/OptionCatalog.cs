@@ -97,6 +97,9 @@ public static class OptionCatalog
         "max_io_concurrency", OptionType.Integer, "16",
         Ids(RuleIds.UnboundedTaskSpawn, RuleIds.UnboundedAsyncFanOut), defaultInteger: 16, min: 1);
 
+    public static readonly OptionDefinition MaxBackgroundWork = new(
+        "max_background_work", OptionType.Integer, "32", Ids(RuleIds.SpawnPerRequest), defaultInteger: 32, min: 1);
+
     public static readonly OptionDefinition SmallLoopLimit = new(
         "small_loop_limit", OptionType.Integer, "16",
         Ids(RuleIds.UnboundedTaskSpawn, RuleIds.UnboundedAsyncFanOut, RuleIds.ThreadPerItem, RuleIds.HotPathByteArray), defaultInteger: 16, min: 0);
@@ -134,7 +137,7 @@ public static class OptionCatalog
         Ids(RuleIds.DetachedTaskWithoutToken, RuleIds.UnboundedQueue, RuleIds.UnlimitedParallelism));
 
     public static readonly ImmutableArray<OptionDefinition> All = ImmutableArray.Create(
-        MaxConcurrency, MaxIoConcurrency, SmallLoopLimit, QueueCapacity, HotPathAttributes, HotPathMethods, PooledElementTypes, MinArraySize,
+        MaxConcurrency, MaxIoConcurrency, MaxBackgroundWork, SmallLoopLimit, QueueCapacity, HotPathAttributes, HotPathMethods, PooledElementTypes, MinArraySize,
         ClearPooledArrays, MaxStackallocBytes, TaskOwnershipMethods, ReportTokenlessWork, ExcludeTestProjects);
 
     /// <summary>The option called <paramref name="name"/>, or null.</summary>

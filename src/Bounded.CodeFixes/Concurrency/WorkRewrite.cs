@@ -83,8 +83,19 @@ internal sealed class WorkRewrite
                 ? FixSyntax.MultiLineBlock(guarded)
                 : FixSyntax.MultiLineBlock(ExpressionStatement(AwaitExpression(ParseExpression(waitCallInside))), guarded))
             .WithAdditionalAnnotations(Formatter.Annotation);
+        var arrow = lambda switch
+        {
+            ParenthesizedLambdaExpressionSyntax p => p.ArrowToken,
+            SimpleLambdaExpressionSyntax simpleLambda => simpleLambda.ArrowToken,
+            _ => default,
+        };
         var rewritten = lambda.WithBlock(block).WithExpressionBody(null);
-        if (rewritten is ParenthesizedLambdaExpressionSyntax parenthesized)
+        if (HasComment(arrow.TrailingTrivia))
+        {
+            // The comment stays after the arrow; the body keeps its own line and indentation.
+            rewritten = rewritten.WithBlock(block.WithLeadingTrivia(lambda.Body.GetLeadingTrivia()));
+        }
+        else if (rewritten is ParenthesizedLambdaExpressionSyntax parenthesized)
         {
             rewritten = parenthesized.WithArrowToken(parenthesized.ArrowToken.WithTrailingTrivia(ElasticSpace));
         }
@@ -101,6 +112,10 @@ internal sealed class WorkRewrite
 
         return rewritten.WithAdditionalAnnotations(Formatter.Annotation);
     }
+
+    /// <summary>A comment after <c>=&gt;</c> stays where it is; only layout trivia is replaced.</summary>
+    private static bool HasComment(SyntaxTriviaList trivia) =>
+        trivia.Any(SyntaxKind.SingleLineCommentTrivia) || trivia.Any(SyntaxKind.MultiLineCommentTrivia);
 
     private StatementSyntax BodyStatement(ExpressionSyntax expression)
     {

@@ -227,7 +227,7 @@ public abstract class BoundedCodeFixProvider : CodeFixProvider
         changed = await ImportAdder.AddImportsAsync(changed, Simplifier.AddImportsAnnotation, cancellationToken: cancellationToken).ConfigureAwait(false);
         changed = await Simplifier.ReduceAsync(changed, Simplifier.Annotation, cancellationToken: cancellationToken).ConfigureAwait(false);
         changed = await Formatter.FormatAsync(changed, Formatter.Annotation, cancellationToken: cancellationToken).ConfigureAwait(false);
-        return await UseDocumentNewLinesAsync(changed, DocumentNewLine(root), cancellationToken).ConfigureAwait(false);
+        return await UseDocumentNewLinesAsync(changed, FixSyntax.DocumentNewLine(root), cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>
@@ -245,20 +245,6 @@ public abstract class BoundedCodeFixProvider : CodeFixProvider
         }
 
         return -1;
-    }
-
-    /// <summary>The line break the document already uses.</summary>
-    private static string DocumentNewLine(SyntaxNode root)
-    {
-        foreach (var trivia in root.DescendantTrivia())
-        {
-            if (trivia.IsKind(SyntaxKind.EndOfLineTrivia))
-            {
-                return trivia.ToString();
-            }
-        }
-
-        return "\n";
     }
 
     /// <summary>Generated line breaks (elastic trivia the formatter kept) take the document's own line break.</summary>

@@ -55,6 +55,39 @@ internal static class FixSyntax
         return node.ReplaceNodes(qualified, (_, rewritten) => rewritten.WithAdditionalAnnotations(Simplifier.Annotation, Simplifier.AddImportsAnnotation));
     }
 
+    /// <summary>The whitespace that indents <paramref name="node"/>'s first line, without the comments and blank lines above it.</summary>
+    public static SyntaxTriviaList Indentation(SyntaxNode node)
+    {
+        var leading = node.GetLeadingTrivia();
+        var start = leading.Count;
+        while (start > 0 && leading[start - 1].IsKind(SyntaxKind.WhitespaceTrivia))
+        {
+            start--;
+        }
+
+        var indentation = SyntaxTriviaList.Empty;
+        for (var i = start; i < leading.Count; i++)
+        {
+            indentation = indentation.Add(leading[i]);
+        }
+
+        return indentation;
+    }
+
+    /// <summary>The line break the document already uses.</summary>
+    public static string DocumentNewLine(SyntaxNode root)
+    {
+        foreach (var trivia in root.DescendantTrivia())
+        {
+            if (trivia.IsKind(SyntaxKind.EndOfLineTrivia))
+            {
+                return trivia.ToString();
+            }
+        }
+
+        return "\n";
+    }
+
     /// <summary>A block laid out on several lines (the formatter keeps blocks it sees on one line as they are).</summary>
     public static BlockSyntax MultiLineBlock(params StatementSyntax[] statements)
     {

@@ -8,12 +8,14 @@ namespace Bounded.CodeFixes;
 
 /// <summary>
 /// Picks identifiers for new locals: free at the insertion point, not declared anywhere in the enclosing member
-/// (a later local would conflict, CS0136), and not already handed out to another fix of the same document.
+/// (a later local would conflict, CS0136), and not already handed out to another fix of the same document. Also
+/// hands out names that several fixes of the document share (one throttle field per type).
 /// </summary>
 internal sealed class NameAllocator
 {
     private readonly SemanticModel _model;
     private readonly Dictionary<SyntaxNode, HashSet<string>> _taken = new();
+    private readonly Dictionary<(SyntaxNode Scope, string Purpose), string> _shared = new();
 
     public NameAllocator(SemanticModel model) => _model = model;
 
@@ -35,6 +37,23 @@ internal sealed class NameAllocator
                 return candidate;
             }
         }
+    }
+
+    /// <summary>
+    /// The name of the member that serves <paramref name="purpose"/> in <paramref name="scope"/> for every fix of the
+    /// document. Returns true to the first fix that asks, which declares the member; later fixes only use the name.
+    /// </summary>
+    public bool ClaimShared(SyntaxNode scope, string purpose, System.Func<string> allocate, out string name)
+    {
+        if (_shared.TryGetValue((scope, purpose), out var existing))
+        {
+            name = existing;
+            return false;
+        }
+
+        name = allocate();
+        _shared.Add((scope, purpose), name);
+        return true;
     }
 
     private static SyntaxNode EnclosingMember(SyntaxNode node)

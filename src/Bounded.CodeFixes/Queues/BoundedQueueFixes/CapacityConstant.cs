@@ -31,7 +31,7 @@ internal static class CapacityConstant
                     VariableDeclaration(
                         PredefinedType(Token(SyntaxKind.IntKeyword)),
                         SingletonSeparatedList(VariableDeclarator(localName).WithInitializer(EqualsValueClause(literal)))))
-                .WithLeadingTrivia(Indentation(statement))
+                .WithLeadingTrivia(FixSyntax.Indentation(statement))
                 .WithTrailingTrivia(ElasticCarriageReturnLineFeed)
                 .WithAdditionalAnnotations(Formatter.Annotation));
             return true;
@@ -59,29 +59,10 @@ internal static class CapacityConstant
                     PredefinedType(Token(SyntaxKind.IntKeyword)),
                     SingletonSeparatedList(VariableDeclarator(fieldName).WithInitializer(EqualsValueClause(literal)))))
             .WithModifiers(TokenList(Token(SyntaxKind.PrivateKeyword), Token(SyntaxKind.ConstKeyword)))
-            .WithLeadingTrivia(Indentation(member))
+            .WithLeadingTrivia(FixSyntax.Indentation(member))
             .WithTrailingTrivia(ElasticCarriageReturnLineFeed)
             .WithAdditionalAnnotations(Formatter.Annotation));
         return true;
-    }
-
-    /// <summary>The whitespace that indents <paramref name="node"/>'s first line, without the comments and blank lines above it.</summary>
-    private static SyntaxTriviaList Indentation(SyntaxNode node)
-    {
-        var leading = node.GetLeadingTrivia();
-        var start = leading.Count;
-        while (start > 0 && leading[start - 1].IsKind(SyntaxKind.WhitespaceTrivia))
-        {
-            start--;
-        }
-
-        var indentation = SyntaxTriviaList.Empty;
-        for (var i = start; i < leading.Count; i++)
-        {
-            indentation = indentation.Add(leading[i]);
-        }
-
-        return indentation;
     }
 
     /// <summary>The variable's name without field prefixes: <c>_events</c> → <c>events</c>; <c>queue</c> when nothing is left.</summary>

@@ -7,10 +7,6 @@ using System.Net.Http;
 using System.Threading.Tasks;
 using Bounded.Analyzers.Lifetime;
 using Bounded.CodeFixes.Lifetime;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 using Xunit;
 
 namespace Bounded.Analyzers.Tests.Rules.Lifetime;
@@ -112,45 +108,19 @@ public class BND2001RuntimeTests
         }
     }
 
-    /// <summary>The compiled controller in a Kestrel host on a free loopback port.</summary>
+    /// <summary>The compiled controller in Kestrel, and the events its work logged.</summary>
     private sealed class Host : IAsyncDisposable
     {
-        // Held, never unloaded: the original's work still runs on it after the host has stopped.
-        private readonly InMemoryAssembly _compiled;
-        private readonly WebApplication _app;
-        private readonly object _log;
-        private bool _stopped;
+        private readonly ControllerHost _host;
 
-        private Host(InMemoryAssembly compiled, WebApplication app, object log, HttpClient http)
-        {
-            _compiled = compiled;
-            _app = app;
-            _log = log;
-            Http = http;
-        }
+        private Host(ControllerHost host) => _host = host;
 
-        public HttpClient Http { get; }
+        public HttpClient Http => _host.Http;
 
-        public string[] Events => ((ConcurrentQueue<string>)_log.GetType().GetField("Events")!.GetValue(_log)!).ToArray();
+        public string[] Events => ((ConcurrentQueue<string>)_host.StateType.GetField("Events")!.GetValue(_host.State)!).ToArray();
 
-        public static async Task<Host> StartAsync(string source, int delayMs)
-        {
-            var compiled = InMemoryAssembly.Compile(source, TestEnvironment.AspNetReferences);
-            var logType = compiled.GetType("WorkLog");
-            logType.GetField("DelayMs")!.SetValue(null, delayMs);
-            var log = Activator.CreateInstance(logType)!;
-
-            var builder = WebApplication.CreateBuilder();
-            builder.WebHost.UseUrls("http://127.0.0.1:0");
-            builder.Logging.ClearProviders();
-            builder.Services.AddSingleton(logType, log);
-            builder.Services.AddControllers().AddApplicationPart(compiled.Assembly);
-            var app = builder.Build();
-            app.MapControllers();
-            await app.StartAsync();
-            var http = new HttpClient { BaseAddress = new Uri(app.Urls.First()) };
-            return new Host(compiled, app, log, http);
-        }
+        public static async Task<Host> StartAsync(string source, int delayMs) =>
+            new(await ControllerHost.StartAsync(source, "WorkLog", type => type.GetField("DelayMs")!.SetValue(null, delayMs)));
 
         public async Task<bool> WaitForAsync(string entry, TimeSpan timeout)
         {
@@ -168,17 +138,6 @@ public class BND2001RuntimeTests
             return Events.Contains(entry);
         }
 
-        public async ValueTask DisposeAsync()
-        {
-            if (_stopped)
-            {
-                return;
-            }
-
-            _stopped = true;
-            Http.Dispose();
-            await _app.StopAsync();
-            await _app.DisposeAsync();
-        }
+        public ValueTask DisposeAsync() => _host.DisposeAsync();
     }
 }
