@@ -5,6 +5,8 @@ using System.Linq;
 using System.Threading;
 using System.Threading.Tasks;
 
+using Samples;
+
 namespace FanOut;
 
 /// <summary>
@@ -116,44 +118,5 @@ public static class Program
             Interlocked.Add(ref total, await WorkAsync(item));
         });
         return total;
-    }
-
-    /// <summary>Samples the working set and the GC heap every 5 ms on a dedicated thread and keeps the maxima.</summary>
-    private sealed class PeakSampler : IDisposable
-    {
-        private readonly Thread _thread;
-        private volatile bool _stop;
-
-        public PeakSampler()
-        {
-            _thread = new Thread(Sample) { IsBackground = true, Priority = ThreadPriority.AboveNormal };
-            _thread.Start();
-        }
-
-        public long PeakWorkingSet { get; private set; }
-
-        public long PeakHeap { get; private set; }
-
-        private void Sample()
-        {
-            using var process = Process.GetCurrentProcess();
-            while (!_stop)
-            {
-                process.Refresh();
-                PeakWorkingSet = Math.Max(PeakWorkingSet, process.WorkingSet64);
-                PeakHeap = Math.Max(PeakHeap, GC.GetTotalMemory(forceFullCollection: false));
-                Thread.Sleep(5);
-            }
-        }
-
-        public void Stop()
-        {
-            _stop = true;
-            _thread.Join();
-            using var process = Process.GetCurrentProcess();
-            PeakWorkingSet = Math.Max(PeakWorkingSet, process.PeakWorkingSet64);
-        }
-
-        public void Dispose() => Stop();
     }
 }

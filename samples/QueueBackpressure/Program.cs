@@ -4,6 +4,7 @@ using System.IO;
 using System.Threading;
 using System.Threading.Channels;
 using System.Threading.Tasks;
+using Samples;
 
 namespace QueueBackpressure;
 
@@ -56,9 +57,7 @@ public static class Program
             ? Channel.CreateBounded<byte[]>(new BoundedChannelOptions(QueueCapacity) { SingleReader = true, SingleWriter = true, FullMode = BoundedChannelFullMode.Wait })
             : Channel.CreateUnbounded<byte[]>(new UnboundedChannelOptions { SingleReader = true, SingleWriter = true });
 
-        using var sampling = new CancellationTokenSource();
-        var peaks = new Peaks();
-        var sampler = Task.Run(() => peaks.SampleUntil(sampling.Token));
+        using var peaks = new PeakSampler();
         var clock = Stopwatch.StartNew();
 
         var consumer = Task.Run(async () =>
@@ -105,42 +104,12 @@ public static class Program
         await producer;
         var received = await consumer;
         clock.Stop();
-        sampling.Cancel();
-        await sampler;
+        peaks.Stop();
 
         var name = bounded ? "bounded (capacity 1,024, Wait)" : "unbounded";
-        Console.WriteLine($"{name,-30} {received,10:N0} {clock.Elapsed.TotalSeconds,7:F1}s {Mb(Math.Max(peaks.WorkingSet, Process.GetCurrentProcess().PeakWorkingSet64)),15:N0} MB {Mb(peaks.GcHeap),11:N0} MB");
+        Console.WriteLine($"{name,-30} {received,10:N0} {clock.Elapsed.TotalSeconds,7:F1}s {Mb(peaks.PeakWorkingSet),15:N0} MB {Mb(peaks.PeakHeap),11:N0} MB");
         return received == MessageCount ? 0 : 1;
     }
 
     private static double Mb(long bytes) => bytes / (1024.0 * 1024.0);
-
-    private sealed class Peaks
-    {
-        public long WorkingSet { get; private set; }
-        public long GcHeap { get; private set; }
-
-        public async Task SampleUntil(CancellationToken token)
-        {
-            using var process = Process.GetCurrentProcess();
-            while (true)
-            {
-                process.Refresh();
-                WorkingSet = Math.Max(WorkingSet, process.WorkingSet64);
-                GcHeap = Math.Max(GcHeap, GC.GetTotalMemory(forceFullCollection: false));
-                if (token.IsCancellationRequested)
-                {
-                    return;
-                }
-
-                try
-                {
-                    await Task.Delay(5, token);
-                }
-                catch (OperationCanceledException)
-                {
-                }
-            }
-        }
-    }
 }
