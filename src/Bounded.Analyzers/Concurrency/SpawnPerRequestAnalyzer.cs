@@ -1,3 +1,5 @@
+using System;
+using System.Collections.Concurrent;
 using System.Collections.Immutable;
 using Bounded.Analyzers.Lifetime;
 using Microsoft.CodeAnalysis;
@@ -35,10 +37,24 @@ public sealed class SpawnPerRequestAnalyzer : DiagnosticAnalyzer
     {
         context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.None);
         context.EnableConcurrentExecution();
-        Registration.RegisterOperations(context, types => types.Task is not null && RequestScope.HandlesRequests(types), Analyze, OperationKind.ExpressionStatement);
+        context.RegisterCompilationStartAction(start =>
+        {
+            var types = KnownSymbols.GetOrCreate(start.Compilation);
+            if (types.Task is null)
+            {
+                return;
+            }
+
+            // Types named by bounded.request_handler_types, read once per tree.
+            var handlerTypes = new ConcurrentDictionary<SyntaxTree, ImmutableArray<string>>();
+            var provider = start.Options.AnalyzerConfigOptionsProvider;
+            Func<SyntaxTree, ImmutableArray<string>> read = tree => OptionCatalog.RequestHandlerTypes.GetList(provider, tree, RuleIds.SpawnPerRequest);
+            Func<SyntaxTree, ImmutableArray<string>> handlerTypesOf = tree => handlerTypes.GetOrAdd(tree, read);
+            start.RegisterOperationAction(c => Analyze(c, types, handlerTypesOf), OperationKind.ExpressionStatement);
+        });
     }
 
-    private static void Analyze(OperationAnalysisContext context, KnownSymbols types)
+    private static void Analyze(OperationAnalysisContext context, KnownSymbols types, Func<SyntaxTree, ImmutableArray<string>> handlerTypesOf)
     {
         var statement = (IExpressionStatementOperation)context.Operation;
         if (statement.IsImplicit && statement.Operation is not ISimpleAssignmentOperation { Target: IDiscardOperation } && statement.Syntax.Parent is not ArrowExpressionClauseSyntax
@@ -52,7 +68,7 @@ public sealed class SpawnPerRequestAnalyzer : DiagnosticAnalyzer
         var function = statement.EnclosingFunction();
         if (function is null
             || Repetition.Find(start.Site, types).Exists // a loop or per-element call repeats it: BND1001's
-            || !RequestScope.IsInRequestCode(model, start.Site.Syntax, types, context.CancellationToken)
+            || !RequestScope.IsInRequestCode(model, start.Site.Syntax, types, context.CancellationToken, handlerTypesOf(model.SyntaxTree))
             || Limiters.IsGated(function, start.Work, types, context.CancellationToken)
             || IsSingleFlight(statement, function, types))
         {

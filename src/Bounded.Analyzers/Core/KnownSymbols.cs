@@ -63,6 +63,9 @@ internal sealed partial class KnownSymbols
 
         // Hosting: the tokens that live as long as a service or the application
         BackgroundService = Resolve(compilation, "Microsoft.Extensions.Hosting.BackgroundService");
+        HostedService = Resolve(compilation, "Microsoft.Extensions.Hosting.IHostedService");
+        ServiceCollection = Resolve(compilation, "Microsoft.Extensions.DependencyInjection.IServiceCollection");
+        GenericLogger = Resolve(compilation, "Microsoft.Extensions.Logging.ILogger`1");
         HostApplicationLifetime = Resolve(compilation, "Microsoft.Extensions.Hosting.IHostApplicationLifetime");
         ObsoleteApplicationLifetime = Resolve(compilation, "Microsoft.Extensions.Hosting.IApplicationLifetime");
 
@@ -139,6 +142,9 @@ internal sealed partial class KnownSymbols
     public INamedTypeSymbol? MemoryMarshal { get; }
     public INamedTypeSymbol? BinaryPrimitives { get; }
     public INamedTypeSymbol? BackgroundService { get; }
+    public INamedTypeSymbol? HostedService { get; }
+    public INamedTypeSymbol? ServiceCollection { get; }
+    public INamedTypeSymbol? GenericLogger { get; }
     public INamedTypeSymbol? HostApplicationLifetime { get; }
     public INamedTypeSymbol? ObsoleteApplicationLifetime { get; }
     public INamedTypeSymbol? HttpContext { get; }

@@ -100,12 +100,15 @@ public static class OptionCatalog
     public static readonly OptionDefinition MaxBackgroundWork = new(
         "max_background_work", OptionType.Integer, "32", Ids(RuleIds.SpawnPerRequest), defaultInteger: 32, min: 1);
 
+    public static readonly OptionDefinition RequestHandlerTypes = new(
+        "request_handler_types", OptionType.List, "(none)", Ids(RuleIds.SpawnPerRequest));
+
     public static readonly OptionDefinition SmallLoopLimit = new(
         "small_loop_limit", OptionType.Integer, "16",
         Ids(RuleIds.UnboundedTaskSpawn, RuleIds.UnboundedAsyncFanOut, RuleIds.ThreadPerItem, RuleIds.HotPathByteArray), defaultInteger: 16, min: 0);
 
     public static readonly OptionDefinition QueueCapacity = new(
-        "queue_capacity", OptionType.Integer, "1024", Ids(RuleIds.UnboundedQueue), defaultInteger: 1024, min: 1);
+        "queue_capacity", OptionType.Integer, "1024", Ids(RuleIds.UnboundedQueue, RuleIds.SpawnPerRequest), defaultInteger: 1024, min: 1);
 
     public static readonly OptionDefinition HotPathAttributes = new(
         "hot_path_attributes", OptionType.List, "HotPath, PerformanceSensitive", Ids(RuleIds.HotPathByteArray),
@@ -137,7 +140,7 @@ public static class OptionCatalog
         Ids(RuleIds.DetachedTaskWithoutToken, RuleIds.UnboundedQueue, RuleIds.UnlimitedParallelism));
 
     public static readonly ImmutableArray<OptionDefinition> All = ImmutableArray.Create(
-        MaxConcurrency, MaxIoConcurrency, MaxBackgroundWork, SmallLoopLimit, QueueCapacity, HotPathAttributes, HotPathMethods, PooledElementTypes, MinArraySize,
+        MaxConcurrency, MaxIoConcurrency, MaxBackgroundWork, RequestHandlerTypes, SmallLoopLimit, QueueCapacity, HotPathAttributes, HotPathMethods, PooledElementTypes, MinArraySize,
         ClearPooledArrays, MaxStackallocBytes, TaskOwnershipMethods, ReportTokenlessWork, ExcludeTestProjects);
 
     /// <summary>The option called <paramref name="name"/>, or null.</summary>

@@ -1,6 +1,7 @@
 using System.Collections.Generic;
 using System.Collections.Immutable;
 using System.Composition;
+using System.Threading.Tasks;
 using Bounded.Analyzers;
 using Bounded.Analyzers.Concurrency;
 using Microsoft.CodeAnalysis;
@@ -38,17 +39,7 @@ public sealed class SpawnPerRequestCodeFixProvider : BoundedCodeFixProvider
     private protected override void Plan(Diagnostic diagnostic, FixContext context, List<PlannedFix> fixes)
     {
         var types = KnownSymbols.GetOrCreate(context.Model.Compilation);
-        var node = context.Root.FindNode(diagnostic.Location.SourceSpan, getInnermostNodeForTie: true);
-        if (types.SemaphoreSlim is null || types.Task is null
-            || !diagnostic.Properties.TryGetValue(DiagnosticProperties.WorkStart, out var reported)
-            || node.FirstAncestorOrSelf<ExpressionStatementSyntax>() is not { Parent: BlockSyntax } statement
-            || !FixSyntax.CanAwaitAt(statement)
-            || statement.FirstAncestorOrSelf<TypeDeclarationSyntax>() is not { } type
-            || type is not (ClassDeclarationSyntax or RecordDeclarationSyntax { ClassOrStructKeyword.RawKind: not (int)SyntaxKind.StructKeyword })
-            || context.Model.GetDeclaredSymbol(type, context.CancellationToken) is not { } typeSymbol
-            || context.Model.GetOperation(statement, context.CancellationToken) is not IExpressionStatementOperation operation
-            || SpawnPerRequestAnalyzer.Dropped(operation.Operation, types) is not { } start
-            || start.Kind.ToString() != reported)
+        if (types.SemaphoreSlim is null || !TryResolve(diagnostic, context, types, out var statement, out var type, out var typeSymbol, out var start))
         {
             return;
         }
@@ -104,6 +95,45 @@ public sealed class SpawnPerRequestCodeFixProvider : BoundedCodeFixProvider
                     }
                 };
             }));
+    }
+
+    private protected override async Task PlanSolutionFixesAsync(Diagnostic diagnostic, FixContext context, List<SolutionFix> fixes)
+    {
+        var types = KnownSymbols.GetOrCreate(context.Model.Compilation);
+        if (TryResolve(diagnostic, context, types, out var statement, out var type, out var typeSymbol, out var start)
+            && await BackgroundQueueFix.PlanAsync(context, statement, start, type, typeSymbol, types).ConfigureAwait(false) is { } queue)
+        {
+            fixes.Add(queue);
+        }
+    }
+
+    /// <summary>The reported statement in an async handler of a class, and the start the analyzer found in it.</summary>
+    private static bool TryResolve(Diagnostic diagnostic, FixContext context, KnownSymbols types, out ExpressionStatementSyntax statement, out TypeDeclarationSyntax type, out INamedTypeSymbol typeSymbol, out WorkStart start)
+    {
+        statement = null!;
+        type = null!;
+        typeSymbol = null!;
+        start = default;
+        var node = context.Root.FindNode(diagnostic.Location.SourceSpan, getInnermostNodeForTie: true);
+        if (types.Task is null
+            || !diagnostic.Properties.TryGetValue(DiagnosticProperties.WorkStart, out var reported)
+            || node.FirstAncestorOrSelf<ExpressionStatementSyntax>() is not { Parent: BlockSyntax } found
+            || !FixSyntax.CanAwaitAt(found)
+            || found.FirstAncestorOrSelf<TypeDeclarationSyntax>() is not { } declaration
+            || declaration is not (ClassDeclarationSyntax or RecordDeclarationSyntax { ClassOrStructKeyword.RawKind: not (int)SyntaxKind.StructKeyword })
+            || context.Model.GetDeclaredSymbol(declaration, context.CancellationToken) is not { } declared
+            || context.Model.GetOperation(found, context.CancellationToken) is not IExpressionStatementOperation operation
+            || SpawnPerRequestAnalyzer.Dropped(operation.Operation, types) is not { } dropped
+            || dropped.Kind.ToString() != reported)
+        {
+            return false;
+        }
+
+        statement = found;
+        type = declaration;
+        typeSymbol = declared;
+        start = dropped;
+        return true;
     }
 
     /// <summary>A started lambda (Task.Run, StartNew, new Task(…).Start(), a thread-pool item, new Thread(…).Start()) releases in its own finally.</summary>

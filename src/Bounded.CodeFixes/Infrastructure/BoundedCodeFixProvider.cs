@@ -46,6 +46,26 @@ internal sealed class PlannedFix
     public bool ExcludeFromFixAll { get; set; }
 }
 
+/// <summary>
+/// A fix that edits more than the diagnostic's document (adds a file, registers a service): offered in the light bulb
+/// only, never in FixAll or <c>dotnet format</c>, and not in a document linked into several projects.
+/// </summary>
+internal sealed class SolutionFix
+{
+    public SolutionFix(string title, string equivalenceKey, Func<CancellationToken, Task<Solution>> apply)
+    {
+        Title = title;
+        EquivalenceKey = equivalenceKey;
+        Apply = apply;
+    }
+
+    public string Title { get; }
+
+    public string EquivalenceKey { get; }
+
+    public Func<CancellationToken, Task<Solution>> Apply { get; }
+}
+
 /// <summary>What a fix planner sees: the original document, its semantic model, every target it compiles for and the names taken so far.</summary>
 internal sealed class FixContext
 {
@@ -89,6 +109,9 @@ public abstract class BoundedCodeFixProvider : CodeFixProvider
     public static string DefaultKey(string ruleId) => "Bounded." + ruleId;
 
     private protected abstract void Plan(Diagnostic diagnostic, FixContext context, List<PlannedFix> fixes);
+
+    /// <summary>Fixes that change other documents too (<see cref="SolutionFix"/>); none unless a fixer plans them.</summary>
+    private protected virtual Task PlanSolutionFixesAsync(Diagnostic diagnostic, FixContext context, List<SolutionFix> fixes) => Task.CompletedTask;
 
     public sealed override FixAllProvider GetFixAllProvider() => FixAllProvider.Create(
         async (fixAllContext, document, diagnostics) =>
@@ -141,6 +164,17 @@ public abstract class BoundedCodeFixProvider : CodeFixProvider
                         ct => ApplyAsync(document, diagnostics, key, forFixAll: false, ct),
                         key),
                     diagnostic);
+            }
+
+            if (!targets.IsLinked && FixableDiagnosticIds.Contains(diagnostic.Id) && diagnostic.Location.SourceTree == root.SyntaxTree)
+            {
+                var solutionFixes = new List<SolutionFix>();
+                await PlanSolutionFixesAsync(diagnostic, new FixContext(document, root, model, targets, new NameAllocator(model), context.CancellationToken), solutionFixes).ConfigureAwait(false);
+
+                foreach (var fix in solutionFixes)
+                {
+                    context.RegisterCodeFix(CodeAction.Create(fix.Title, fix.Apply, fix.EquivalenceKey), diagnostic);
+                }
             }
         }
     }
@@ -223,11 +257,16 @@ public abstract class BoundedCodeFixProvider : CodeFixProvider
             edit(editor);
         }
 
-        var changed = document.WithSyntaxRoot(editor.GetChangedRoot());
+        return await CleanUpAsync(document.WithSyntaxRoot(editor.GetChangedRoot()), FixSyntax.DocumentNewLine(root), cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>What every fix's edited document goes through: imports added, names reduced, formatted, the document's own line breaks.</summary>
+    internal static async Task<Document> CleanUpAsync(Document changed, string newLine, CancellationToken cancellationToken)
+    {
         changed = await ImportAdder.AddImportsAsync(changed, Simplifier.AddImportsAnnotation, cancellationToken: cancellationToken).ConfigureAwait(false);
         changed = await Simplifier.ReduceAsync(changed, Simplifier.Annotation, cancellationToken: cancellationToken).ConfigureAwait(false);
         changed = await Formatter.FormatAsync(changed, Formatter.Annotation, cancellationToken: cancellationToken).ConfigureAwait(false);
-        return await UseDocumentNewLinesAsync(changed, FixSyntax.DocumentNewLine(root), cancellationToken).ConfigureAwait(false);
+        return await UseDocumentNewLinesAsync(changed, newLine, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>

@@ -55,6 +55,52 @@ public static class AppliedFix
         return await TextAsync(document);
     }
 
+    /// <summary>
+    /// Applies the first action with <paramref name="equivalenceKey"/> once, in a project of several documents, and returns
+    /// every document's text by name afterwards (documents a fix adds included). The result must compile. Null when no
+    /// diagnostic of the rule gets such an action.
+    /// </summary>
+    public static async Task<IReadOnlyDictionary<string, string>?> ApplyOnceInProjectAsync<TAnalyzer, TFix>((string Name, string Text)[] documents, string ruleId, string equivalenceKey, string? editorConfig = null, IEnumerable<MetadataReference>? extraReferences = null)
+        where TAnalyzer : DiagnosticAnalyzer, new()
+        where TFix : CodeFixProvider, new()
+    {
+        using var workspace = new AdhocWorkspace();
+        var project = TestWorkspace.CreateProject(
+            workspace,
+            "Subject",
+            "/",
+            new CSharpCompilationOptions(OutputKind.DynamicallyLinkedLibrary, nullableContextOptions: NullableContextOptions.Enable),
+            new CSharpParseOptions(LanguageVersion.CSharp12),
+            documents,
+            editorConfig,
+            extraReferences,
+            projectFilePath: "/Subject.csproj",
+            version: VersionStamp.Create());
+        foreach (var document in project.Documents)
+        {
+            var diagnostics = await DiagnosticsAsync(document, new TAnalyzer(), ruleId);
+            var action = diagnostics.IsEmpty ? null : await FindActionAsync(document, new TFix(), diagnostics, equivalenceKey);
+            if (action is null)
+            {
+                continue;
+            }
+
+            var operations = await action.GetOperationsAsync(CancellationToken.None);
+            var changed = Assert.Single(operations.OfType<ApplyChangesOperation>()).ChangedSolution.GetProject(project.Id)!;
+            var errors = (await changed.GetCompilationAsync())!.GetDiagnostics().Where(d => d.Severity == DiagnosticSeverity.Error).ToList();
+            var texts = new Dictionary<string, string>();
+            foreach (var result in changed.Documents)
+            {
+                texts[result.Name] = await TextAsync(result);
+            }
+
+            Assert.True(errors.Count == 0, "The fixed project does not compile:" + Environment.NewLine + string.Join(Environment.NewLine, errors) + Environment.NewLine + string.Join(Environment.NewLine + "----" + Environment.NewLine, texts.Values));
+            return texts;
+        }
+
+        return null;
+    }
+
     private static Document CreateDocument(AdhocWorkspace workspace, string source, string? editorConfig, IEnumerable<MetadataReference>? extraReferences) =>
         TestWorkspace.CreateProject(
             workspace,

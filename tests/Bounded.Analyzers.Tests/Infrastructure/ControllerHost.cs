@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 using System.Linq;
 using System.Net.Http;
 using System.Threading.Tasks;
@@ -36,9 +37,14 @@ internal sealed class ControllerHost : IAsyncDisposable
     public Type StateType => State.GetType();
 
     /// <param name="configureState">Sets static knobs of the state type (delays) before the host starts.</param>
-    public static async Task<ControllerHost> StartAsync(string source, string stateType, Action<Type>? configureState = null)
+    /// <param name="configureServices">Registers the compiled source's own services (a queue a fix added).</param>
+    public static Task<ControllerHost> StartAsync(string source, string stateType, Action<Type>? configureState = null, Action<IServiceCollection, System.Reflection.Assembly>? configureServices = null) =>
+        StartAsync(new[] { source }, stateType, configureState, configureServices);
+
+    /// <summary>The same for a project of several files.</summary>
+    public static async Task<ControllerHost> StartAsync(IEnumerable<string> sources, string stateType, Action<Type>? configureState = null, Action<IServiceCollection, System.Reflection.Assembly>? configureServices = null)
     {
-        var compiled = InMemoryAssembly.Compile(source, TestEnvironment.AspNetReferences);
+        var compiled = InMemoryAssembly.Compile(sources, TestEnvironment.AspNetReferences);
         var type = compiled.GetType(stateType);
         configureState?.Invoke(type);
         var state = Activator.CreateInstance(type)!;
@@ -48,6 +54,7 @@ internal sealed class ControllerHost : IAsyncDisposable
         builder.Logging.ClearProviders();
         builder.Services.AddSingleton(type, state);
         builder.Services.AddControllers().AddApplicationPart(compiled.Assembly);
+        configureServices?.Invoke(builder.Services, compiled.Assembly);
         var app = builder.Build();
         app.MapControllers();
         await app.StartAsync();

@@ -28,11 +28,16 @@ public sealed class InMemoryAssembly : IDisposable
 
     /// <summary>Compiles <paramref name="source"/> (C# 12, nullable enabled, Release); fails the test with the compiler's diagnostics if emit fails.</summary>
     /// <param name="extraReferences">References added to the net10.0 ones (ASP.NET Core's, for a source hosted in Kestrel).</param>
-    public static InMemoryAssembly Compile(string source, IEnumerable<MetadataReference>? extraReferences = null)
+    public static InMemoryAssembly Compile(string source, IEnumerable<MetadataReference>? extraReferences = null) =>
+        Compile(new[] { source }, extraReferences);
+
+    /// <summary>Compiles several files into one assembly (a project a fix added a file to).</summary>
+    public static InMemoryAssembly Compile(IEnumerable<string> sources, IEnumerable<MetadataReference>? extraReferences = null)
     {
+        var source = string.Join(Environment.NewLine + "----" + Environment.NewLine, sources);
         var compilation = CSharpCompilation.Create(
             "InMemory" + Guid.NewGuid().ToString("N"),
-            new[] { CSharpSyntaxTree.ParseText(source, new CSharpParseOptions(LanguageVersion.CSharp12)) },
+            sources.Select(text => CSharpSyntaxTree.ParseText(text, new CSharpParseOptions(LanguageVersion.CSharp12))),
             extraReferences is null ? TestEnvironment.NetReferences : TestEnvironment.NetReferences.Concat(extraReferences),
             new CSharpCompilationOptions(OutputKind.DynamicallyLinkedLibrary, nullableContextOptions: NullableContextOptions.Enable, optimizationLevel: OptimizationLevel.Release));
         using var image = new MemoryStream();

@@ -49,7 +49,12 @@ internal static class LifetimeSources
                 CancellationToken ApplicationStopping { get; }
                 CancellationToken ApplicationStopped { get; }
             }
-            public abstract class BackgroundService
+            public interface IHostedService
+            {
+                Task StartAsync(CancellationToken cancellationToken);
+                Task StopAsync(CancellationToken cancellationToken);
+            }
+            public abstract class BackgroundService : IHostedService
             {
                 protected abstract Task ExecuteAsync(CancellationToken stoppingToken);
                 public virtual Task StartAsync(CancellationToken cancellationToken) => Task.CompletedTask;

@@ -353,4 +353,80 @@ public class BND1005DoesNotReportTests
                 orders.ForEach(order => Task.Run(() => _email.SendAsync(order.Customer, "Update")));
             }
         """);
+
+    [Fact]
+    public Task AMethodGroupPassedToSomethingOtherThanAMapping() => Clean("""
+        public static class Reports
+        {
+            public static void Run(List<Order> orders, IEmailSender email)
+            {
+                orders.ForEach(order => Notify(order, email));
+            }
+
+            private static void Notify(Order order, IEmailSender email)
+            {
+                _ = email.SendAsync(order.Customer, "Report");
+            }
+        }
+        """);
+
+    [Fact]
+    public Task AnEventSubscribedByAPlainClassIsNotPerMessage() => Clean("""
+        public sealed class Dashboard
+        {
+            private readonly IAuditLog _audit;
+            public Dashboard(IMessageConsumer consumer, IAuditLog audit)
+            {
+                _audit = audit;
+                consumer.Received += (sender, message) => { _ = Task.Run(() => _audit.WriteAsync(message.Id)); };
+            }
+        }
+        """);
+
+    [Fact]
+    public Task AHostedServicesPerMessageWorkThatIsAwaited() => Clean("""
+        public sealed class OrderListener : BackgroundService
+        {
+            private readonly IMessageConsumer _consumer;
+            private readonly IAuditLog _audit;
+            public OrderListener(IMessageConsumer consumer, IAuditLog audit) { _consumer = consumer; _audit = audit; }
+
+            protected override Task ExecuteAsync(CancellationToken stoppingToken)
+            {
+                _consumer.Received += async (_, message) => await _audit.WriteAsync(message.Id);
+                _consumer.Start();
+                return Task.CompletedTask;
+            }
+        }
+        """);
+
+    [Fact]
+    public Task AConsumerInterfaceTheOptionDoesNotName() => Clean("""
+        public sealed class OrderPlacedConsumer : IConsumer<Order>
+        {
+            private readonly IEmailSender _email;
+            public OrderPlacedConsumer(IEmailSender email) => _email = email;
+
+            public Task Consume(Order order)
+            {
+                _ = _email.SendAsync(order.Customer, "Thanks");
+                return Task.CompletedTask;
+            }
+        }
+        """, "bounded.request_handler_types = IHandleMessages");
+
+    [Fact]
+    public Task AHostedServicesStartupWorkIsNotPerMessage() => Clean("""
+        public sealed class CacheWarmer : BackgroundService
+        {
+            private readonly IPriceCache _cache;
+            public CacheWarmer(IPriceCache cache) => _cache = cache;
+
+            protected override Task ExecuteAsync(CancellationToken stoppingToken)
+            {
+                _ = Task.Run(() => _cache.RefreshAsync("all").AsTask());
+                return Task.CompletedTask;
+            }
+        }
+        """);
 }

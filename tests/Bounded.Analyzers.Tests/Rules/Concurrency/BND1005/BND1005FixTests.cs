@@ -14,6 +14,37 @@ public class BND1005FixTests
 {
     private const string Key = SpawnPerRequestCodeFixProvider.ThrottleKey;
 
+    /// <summary>The helper the fix adds once per type for dropped async calls.</summary>
+    private const string StartHelper = """
+            private static Task StartBackgroundWork(Func<Task> start)
+            {
+                Task work;
+                try
+                {
+                    work = start();
+                }
+                catch
+                {
+                    BackgroundWorkSlots.Release();
+                    throw;
+                }
+
+                return ReleaseBackgroundWorkSlot(work);
+            }
+
+            private static async Task ReleaseBackgroundWorkSlot(Task work)
+            {
+                try
+                {
+                    await work;
+                }
+                finally
+                {
+                    BackgroundWorkSlots.Release();
+                }
+            }
+        """;
+
     private static Task Fix(string source, string fixedSource, string? editorConfig = null) =>
         Verify.FixAsync<SpawnPerRequestAnalyzer, SpawnPerRequestCodeFixProvider>(Wrap(source), Wrap(fixedSource), Key, editorConfig);
 
@@ -87,7 +118,7 @@ public class BND1005FixTests
                 _email.{|BND1005:SendAsync|}(address, "Bye");
             }
         }
-        """, """
+        """, $$"""
         public sealed class SignupController : ControllerBase
         {
             private const int MaxBackgroundWork = 32;
@@ -112,33 +143,7 @@ public class BND1005FixTests
                 _ = StartBackgroundWork(() => _email.SendAsync(address, "Bye"));
             }
 
-            private static Task StartBackgroundWork(Func<Task> start)
-            {
-                Task work;
-                try
-                {
-                    work = start();
-                }
-                catch
-                {
-                    BackgroundWorkSlots.Release();
-                    throw;
-                }
-
-                return ReleaseBackgroundWorkSlot(work);
-            }
-
-            private static async Task ReleaseBackgroundWorkSlot(Task work)
-            {
-                try
-                {
-                    await work;
-                }
-                finally
-                {
-                    BackgroundWorkSlots.Release();
-                }
-            }
+        {{StartHelper}}
         }
         """);
 
@@ -243,7 +248,7 @@ public class BND1005FixTests
                 return sku;
             }
         }
-        """, """
+        """, $$"""
         public sealed class PricesController : ControllerBase
         {
             private const int MaxBackgroundWork = 8;
@@ -260,33 +265,7 @@ public class BND1005FixTests
                 return sku;
             }
 
-            private static Task StartBackgroundWork(Func<Task> start)
-            {
-                Task work;
-                try
-                {
-                    work = start();
-                }
-                catch
-                {
-                    BackgroundWorkSlots.Release();
-                    throw;
-                }
-
-                return ReleaseBackgroundWorkSlot(work);
-            }
-
-            private static async Task ReleaseBackgroundWorkSlot(Task work)
-            {
-                try
-                {
-                    await work;
-                }
-                finally
-                {
-                    BackgroundWorkSlots.Release();
-                }
-            }
+        {{StartHelper}}
         }
         """, "bounded.max_background_work = 8");
 
@@ -336,7 +315,7 @@ public class BND1005FixTests
 
     /// <summary>A handler added after an earlier fix gets the same field and helper, not a second set.</summary>
     [Fact]
-    public Task ALaterRunReusesTheThrottleAndHelperAnEarlierRunAdded() => Fix("""
+    public Task ALaterRunReusesTheThrottleAndHelperAnEarlierRunAdded() => Fix($$"""
         public sealed class NewsletterController : ControllerBase
         {
             private const int MaxBackgroundWork = 32;
@@ -358,35 +337,9 @@ public class BND1005FixTests
                 _ = _email.{|BND1005:SendAsync|}(address, "Unsubscribed");
             }
 
-            private static Task StartBackgroundWork(Func<Task> start)
-            {
-                Task work;
-                try
-                {
-                    work = start();
-                }
-                catch
-                {
-                    BackgroundWorkSlots.Release();
-                    throw;
-                }
-
-                return ReleaseBackgroundWorkSlot(work);
-            }
-
-            private static async Task ReleaseBackgroundWorkSlot(Task work)
-            {
-                try
-                {
-                    await work;
-                }
-                finally
-                {
-                    BackgroundWorkSlots.Release();
-                }
-            }
+        {{StartHelper}}
         }
-        """, """
+        """, $$"""
         public sealed class NewsletterController : ControllerBase
         {
             private const int MaxBackgroundWork = 32;
@@ -409,33 +362,7 @@ public class BND1005FixTests
                 _ = StartBackgroundWork(() => _email.SendAsync(address, "Unsubscribed"));
             }
 
-            private static Task StartBackgroundWork(Func<Task> start)
-            {
-                Task work;
-                try
-                {
-                    work = start();
-                }
-                catch
-                {
-                    BackgroundWorkSlots.Release();
-                    throw;
-                }
-
-                return ReleaseBackgroundWorkSlot(work);
-            }
-
-            private static async Task ReleaseBackgroundWorkSlot(Task work)
-            {
-                try
-                {
-                    await work;
-                }
-                finally
-                {
-                    BackgroundWorkSlots.Release();
-                }
-            }
+        {{StartHelper}}
         }
         """);
 

@@ -396,4 +396,90 @@ public class BND1005ReportsTests
             }
         }
         """, "ThreadPool.UnsafeQueueUserWorkItem");
+
+    [Fact]
+    public Task MinimalApiMethodGroupMappedByItsOwnClass() => Reports("""
+        public static class OrderEndpoints
+        {
+            public static void Map(WebApplication app) => app.MapPost("/orders", Place);
+
+            private static string Place(Order order, IEmailSender email)
+            {
+                _ = email.{|#0:SendAsync|}(order.Customer, "Received");
+                return "accepted";
+            }
+        }
+        """, "SendAsync");
+
+    [Fact]
+    public Task HostedServiceSubscribesALambdaPerMessage() => Reports("""
+        public sealed class OrderListener : BackgroundService
+        {
+            private readonly IMessageConsumer _consumer;
+            private readonly IAuditLog _audit;
+            public OrderListener(IMessageConsumer consumer, IAuditLog audit) { _consumer = consumer; _audit = audit; }
+
+            protected override Task ExecuteAsync(CancellationToken stoppingToken)
+            {
+                _consumer.Received += (sender, message) =>
+                {
+                    _ = Task.{|#0:Run|}(() => _audit.WriteAsync(message.Id));
+                };
+                _consumer.Start();
+                return Task.CompletedTask;
+            }
+        }
+        """, "Task.Run");
+
+    [Fact]
+    public Task HostedServiceSubscribesAMethodPerMessage() => Reports("""
+        public sealed class ShipmentListener : BackgroundService
+        {
+            private readonly IMessageConsumer _consumer;
+            private readonly IEmailSender _email;
+            public ShipmentListener(IMessageConsumer consumer, IEmailSender email) { _consumer = consumer; _email = email; }
+
+            protected override Task ExecuteAsync(CancellationToken stoppingToken)
+            {
+                _consumer.Received += OnReceived;
+                _consumer.Start();
+                return Task.CompletedTask;
+            }
+
+            private void OnReceived(object? sender, Message message)
+            {
+                _email.{|#0:SendAsync|}(message.Id, "Shipped");
+            }
+        }
+        """, "SendAsync");
+
+    [Fact]
+    public Task AConsumerInterfaceNamedByTheOption() => Reports("""
+        public sealed class OrderPlacedConsumer : IConsumer<Order>
+        {
+            private readonly IEmailSender _email;
+            public OrderPlacedConsumer(IEmailSender email) => _email = email;
+
+            public Task Consume(Order order)
+            {
+                _ = _email.{|#0:SendAsync|}(order.Customer, "Thanks");
+                return Task.CompletedTask;
+            }
+        }
+        """, "SendAsync", "bounded.request_handler_types = IConsumer");
+
+    [Fact]
+    public Task AHandlerAttributeNamedByTheOptionWithItsNamespace() => Reports("""
+        [MessageHandler]
+        public sealed class RefundHandler
+        {
+            private readonly IAuditLog _audit;
+            public RefundHandler(IAuditLog audit) => _audit = audit;
+
+            public void Handle(Order order)
+            {
+                ThreadPool.{|#0:QueueUserWorkItem|}(_ => _audit.Write("refund " + order.Id));
+            }
+        }
+        """, "ThreadPool.QueueUserWorkItem", "bounded.bnd1005.request_handler_types = Other.Framework.Handler, MessageHandler");
 }

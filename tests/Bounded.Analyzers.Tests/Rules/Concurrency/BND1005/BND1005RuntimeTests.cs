@@ -1,9 +1,4 @@
 using System;
-using System.Collections.Concurrent;
-using System.Diagnostics;
-using System.Linq;
-using System.Net;
-using System.Threading;
 using System.Threading.Tasks;
 using Bounded.Analyzers.Concurrency;
 using Bounded.CodeFixes.Concurrency;
@@ -26,36 +21,11 @@ public class BND1005RuntimeTests
     private const int Requests = 10_000;
 
     // Two actions of one controller: Task.Run of a lambda, and a dropped async call. They share the type's throttle.
-    private const string Controller = """
-        using System.Collections.Concurrent;
-        using System.Threading;
+    private const string Controller = $$"""
         using System.Threading.Tasks;
         using Microsoft.AspNetCore.Mvc;
 
-        public sealed class WorkLog
-        {
-            public static int DelayMs = 10;
-            public readonly ConcurrentDictionary<int, int> Runs = new();
-            public int Running;
-            public int Peak;
-
-            public Task SaveAsync(int id) => Task.CompletedTask;
-
-            public void Begin()
-            {
-                var now = Interlocked.Increment(ref Running);
-                int peak;
-                while ((peak = Volatile.Read(ref Peak)) < now && Interlocked.CompareExchange(ref Peak, now, peak) != peak)
-                {
-                }
-            }
-
-            public void End(int id)
-            {
-                Runs.AddOrUpdate(id, 1, (_, runs) => runs + 1);
-                Interlocked.Decrement(ref Running);
-            }
-        }
+        {{BackgroundWorkLoad.WorkLogSource}}
 
         [ApiController]
         [Route("orders")]
@@ -115,36 +85,10 @@ public class BND1005RuntimeTests
         Assert.InRange(fixedRun.Peak, 1, Limit);
     }
 
-    /// <summary>Sends the requests (64 at a time, half to each action), then waits for all background work to finish.</summary>
+    /// <summary>Half the requests to each action.</summary>
     private static async Task<(int RanOnce, int Peak, TimeSpan Elapsed)> RunAsync(string source)
     {
         await using var host = await ControllerHost.StartAsync(source, "WorkLog");
-        var elapsed = Stopwatch.StartNew();
-        using var senders = new SemaphoreSlim(64);
-        var requests = Enumerable.Range(0, Requests).Select(async id =>
-        {
-            await senders.WaitAsync();
-            try
-            {
-                var response = await host.Http.PostAsync(id % 2 == 0 ? $"/orders/{id}" : $"/orders/{id}/confirm", null);
-                Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
-            }
-            finally
-            {
-                senders.Release();
-            }
-        });
-        await Task.WhenAll(requests);
-
-        var runs = (ConcurrentDictionary<int, int>)host.StateType.GetField("Runs")!.GetValue(host.State)!;
-        var watch = Stopwatch.StartNew();
-        while (runs.Count < Requests && watch.Elapsed < TimeSpan.FromSeconds(120))
-        {
-            await Task.Delay(20);
-        }
-
-        Assert.Equal(Requests, runs.Count);
-        Assert.Equal(0, (int)host.StateType.GetField("Running")!.GetValue(host.State)!);
-        return (runs.Count(run => run.Value == 1), (int)host.StateType.GetField("Peak")!.GetValue(host.State)!, elapsed.Elapsed);
+        return await BackgroundWorkLoad.SendAndDrainAsync(host, Requests, id => id % 2 == 0 ? $"/orders/{id}" : $"/orders/{id}/confirm");
     }
 }

@@ -49,6 +49,9 @@ internal static class BND1005Verify
         public interface IAuditLog { Task WriteAsync(string entry); void Write(string entry); }
         public interface IThumbnailer { void Render(string path); }
         public interface IPriceCache { ValueTask RefreshAsync(string sku); }
+        public interface IMessageConsumer { event EventHandler<Message> Received; void Start(); }
+        public interface IConsumer<T> { Task Consume(T message); }
+        [AttributeUsage(AttributeTargets.Class)] public sealed class MessageHandlerAttribute : Attribute { }
         """;
 
     public static string Wrap(string body) => MoreUsings + LifetimeSources.Wrap(body) + MoreStubs;
@@ -56,7 +59,7 @@ internal static class BND1005Verify
     public static DiagnosticResult Diagnostic(int marker, string start) =>
         new DiagnosticResult(RuleIds.SpawnPerRequest, DiagnosticSeverity.Info).WithLocation(marker).WithArguments(start);
 
-    public static Task Reports(string body, string start) => Verify.AnalyzerAsync<SpawnPerRequestAnalyzer>(Wrap(body), Diagnostic(0, start));
+    public static Task Reports(string body, string start, string? editorConfig = null) => Verify.AnalyzerAsync<SpawnPerRequestAnalyzer>(Wrap(body), editorConfig, Diagnostic(0, start));
 
-    public static Task Clean(string body) => Verify.AnalyzerAsync<SpawnPerRequestAnalyzer>(Wrap(body));
+    public static Task Clean(string body, string? editorConfig = null) => Verify.AnalyzerAsync<SpawnPerRequestAnalyzer>(Wrap(body), editorConfig);
 }
