@@ -67,8 +67,7 @@ public sealed class SpawnPerRequestAnalyzer : DiagnosticAnalyzer
 
         var function = statement.EnclosingFunction();
         if (function is null
-            || Repetition.Find(start.Site, types).Exists // a loop or per-element call repeats it: BND1001's
-            || !RequestScope.IsInRequestCode(model, start.Site.Syntax, types, context.CancellationToken, handlerTypesOf(model.SyntaxTree))
+            || !IsPerRequestOrConnection(start, model, types, handlerTypesOf, context.CancellationToken)
             || Limiters.IsGated(function, start.Work, types, context.CancellationToken)
             || IsSingleFlight(statement, function, types))
         {
@@ -103,6 +102,22 @@ public sealed class SpawnPerRequestAnalyzer : DiagnosticAnalyzer
         }
 
         return null;
+    }
+
+    /// <summary>
+    /// The start runs once per request (in request code, not repeated by a loop or per-element call there: those are
+    /// BND1001's), or once per connection: a dropped async call in a loop that accepts a connection per iteration,
+    /// which BND1001 (task, work-item and thread starts) does not report.
+    /// </summary>
+    private static bool IsPerRequestOrConnection(WorkStart start, SemanticModel model, KnownSymbols types, Func<SyntaxTree, ImmutableArray<string>> handlerTypesOf, System.Threading.CancellationToken cancellationToken)
+    {
+        var repetition = Repetition.Find(start.Site, types);
+        if (repetition.Exists)
+        {
+            return start.Kind == WorkStartKind.None && repetition.Loop is { } loop && RequestScope.AcceptsConnections(loop, types);
+        }
+
+        return RequestScope.IsInRequestCode(model, start.Site.Syntax, types, cancellationToken, handlerTypesOf(model.SyntaxTree));
     }
 
     private static string Display(WorkStart start) => start.Kind == WorkStartKind.None

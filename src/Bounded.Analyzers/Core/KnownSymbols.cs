@@ -64,6 +64,9 @@ internal sealed partial class KnownSymbols
         // Hosting: the tokens that live as long as a service or the application
         BackgroundService = Resolve(compilation, "Microsoft.Extensions.Hosting.BackgroundService");
         HostedService = Resolve(compilation, "Microsoft.Extensions.Hosting.IHostedService");
+        TcpListener = Resolve(compilation, "System.Net.Sockets.TcpListener");
+        Socket = Resolve(compilation, "System.Net.Sockets.Socket");
+        HttpListener = Resolve(compilation, "System.Net.HttpListener");
         ServiceCollection = Resolve(compilation, "Microsoft.Extensions.DependencyInjection.IServiceCollection");
         GenericLogger = Resolve(compilation, "Microsoft.Extensions.Logging.ILogger`1");
         HostApplicationLifetime = Resolve(compilation, "Microsoft.Extensions.Hosting.IHostApplicationLifetime");
@@ -143,6 +146,9 @@ internal sealed partial class KnownSymbols
     public INamedTypeSymbol? BinaryPrimitives { get; }
     public INamedTypeSymbol? BackgroundService { get; }
     public INamedTypeSymbol? HostedService { get; }
+    public INamedTypeSymbol? TcpListener { get; }
+    public INamedTypeSymbol? Socket { get; }
+    public INamedTypeSymbol? HttpListener { get; }
     public INamedTypeSymbol? ServiceCollection { get; }
     public INamedTypeSymbol? GenericLogger { get; }
     public INamedTypeSymbol? HostApplicationLifetime { get; }

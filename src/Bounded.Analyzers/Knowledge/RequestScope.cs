@@ -322,6 +322,31 @@ internal static class RequestScope
         return types.HostedService is { } hostedService && IsOrImplements(type, hostedService);
     }
 
+    /// <summary>
+    /// A loop whose body accepts a connection or request (<c>TcpListener.AcceptTcpClientAsync</c>,
+    /// <c>Socket.AcceptAsync</c>, <c>HttpListener.GetContextAsync</c>): its body runs once per connection.
+    /// </summary>
+    public static bool AcceptsConnections(ILoopOperation loop, KnownSymbols types)
+    {
+        if (types.TcpListener is null && types.Socket is null && types.HttpListener is null)
+        {
+            return false;
+        }
+
+        foreach (var operation in loop.Body.Descendants())
+        {
+            if (operation is IInvocationOperation { TargetMethod: { ContainingType: { } owner } method }
+                && (SymbolEqualityComparer.Default.Equals(owner, types.TcpListener) && method.Name.StartsWith("Accept", System.StringComparison.Ordinal)
+                    || SymbolEqualityComparer.Default.Equals(owner, types.Socket) && method.Name is "Accept" or "AcceptAsync"
+                    || SymbolEqualityComparer.Default.Equals(owner, types.HttpListener) && method.Name is "GetContext" or "GetContextAsync"))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
     /// <summary>Whether the compilation references a request-handling framework at all; nothing is per request otherwise.</summary>
     public static bool HandlesRequests(KnownSymbols types) =>
         types.HttpContext is not null || types.ServerCallContext is not null || types.HubCallerContext is not null;

@@ -213,12 +213,15 @@ public sealed class SpawnPerRequestCodeFixProvider : BoundedCodeFixProvider
         return true;
     }
 
-    /// <summary>The application's stopping token when the handler can read one (a member, never the request's); else none.</summary>
+    /// <summary>
+    /// The application's or the service's stopping token when the handler can read one (a member, or a hosted service's
+    /// <c>stoppingToken</c>; never the request's, nor a local source that may die with the request); else none.
+    /// </summary>
     private static string StoppingToken(FixContext context, SyntaxNode statement)
     {
         foreach (var candidate in TokenDiscovery.ForWork(context.Model, statement, longRunning: true, context.CancellationToken))
         {
-            if (candidate.IsMember)
+            if (candidate.IsMember || candidate.IsParameter)
             {
                 return candidate.Expression;
             }

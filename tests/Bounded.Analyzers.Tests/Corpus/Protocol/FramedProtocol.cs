@@ -45,8 +45,9 @@ namespace Corpus.Protocol
             _logger = logger;
         }
 
-        // Positive: an accept loop that can never stop (BND2002). The handler per connection is not BND2001: it ends
-        // when its client disconnects, and no token is anywhere in this code.
+        // Positive: an accept loop that can never stop (BND2002), and one handler per connection with no limit on how
+        // many run (BND1005). The handler is not BND2001: it ends when its client disconnects, and no token is anywhere
+        // in this code.
         public async Task ListenForeverAsync(IPEndPoint endpoint)
         {
             var listener = new TcpListener(endpoint);
@@ -54,7 +55,7 @@ namespace Corpus.Protocol
             while (true) // expect BND2002
             {
                 var client = await listener.AcceptTcpClientAsync();
-                _ = ServeAsync(client);
+                _ = ServeAsync(client); // expect BND1005
             }
         }
 

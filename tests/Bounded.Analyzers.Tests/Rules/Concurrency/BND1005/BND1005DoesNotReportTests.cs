@@ -429,4 +429,75 @@ public class BND1005DoesNotReportTests
             }
         }
         """);
+
+    [Fact]
+    public Task AnAcceptLoopThatAwaitsEachConnection() => Clean("""
+        public sealed class SerialServer : BackgroundService
+        {
+            private readonly System.Net.Sockets.TcpListener _listener = new(System.Net.IPAddress.Loopback, 7001);
+
+            protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+            {
+                _listener.Start();
+                while (!stoppingToken.IsCancellationRequested)
+                {
+                    using var client = await _listener.AcceptTcpClientAsync(stoppingToken);
+                    await HandleAsync(client, stoppingToken);
+                }
+            }
+
+            private static Task HandleAsync(System.Net.Sockets.TcpClient client, CancellationToken cancellationToken) => Task.CompletedTask;
+        }
+        """);
+
+    [Fact]
+    public Task AnAcceptLoopGatedByASemaphore() => Clean("""
+        public sealed class GatedServer : BackgroundService
+        {
+            private readonly System.Net.Sockets.TcpListener _listener = new(System.Net.IPAddress.Loopback, 7002);
+            private readonly SemaphoreSlim _connections = new(100);
+
+            protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+            {
+                _listener.Start();
+                while (!stoppingToken.IsCancellationRequested)
+                {
+                    var client = await _listener.AcceptTcpClientAsync(stoppingToken);
+                    await _connections.WaitAsync(stoppingToken);
+                    _ = HandleAsync(client);
+                }
+            }
+
+            private async Task HandleAsync(System.Net.Sockets.TcpClient client)
+            {
+                try
+                {
+                    await Task.Delay(10);
+                }
+                finally
+                {
+                    client.Dispose();
+                    _connections.Release();
+                }
+            }
+        }
+        """);
+
+    [Fact]
+    public Task ALoopThatDropsCallsButAcceptsNothing() => Clean("""
+        public sealed class Poller : BackgroundService
+        {
+            private readonly IPriceCache _cache;
+            public Poller(IPriceCache cache) => _cache = cache;
+
+            protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+            {
+                while (!stoppingToken.IsCancellationRequested)
+                {
+                    _ = _cache.RefreshAsync("all");
+                    await Task.Delay(60_000, stoppingToken);
+                }
+            }
+        }
+        """);
 }

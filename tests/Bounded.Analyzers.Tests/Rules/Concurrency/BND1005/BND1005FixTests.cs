@@ -456,4 +456,54 @@ public class BND1005FixTests
             }
         }
         """);
+
+    /// <summary>Per connection: the accept loop waits for a slot with the service's stopping token before it hands the connection over.</summary>
+    [Fact]
+    public Task AnAcceptLoopWaitsForASlotWithTheServicesStoppingToken() => Fix($$"""
+        public sealed class EchoServer : BackgroundService
+        {
+            private readonly System.Net.Sockets.TcpListener _listener = new(System.Net.IPAddress.Loopback, 7000);
+
+            protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+            {
+                while (!stoppingToken.IsCancellationRequested)
+                {
+                    var client = await _listener.AcceptTcpClientAsync(stoppingToken);
+                    _ = {|BND1005:EchoAsync|}(client);
+                }
+            }
+
+            private static async Task EchoAsync(System.Net.Sockets.TcpClient client)
+            {
+                using var stream = client.GetStream();
+                await stream.CopyToAsync(stream);
+            }
+        }
+        """, $$"""
+        public sealed class EchoServer : BackgroundService
+        {
+            private const int MaxBackgroundWork = 32;
+            private static readonly SemaphoreSlim BackgroundWorkSlots = new SemaphoreSlim(MaxBackgroundWork);
+
+            private readonly System.Net.Sockets.TcpListener _listener = new(System.Net.IPAddress.Loopback, 7000);
+
+            protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+            {
+                while (!stoppingToken.IsCancellationRequested)
+                {
+                    var client = await _listener.AcceptTcpClientAsync(stoppingToken);
+                    await BackgroundWorkSlots.WaitAsync(stoppingToken);
+                    _ = StartBackgroundWork(() => EchoAsync(client));
+                }
+            }
+
+            private static async Task EchoAsync(System.Net.Sockets.TcpClient client)
+            {
+                using var stream = client.GetStream();
+                await stream.CopyToAsync(stream);
+            }
+
+        {{StartHelper}}
+        }
+        """);
 }

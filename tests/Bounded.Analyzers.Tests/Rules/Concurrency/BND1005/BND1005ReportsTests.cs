@@ -482,4 +482,52 @@ public class BND1005ReportsTests
             }
         }
         """, "ThreadPool.QueueUserWorkItem", "bounded.bnd1005.request_handler_types = Other.Framework.Handler, MessageHandler");
+
+    [Fact]
+    public Task AnAcceptLoopDropsEachConnectionsHandler() => Reports("""
+        public sealed class EchoServer : BackgroundService
+        {
+            private readonly System.Net.Sockets.TcpListener _listener = new(System.Net.IPAddress.Loopback, 7000);
+
+            protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+            {
+                _listener.Start();
+                while (!stoppingToken.IsCancellationRequested)
+                {
+                    var client = await _listener.AcceptTcpClientAsync(stoppingToken);
+                    _ = {|#0:EchoAsync|}(client, stoppingToken);
+                }
+            }
+
+            private static async Task EchoAsync(System.Net.Sockets.TcpClient client, CancellationToken cancellationToken)
+            {
+                using var stream = client.GetStream();
+                await stream.CopyToAsync(stream, cancellationToken);
+            }
+        }
+        """, "EchoAsync");
+
+    [Fact]
+    public Task AnHttpListenerLoopDropsEachRequestsHandler() => Reports("""
+        public sealed class StatusEndpoint
+        {
+            private readonly System.Net.HttpListener _listener = new();
+
+            public async Task ServeAsync(CancellationToken cancellationToken)
+            {
+                _listener.Start();
+                while (!cancellationToken.IsCancellationRequested)
+                {
+                    var context = await _listener.GetContextAsync();
+                    {|#0:RespondAsync|}(context);
+                }
+            }
+
+            private static async Task RespondAsync(System.Net.HttpListenerContext context)
+            {
+                await context.Response.OutputStream.WriteAsync(new byte[] { 1 });
+                context.Response.Close();
+            }
+        }
+        """, "RespondAsync");
 }
