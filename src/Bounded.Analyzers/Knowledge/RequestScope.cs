@@ -220,6 +220,7 @@ internal static class RequestScope
             byType.TryAdd(type, ImmutableHashSet<IMethodSymbol>.Empty); // nothing to read: most types
             return ImmutableHashSet<IMethodSymbol>.Empty;
         }
+
         foreach (var reference in type.DeclaringSyntaxReferences)
         {
             if (reference.SyntaxTree != model.SyntaxTree)
@@ -298,9 +299,12 @@ internal static class RequestScope
 
     /// <summary>The method a method-group expression converts to a delegate, or null.</summary>
     private static IMethodSymbol? MethodGroup(ExpressionSyntax expression, SemanticModel model, System.Threading.CancellationToken cancellationToken) =>
-        model.GetOperation(expression, cancellationToken) is IMethodReferenceOperation { Method: { } method } ? method
-        : model.GetOperation(expression, cancellationToken)?.Parent is IDelegateCreationOperation { Target: IMethodReferenceOperation { Method: { } target } } ? target
-        : null;
+        model.GetOperation(expression, cancellationToken) switch
+        {
+            IMethodReferenceOperation { Method: { } method } => method,
+            { Parent: IDelegateCreationOperation { Target: IMethodReferenceOperation { Method: { } target } } } => target,
+            _ => null,
+        };
 
     /// <summary>A lambda a hosted service subscribes to an event (<c>consumer.Received += async (_, message) =&gt; …</c>).</summary>
     private static bool IsSubscribedByHostedService(SyntaxNode lambda, SemanticModel model, KnownSymbols types, System.Threading.CancellationToken cancellationToken)
@@ -317,10 +321,8 @@ internal static class RequestScope
             && IsHostedService(owner, types);
     }
 
-    private static bool IsHostedService(INamedTypeSymbol type, KnownSymbols types)
-    {
-        return types.HostedService is { } hostedService && IsOrImplements(type, hostedService);
-    }
+    private static bool IsHostedService(INamedTypeSymbol type, KnownSymbols types) =>
+        types.HostedService is { } hostedService && IsOrImplements(type, hostedService);
 
     /// <summary>
     /// A loop whose body accepts a connection or request (<c>TcpListener.AcceptTcpClientAsync</c>,

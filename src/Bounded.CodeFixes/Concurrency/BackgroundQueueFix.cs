@@ -121,27 +121,16 @@ internal static class BackgroundQueueFix
                 return null;
             }
 
-            var returned = call.Type;
-            ExpressionSyntax body = invocation.WithoutTrivia();
-            if (returned.IsType(types.ValueTask) || returned.IsType(types.GenericValueTask))
-            {
-                body = InvocationExpression(MemberAccessExpression(SyntaxKind.SimpleMemberAccessExpression, body, IdentifierName("AsTask")));
-            }
-            else if (!returned.IsType(types.Task) && !returned.IsType(types.GenericTask))
+            if (!SpawnPerRequestCodeFixProvider.IsTaskOrValueTask(call.Type, types, out var isValueTask))
             {
                 return null;
             }
 
-            return SimpleLambdaExpression(parameter, body);
+            ExpressionSyntax body = invocation.WithoutTrivia();
+            return SimpleLambdaExpression(parameter, isValueTask ? InvocationExpression(MemberAccessExpression(SyntaxKind.SimpleMemberAccessExpression, body, IdentifierName("AsTask"))) : body);
         }
 
-        var work = start.Work;
-        if (start.Kind == WorkStartKind.ThreadStart && start.Site is IInvocationOperation { Instance: { } thread } && thread.WithoutConversions() is IObjectCreationOperation creation)
-        {
-            work = WorkStarts.Recognize(creation, types).Work;
-        }
-
-        if (work.AsLambda() is not { } lambda || lambda.Syntax is not AnonymousFunctionExpressionSyntax syntax || syntax is AnonymousMethodExpressionSyntax
+        if (SpawnPerRequestCodeFixProvider.StartedLambda(start, types) is not { } lambda || lambda.Syntax is not AnonymousFunctionExpressionSyntax syntax || syntax is AnonymousMethodExpressionSyntax
             || UsesItsParameters(lambda))
         {
             return null;

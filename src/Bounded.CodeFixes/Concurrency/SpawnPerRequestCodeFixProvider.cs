@@ -139,14 +139,7 @@ public sealed class SpawnPerRequestCodeFixProvider : BoundedCodeFixProvider
     /// <summary>A started lambda (Task.Run, StartNew, new Task(…).Start(), a thread-pool item, new Thread(…).Start()) releases in its own finally.</summary>
     private static System.Action<SyntaxEditor, string, string?>? PlanLambda(FixContext context, WorkStart start, ExpressionStatementSyntax statement, KnownSymbols types)
     {
-        var work = start.Work;
-        if (start.Kind == WorkStartKind.ThreadStart && start.Site is IInvocationOperation { Instance: { } thread }
-            && thread.WithoutConversions() is IObjectCreationOperation creation)
-        {
-            work = WorkStarts.Recognize(creation, types).Work;
-        }
-
-        if (work.AsLambda() is not { } lambda
+        if (StartedLambda(start, types) is not { } lambda
             || lambda.Syntax is not AnonymousFunctionExpressionSyntax syntax
             || !statement.Span.Contains(syntax.Span)
             || WorkRewrite.Analyze(context.Model, lambda, syntax, gateInside: false, allowTaskUnwrap: start.Kind == WorkStartKind.TaskRun) is not { } rewrite)
@@ -158,6 +151,29 @@ public sealed class SpawnPerRequestCodeFixProvider : BoundedCodeFixProvider
     }
 
     /// <summary>
+    /// The lambda a start runs: its work, or for <c>new Thread(work).Start()</c> the work of the thread it creates (the
+    /// recogniser leaves a <c>Thread.Start</c>'s work unknown).
+    /// </summary>
+    internal static IAnonymousFunctionOperation? StartedLambda(WorkStart start, KnownSymbols types)
+    {
+        var work = start.Work;
+        if (start.Kind == WorkStartKind.ThreadStart && start.Site is IInvocationOperation { Instance: { } thread }
+            && thread.WithoutConversions() is IObjectCreationOperation creation)
+        {
+            work = WorkStarts.Recognize(creation, types).Work;
+        }
+
+        return work.AsLambda();
+    }
+
+    /// <summary>Whether a dropped call's result is a Task or a ValueTask (<paramref name="isValueTask"/>: pass it on with <c>.AsTask()</c>).</summary>
+    internal static bool IsTaskOrValueTask(ITypeSymbol? type, KnownSymbols types, out bool isValueTask)
+    {
+        isValueTask = type.IsType(types.ValueTask) || type.IsType(types.GenericValueTask);
+        return isValueTask || type.IsType(types.Task) || type.IsType(types.GenericTask);
+    }
+
+    /// <summary>
     /// <c>_ = SendAsync(x);</c> becomes <c>_ = StartBackgroundWork(() =&gt; SendAsync(x));</c>: the call still runs here, on
     /// the request's thread, and its task is still discarded. Only a Task or ValueTask (passed on as a Task), and only
     /// when the call can move into a lambda (no ref arguments, nothing ref-like).
@@ -165,8 +181,7 @@ public sealed class SpawnPerRequestCodeFixProvider : BoundedCodeFixProvider
     private static System.Action<SyntaxEditor, string, string?>? PlanCall(FixContext context, IOperation call, ExpressionStatementSyntax statement, KnownSymbols types)
     {
         if (call.Syntax is not InvocationExpressionSyntax invocation
-            || call.Type is not { } returned
-            || !(returned.IsType(types.Task) || returned.IsType(types.GenericTask) || returned.IsType(types.ValueTask) || returned.IsType(types.GenericValueTask))
+            || !IsTaskOrValueTask(call.Type, types, out var asTask)
             || !CanMoveIntoLambda(call))
         {
             return null;
@@ -183,7 +198,6 @@ public sealed class SpawnPerRequestCodeFixProvider : BoundedCodeFixProvider
             return null; // `_ = SendAsync().ConfigureAwait(false)` and other wrappers: the statement is more than the call
         }
 
-        var asTask = returned.IsType(types.ValueTask) || returned.IsType(types.GenericValueTask);
         var useDiscard = ((CSharpParseOptions)statement.SyntaxTree.Options).LanguageVersion >= LanguageVersion.CSharp7;
         return (editor, _, helper) => editor.ReplaceNode(statement, (current, _) =>
         {
