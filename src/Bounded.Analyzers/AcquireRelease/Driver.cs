@@ -222,7 +222,7 @@ internal static class AcquireReleaseDriver
     }
 
     /// <summary>The graph of the operation block, lambda or local function <paramref name="function"/>.</summary>
-    private static ControlFlowGraph? GraphFor(IOperation root, IOperation function, Dictionary<IOperation, ControlFlowGraph?> graphs, GraphBuildCounter counter, CancellationToken cancellationToken)
+    internal static ControlFlowGraph? GraphFor(IOperation root, IOperation function, Dictionary<IOperation, ControlFlowGraph?> graphs, GraphBuildCounter counter, CancellationToken cancellationToken)
     {
         if (graphs.TryGetValue(function, out var cached))
         {
@@ -279,7 +279,7 @@ internal static class AcquireReleaseDriver
         _ => null,
     };
 
-    private static IOperation RootOf(IOperation operation)
+    internal static IOperation RootOf(IOperation operation)
     {
         while (operation.Parent is { } parent)
         {

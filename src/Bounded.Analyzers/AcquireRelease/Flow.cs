@@ -35,6 +35,8 @@ internal static partial class AcquireReleaseAnalysis
             }
         }
 
+        // A producer's own enumeration of a list or array and its non-throwing writes are not failures its completion waits for.
+        var producer = resources.Count > 0 && resources[0].Kind == ResourceKind.ChannelCompletion;
         var blocks = graph.Blocks;
         var items = new List<Item>[blocks.Length];
         for (var i = 0; i < blocks.Length; i++)
@@ -43,12 +45,12 @@ internal static partial class AcquireReleaseAnalysis
             var list = new List<Item>();
             foreach (var operation in blocks[i].Operations)
             {
-                Collect(operation, events, types, list, inBranch: false, branchRoot: null);
+                Collect(operation, events, types, producer, list, inBranch: false, branchRoot: null);
             }
 
             if (blocks[i].BranchValue is { } branchValue)
             {
-                Collect(branchValue, events, types, list, inBranch: true, branchRoot: branchValue);
+                Collect(branchValue, events, types, producer, list, inBranch: true, branchRoot: branchValue);
             }
 
             items[i] = list;
@@ -85,7 +87,7 @@ internal static partial class AcquireReleaseAnalysis
     }
 
     /// <summary>Post-order (evaluation order) walk of one graph operation, skipping lambda bodies.</summary>
-    private static void Collect(IOperation operation, Dictionary<SyntaxNode, FlowEvent> events, KnownSymbols types, List<Item> items, bool inBranch, IOperation? branchRoot)
+    private static void Collect(IOperation operation, Dictionary<SyntaxNode, FlowEvent> events, KnownSymbols types, bool producer, List<Item> items, bool inBranch, IOperation? branchRoot)
     {
         if (operation is IFlowAnonymousFunctionOperation)
         {
@@ -94,7 +96,7 @@ internal static partial class AcquireReleaseAnalysis
 
         foreach (var child in operation.ChildOperations)
         {
-            Collect(child, events, types, items, inBranch, branchRoot);
+            Collect(child, events, types, producer, items, inBranch, branchRoot);
         }
 
         FlowEvent? flowEvent = null;
@@ -103,7 +105,7 @@ internal static partial class AcquireReleaseAnalysis
             flowEvent = candidate;
         }
 
-        var throwing = MayThrow(operation, types) && flowEvent?.Kind is not (FlowEventKind.Release or FlowEventKind.GuardedRelease) ? operation.Syntax : null;
+        var throwing = MayThrow(operation, types) && !(producer && CannotFailForAProducer(operation)) && flowEvent?.Kind is not (FlowEventKind.Release or FlowEventKind.GuardedRelease) ? operation.Syntax : null;
         if (flowEvent is null && throwing is null)
         {
             return;
@@ -158,6 +160,24 @@ internal static partial class AcquireReleaseAnalysis
             default:
                 return false;
         }
+    }
+
+    /// <summary><c>TryWrite</c>/<c>TryAdd</c>/<c>TryComplete</c>, and enumerating a <c>List&lt;T&gt;</c>, <c>Dictionary</c> or another concrete <c>System.Collections.Generic</c> collection (an interface may run user code).</summary>
+    private static bool CannotFailForAProducer(IOperation operation)
+    {
+        if (operation is not IInvocationOperation { TargetMethod: { } method })
+        {
+            return false;
+        }
+
+        if (method.Name is "TryWrite" or "TryComplete")
+        {
+            return method.ContainingType?.Name == "ChannelWriter";
+        }
+
+        return method.Name is "GetEnumerator" or "MoveNext" or "Dispose"
+            && method.ContainingType is { TypeKind: not TypeKind.Interface } type
+            && (type.ContainingType ?? type).ContainingNamespace?.ToDisplayString() == "System.Collections.Generic";
     }
 
     /// <summary>One resource's may-state analysis over one graph.</summary>

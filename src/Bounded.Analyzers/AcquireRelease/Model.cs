@@ -14,6 +14,12 @@ internal enum ResourceKind
 
     /// <summary>A slot of a <c>SemaphoreSlim</c> held in a local, parameter, static field or field of <c>this</c>.</summary>
     SemaphoreSlot,
+
+    /// <summary>
+    /// A channel or BlockingCollection that its producer must complete: held from a write, released by the completion
+    /// (BND4003). A use is a read to the end, which must not be reached while the channel is held.
+    /// </summary>
+    ChannelCompletion,
 }
 
 internal enum FlowEventKind

@@ -97,6 +97,7 @@ internal sealed partial class KnownSymbols
         TransformBlock = Resolve(compilation, "System.Threading.Tasks.Dataflow.TransformBlock`2");
         TransformManyBlock = Resolve(compilation, "System.Threading.Tasks.Dataflow.TransformManyBlock`2");
         SourceBlock = Resolve(compilation, "System.Threading.Tasks.Dataflow.ISourceBlock`1");
+        DataflowLinkOptions = Resolve(compilation, "System.Threading.Tasks.Dataflow.DataflowLinkOptions");
     }
 
     /// <summary>The symbols of <paramref name="compilation"/>, resolved on first use and then shared.</summary>
@@ -175,6 +176,7 @@ internal sealed partial class KnownSymbols
     public INamedTypeSymbol? TransformBlock { get; }
     public INamedTypeSymbol? TransformManyBlock { get; }
     public INamedTypeSymbol? SourceBlock { get; }
+    public INamedTypeSymbol? DataflowLinkOptions { get; }
 
     /// <summary>Whether <paramref name="type"/> is <paramref name="baseType"/> or derives from it.</summary>
     public static bool InheritsFrom(ITypeSymbol? type, INamedTypeSymbol? baseType)
