@@ -310,7 +310,7 @@ internal sealed class ChannelUses
                 case "GetConsumingEnumerable":
                     if (LoopOver(call) is { } loop)
                     {
-                        AddDrain(call, HasToken(call), ExitOf(loop));
+                        AddDrain(call, PassesToken(call, _types), ExitOf(loop));
                     }
                     else
                     {
@@ -346,10 +346,10 @@ internal sealed class ChannelUses
             switch (name)
             {
                 case "ReadAllAsync" when LoopOver(call) is { } loop:
-                    AddDrain(call, HasToken(call), ExitOf(loop));
+                    AddDrain(call, PassesToken(call, _types), ExitOf(loop));
                     return;
                 case "WaitToReadAsync" when WhileConditionOf(call) is { } loop:
-                    AddDrain(call, HasToken(call), ExitOf(loop));
+                    AddDrain(call, PassesToken(call, _types), ExitOf(loop));
                     return;
                 default:
                     OtherReads++;
@@ -417,18 +417,21 @@ internal sealed class ChannelUses
     private void AddDrain(IOperation operation, bool boundByToken, SyntaxNode? exit) =>
         Drains.Add(new Drain(operation, AcquireReleaseAnalysis.FunctionOf(operation), boundByToken, exit));
 
-    private bool HasToken(IInvocationOperation call)
+    /// <summary>
+    /// The call is given a token that can be cancelled (<see cref="TokenObservation.IsLiveToken"/>): an explicit token
+    /// argument, or <c>ReadAllAsync().WithCancellation(token)</c>. Shared by the reads (bound by a token) and the writes
+    /// (ended by the reader's token).
+    /// </summary>
+    internal static bool PassesToken(IInvocationOperation call, KnownSymbols types)
     {
         foreach (var argument in call.Arguments)
         {
-            if (_types.IsToken(argument.Parameter?.Type) && argument.ArgumentKind == ArgumentKind.Explicit
-                && argument.Value.WithoutConversions() is not (IDefaultValueOperation or IPropertyReferenceOperation { Property.Name: "None" }))
+            if (argument.ArgumentKind == ArgumentKind.Explicit && types.IsToken(argument.Parameter?.Type) && types.IsLiveToken(argument.Value))
             {
                 return true;
             }
         }
 
-        // ReadAllAsync().WithCancellation(token)
         return call.ParentSkippingConversions() is IInvocationOperation { TargetMethod.Name: "WithCancellation" };
     }
 

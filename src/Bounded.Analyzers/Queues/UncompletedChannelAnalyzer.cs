@@ -432,7 +432,7 @@ public sealed class UncompletedChannelAnalyzer : DiagnosticAnalyzer
         foreach (var write in uses.Writes)
         {
             var name = write.TargetMethod.Name;
-            if (!(name == "WriteAsync" || (name == "Add" && uses.Kind == CompletableKind.BlockingCollection)) || HasToken(write, types) || !InLoop(write))
+            if (!(name == "WriteAsync" || (name == "Add" && uses.Kind == CompletableKind.BlockingCollection)) || ChannelUses.PassesToken(write, types) || !InLoop(write))
             {
                 continue;
             }
@@ -454,20 +454,6 @@ public sealed class UncompletedChannelAnalyzer : DiagnosticAnalyzer
                 "pass the write a token that the reader cancels when it stops"));
             return;
         }
-    }
-
-    private static bool HasToken(IInvocationOperation call, KnownSymbols types)
-    {
-        foreach (var argument in call.Arguments)
-        {
-            if (types.IsToken(argument.Parameter?.Type) && argument.ArgumentKind == ArgumentKind.Explicit
-                && argument.Value.WithoutConversions() is not (IDefaultValueOperation or IPropertyReferenceOperation { Property.Name: "None" }))
-            {
-                return true;
-            }
-        }
-
-        return false;
     }
 
     private static bool InLoop(IOperation operation)
