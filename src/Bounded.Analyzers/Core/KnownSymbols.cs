@@ -46,6 +46,7 @@ internal sealed partial class KnownSymbols
         // Cancellation
         CancellationToken = Resolve(compilation, "System.Threading.CancellationToken");
         CancellationTokenSource = Resolve(compilation, "System.Threading.CancellationTokenSource");
+        Exception = Resolve(compilation, "System.Exception");
 
         // Memory
         Stream = Resolve(compilation, "System.IO.Stream");
@@ -133,6 +134,7 @@ internal sealed partial class KnownSymbols
     public INamedTypeSymbol? RateLimiter { get; }
     public INamedTypeSymbol? CancellationToken { get; }
     public INamedTypeSymbol? CancellationTokenSource { get; }
+    public INamedTypeSymbol? Exception { get; }
     public INamedTypeSymbol? Stream { get; }
     public INamedTypeSymbol? GC { get; }
     public INamedTypeSymbol? ArrayPool { get; }

@@ -92,6 +92,20 @@ internal static class TokenDiscovery
                     }
                 }
 
+                // 1b. A token carried by a parameter (context.CancellationToken of a message or actor framework's context).
+                if (result.Count == 0 && requestScoped != true)
+                {
+                    foreach (var parameter in symbol.Parameters)
+                    {
+                        AddCarriedToken(parameter, symbol, model, position, types, skipCallScoped, skipRequestScoped, result);
+                    }
+
+                    if (result.Count > 0 && skipRequestScoped && (requestScoped ??= RequestScope.IsPerRequestHandler(symbol, current, model, types, cancellationToken)))
+                    {
+                        result.Clear();
+                    }
+                }
+
                 if (result.Count > 0)
                 {
                     return result.ToImmutable();
@@ -189,6 +203,40 @@ internal static class TokenDiscovery
         }
 
         return result.ToImmutable();
+    }
+
+    /// <summary>
+    /// The token a parameter carries, one member deep (<c>context.CancellationToken</c>): the caller handed it with the
+    /// parameter, so it has the call's lifetime. Not the token of an exception (it reports a cancellation that already
+    /// happened), of a task factory (its StartNew already uses it), an ended host phase, or a request's for detached work.
+    /// </summary>
+    private static void AddCarriedToken(IParameterSymbol parameter, IMethodSymbol function, SemanticModel model, int position, KnownSymbols types, bool skipCallScoped, bool skipRequestScoped, ImmutableArray<TokenCandidate>.Builder result)
+    {
+        var type = parameter.Type;
+        if (string.IsNullOrEmpty(parameter.Name) || parameter.Name == "_" || parameter.RefKind == RefKind.Out
+            || type.TypeKind is TypeKind.Enum or TypeKind.TypeParameter or TypeKind.Delegate || type.SpecialType != SpecialType.None
+            || type.IsType(types.CancellationToken) || type.IsType(types.TaskFactory) || type.IsType(types.GenericTaskFactory)
+            || KnownSymbols.InheritsFrom(type, types.Exception))
+        {
+            return;
+        }
+
+        if (skipCallScoped && IsAsynchronousOperation(function, types) && !IsServiceLifetime(function, types))
+        {
+            return; // the parameter belongs to the operation, like a token parameter of it would
+        }
+
+        foreach (var member in type.GetMembers())
+        {
+            if (!member.IsStatic && IsReadableMember(member, out var memberType)
+                && SymbolEqualityComparer.Default.Equals(memberType, types.CancellationToken)
+                && model.IsAccessible(position, member)
+                && !SignalsAnEndedPhase(type, member, types)
+                && !(skipRequestScoped && RequestScope.IsRequestToken(type, member, types)))
+            {
+                result.Add(new TokenCandidate(EscapeIdentifier(parameter.Name) + "." + EscapeIdentifier(member.Name), isParameter: true));
+            }
+        }
     }
 
     /// <summary>

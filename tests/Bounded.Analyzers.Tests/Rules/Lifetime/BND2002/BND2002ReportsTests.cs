@@ -246,6 +246,7 @@ public class BND2002ReportsTests
         }
         """, Diagnostic("while", "observe 'cancellationToken'"));
 
+    /// <summary>The stop signal the method's lifetime parameter carries is what the advice names.</summary>
     [Fact]
     public Task AsyncEventHandlerLambda() => Reports("""
         public class Screen
@@ -263,7 +264,7 @@ public class BND2002ReportsTests
                 };
             }
         }
-        """, Diagnostic("while", "no token is in scope to stop it"));
+        """, Diagnostic("while", "observe 'lifetime.ApplicationStopping'"));
 
     [Fact]
     public Task TokenOnlyUsedBeforeLoop() => Reports("""
