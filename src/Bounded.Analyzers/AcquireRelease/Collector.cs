@@ -549,8 +549,21 @@ internal static partial class AcquireReleaseAnalysis
                 }
 
                 return;
+            case IConditionalAccessOperation { WhenNotNull: IInvocationOperation { Instance: IConditionalAccessInstanceOperation } call } access
+                when ReferenceEquals(access.Operation, outer) && types.IsRelease(call.TargetMethod):
+                if (isNested || call.Arguments.Length != 0)
+                {
+                    resource.Failed = true;
+                    return;
+                }
+
+                resource.Releases.Add(call); // `gate?.Release()`: released when the semaphore exists
+                resource.Events.Add(new FlowEvent(resource, FlowEventKind.GuardedRelease, call));
+                return;
             case IPropertyReferenceOperation:
                 return;
+            case ISimpleAssignmentOperation assignment when ReferenceEquals(assignment.Target, outer) && reference is ILocalReferenceOperation && !isNested:
+                return; // `gate = PickGate();`: the local names the semaphore it will wait on
             case IArgumentOperation:
             case ISimpleAssignmentOperation:
             case IVariableInitializerOperation:
@@ -564,27 +577,52 @@ internal static partial class AcquireReleaseAnalysis
     /// Whether the release sits under a guard: a null test of the resource (<c>if (buffer != null)</c>) or a bool flag
     /// (<c>if (taken)</c>, <c>if (!returned)</c>). A guarded release is never reported as a double release.
     /// </summary>
-    internal static bool IsGuarded(IOperation release, IOperation function, ISymbol resource)
+    internal static bool IsGuarded(IOperation release, IOperation function, ISymbol resource) => GuardOf(release, function, resource) != Guard.None;
+
+    /// <summary>
+    /// The release is guarded only by a null test of the resource (<c>s?.Release()</c>, <c>if (s != null)</c>): that
+    /// says a semaphore exists, not that its slot was taken. After a wait on <c>s</c> throws, <c>s</c> is not null.
+    /// </summary>
+    internal static bool IsGuardedOnlyByNullTest(IOperation release, IOperation function, ISymbol resource) => GuardOf(release, function, resource) == Guard.NullTest;
+
+    private enum Guard
     {
+        None,
+        NullTest,
+        Flag,
+    }
+
+    private static Guard GuardOf(IOperation release, IOperation function, ISymbol resource)
+    {
+        var found = Guard.None;
         var child = release;
         for (var parent = release.Parent; parent is not null && !ReferenceEquals(parent, function); child = parent, parent = parent.Parent)
         {
             switch (parent)
             {
-                case IConditionalOperation conditional when !ReferenceEquals(conditional.Condition, child) && IsGuard(conditional.Condition, resource):
+                case IConditionalOperation conditional when !ReferenceEquals(conditional.Condition, child) && IsGuard(conditional.Condition, resource, out var isFlag):
+                    if (isFlag)
+                    {
+                        return Guard.Flag;
+                    }
+
+                    found = Guard.NullTest;
+                    break;
                 case IConditionalAccessOperation:
-                    return true;
+                    found = Guard.NullTest;
+                    break;
                 case IAnonymousFunctionOperation:
                 case ILocalFunctionOperation:
-                    return false;
+                    return found;
             }
         }
 
-        return false;
+        return found;
     }
 
-    private static bool IsGuard(IOperation condition, ISymbol resource)
+    private static bool IsGuard(IOperation condition, ISymbol resource, out bool isFlag)
     {
+        isFlag = false;
         condition = condition.WithoutConversions();
         while (condition is IUnaryOperation { OperatorKind: UnaryOperatorKind.Not } not)
         {
@@ -595,6 +633,7 @@ internal static partial class AcquireReleaseAnalysis
         {
             // A `taken`/`returned` flag is a local; a field or parameter (`if (_shuttingDown)`) is a condition of its own.
             case ILocalReferenceOperation when condition.Type?.SpecialType == SpecialType.System_Boolean:
+                isFlag = true;
                 return true;
             case IBinaryOperation { OperatorKind: BinaryOperatorKind.Equals or BinaryOperatorKind.NotEquals } comparison:
                 return (IsNull(comparison.LeftOperand) && Names(comparison.RightOperand, resource))

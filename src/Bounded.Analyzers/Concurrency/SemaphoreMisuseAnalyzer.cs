@@ -190,7 +190,10 @@ public sealed class SemaphoreMisuseAnalyzer : DiagnosticAnalyzer
         return false;
     }
 
-    /// <summary>The try statement holding <paramref name="wait"/> in its body whose finally releases the same semaphore unconditionally.</summary>
+    /// <summary>
+    /// The try statement holding <paramref name="wait"/> in its body whose finally releases the same semaphore
+    /// unconditionally, or under a null test of it (not a taken flag: the semaphore a wait threw on is not null).
+    /// </summary>
     internal static ITryOperation? ReleasingTry(IInvocationOperation wait, IOperation function, Resource resource)
     {
         IOperation child = wait;
@@ -200,7 +203,9 @@ public sealed class SemaphoreMisuseAnalyzer : DiagnosticAnalyzer
             {
                 foreach (var flowEvent in resource.Events)
                 {
-                    if (flowEvent.Kind == FlowEventKind.Release && @finally.Syntax.Span.Contains(flowEvent.Operation.Syntax.Span))
+                    if ((flowEvent.Kind == FlowEventKind.Release
+                            || (flowEvent.Kind == FlowEventKind.GuardedRelease && AcquireReleaseAnalysis.IsGuardedOnlyByNullTest(flowEvent.Operation, function, resource.Symbol)))
+                        && @finally.Syntax.Span.Contains(flowEvent.Operation.Syntax.Span))
                     {
                         return tryOperation;
                     }

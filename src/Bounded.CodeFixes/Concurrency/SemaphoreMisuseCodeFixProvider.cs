@@ -21,6 +21,32 @@ public sealed class SemaphoreMisuseCodeFixProvider : BoundedCodeFixProvider
 
     public override ImmutableArray<string> FixableDiagnosticIds => ImmutableArray.Create(RuleIds.SemaphoreMisuse);
 
+    /// <summary>
+    /// The statements that move before the try: the wait, and before it only assignments of the local it waits on
+    /// (<c>gate = PickGate(key);</c>), which the wait needs. Null when anything else precedes the wait.
+    /// </summary>
+    private static List<StatementSyntax>? PickedBeforeTheWait(BlockSyntax tryBlock, ExpressionStatementSyntax waitStatement, InvocationExpressionSyntax wait)
+    {
+        var index = tryBlock.Statements.IndexOf(waitStatement);
+        var semaphore = wait.Expression is MemberAccessExpressionSyntax { Expression: IdentifierNameSyntax name } ? name.Identifier.ValueText : null;
+        var moved = new List<StatementSyntax>(index + 1);
+        for (var i = 0; i < index; i++)
+        {
+            if (semaphore is null
+                || tryBlock.Statements[i] is not ExpressionStatementSyntax { Expression: AssignmentExpressionSyntax { Left: IdentifierNameSyntax target } assignment }
+                || !assignment.IsKind(SyntaxKind.SimpleAssignmentExpression)
+                || target.Identifier.ValueText != semaphore)
+            {
+                return null;
+            }
+
+            moved.Add(tryBlock.Statements[i]);
+        }
+
+        moved.Add(waitStatement);
+        return moved;
+    }
+
     private protected override void Plan(Diagnostic diagnostic, FixContext context, List<PlannedFix> fixes)
     {
         if (!diagnostic.Properties.TryGetValue(DiagnosticProperties.Kind, out var kind)
@@ -35,15 +61,22 @@ public sealed class SemaphoreMisuseCodeFixProvider : BoundedCodeFixProvider
         {
             case SemaphoreMisuseAnalyzer.WaitInsideTry:
                 if (waitStatement.Parent is BlockSyntax { Parent: TryStatementSyntax { Finally: not null, Catches.Count: 0, Parent: BlockSyntax } tryStatement } tryBlock
-                    && tryBlock.Statements[0] == waitStatement)
+                    && PickedBeforeTheWait(tryBlock, waitStatement, wait) is { } moved)
                 {
                     fixes.Add(new PlannedFix(
                         "Wait before the try",
                         FixKey,
                         editor =>
                         {
-                            editor.RemoveNode(waitStatement);
-                            editor.InsertBefore(tryStatement, waitStatement.WithLeadingTrivia(tryStatement.GetLeadingTrivia()).Formatted());
+                            foreach (var statement in moved)
+                            {
+                                editor.RemoveNode(statement);
+                            }
+
+                            foreach (var statement in moved)
+                            {
+                                editor.InsertBefore(tryStatement, statement.WithLeadingTrivia(tryStatement.GetLeadingTrivia()).Formatted());
+                            }
                         }));
                 }
 
