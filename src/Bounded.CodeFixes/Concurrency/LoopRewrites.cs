@@ -177,7 +177,7 @@ internal static class LoopRewrites
         return result;
     }
 
-    private static bool HasParallelForEachAsync(Compilation compilation) =>
+    internal static bool HasParallelForEachAsync(Compilation compilation) =>
         KnownSymbols.GetOrCreate(compilation).Parallel is { } parallel && !parallel.GetMembers("ForEachAsync").IsEmpty;
 
     /// <summary>The loop source is an <c>IEnumerable&lt;T&gt;</c> (or <c>IAsyncEnumerable&lt;T&gt;</c> for await foreach) that Parallel.ForEachAsync takes.</summary>

@@ -2,6 +2,7 @@ using System.Collections.Generic;
 using System.Collections.Immutable;
 using System.Composition;
 using Bounded.Analyzers;
+using Bounded.Analyzers.Queues;
 using Bounded.CodeFixes.Concurrency;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CodeFixes;
@@ -21,6 +22,16 @@ public sealed class UnlimitedParallelismCodeFixProvider : BoundedCodeFixProvider
     private protected override void Plan(Diagnostic diagnostic, FixContext context, List<PlannedFix> fixes)
     {
         var node = context.Root.FindNode(diagnostic.Location.SourceSpan, getInnermostNodeForTie: true);
+        if (diagnostic.Properties.TryGetValue(DiagnosticProperties.Kind, out var kind) && kind == UnlimitedParallelismAnalyzer.AsyncBody)
+        {
+            if (node.FirstAncestorOrSelf<LambdaExpressionSyntax>() is { } body && AsyncForEach.TryPlan(context, body) is { } rewrite)
+            {
+                fixes.Add(rewrite);
+            }
+
+            return;
+        }
+
         // Parallel.ForEach/For/Invoke and PLINQ run synchronous bodies on pool threads: processor-bound.
         var limit = ConcurrencyLimit.Expression(context.Document, context.Root.SyntaxTree, RuleIds.UnlimitedParallelism, ioBound: false);
         if (node.FirstAncestorOrSelf<AssignmentExpressionSyntax>() is { } assignment && assignment.Span == diagnostic.Location.SourceSpan)

@@ -10,8 +10,8 @@ namespace Bounded.Analyzers.Tests.Rules.Queues;
 /// <summary>Helpers shared by the BND4002 Reports and DoesNotReport tests.</summary>
 internal static class BND4002Verify
 {
-    internal static DiagnosticResult Diagnostic(int marker, string site, string consumer) =>
-        new DiagnosticResult(RuleIds.UnlimitedParallelism, DiagnosticSeverity.Warning).WithLocation(marker).WithArguments(site, consumer);
+    internal static DiagnosticResult Diagnostic(int marker, string site, string consumer, string advice = "set an explicit limit") =>
+        new DiagnosticResult(RuleIds.UnlimitedParallelism, DiagnosticSeverity.Warning).WithLocation(marker).WithArguments(site, consumer, advice);
 
     internal static Task Reports(string members, string site, string consumer) =>
         Verify.AnalyzerAsync<UnlimitedParallelismAnalyzer>(Wrap(members), Diagnostic(0, site, consumer));
