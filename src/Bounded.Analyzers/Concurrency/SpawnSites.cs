@@ -22,7 +22,7 @@ internal static class SpawnSites
     /// </summary>
     public static bool IsUnbounded(IOperation spawn, Repetition repetition, IOperation? work, string ruleId, AnalyzerOptions options, KnownSymbols types, CancellationToken cancellationToken)
     {
-        var region = (IOperation?)repetition.Loop?.Body ?? repetition.PerElementLambda?.Body;
+        var region = Region(repetition);
         if (region is null)
         {
             return false;
@@ -31,9 +31,12 @@ internal static class SpawnSites
         var limit = OptionCatalog.SmallLoopLimit.GetInteger(options.AnalyzerConfigOptionsProvider, spawn.Syntax.SyntaxTree, ruleId);
         return !(PerItemBounds.IsBoundedRepetition(repetition, limit, types)
             || Awaiting.IsObservedInSameIteration(spawn, region, cancellationToken)
-            || Limiters.IsGated(region, work, types, cancellationToken)
+            || Limiters.IsGated(region, work, types, cancellationToken, spawn)
             || (repetition.Loop is not null && ExitsAfter(spawn.Syntax, region.Syntax)));
     }
+
+    /// <summary>The code that runs once per item: the loop body, or the per-element lambda.</summary>
+    public static IOperation? Region(Repetition repetition) => (IOperation?)repetition.Loop?.Body ?? repetition.PerElementLambda?.Body;
 
     /// <summary>The loop stops after the spawn: it is returned, or a break/return/throw follows in the same block.</summary>
     public static bool ExitsAfter(SyntaxNode spawn, SyntaxNode loopBody)

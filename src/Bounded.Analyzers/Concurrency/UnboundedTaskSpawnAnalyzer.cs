@@ -13,12 +13,15 @@ public sealed class UnboundedTaskSpawnAnalyzer : DiagnosticAnalyzer
     public static readonly DiagnosticDescriptor Rule = Rules.Create(
         RuleIds.UnboundedTaskSpawn,
         title: "Unbounded Task.Run per item",
-        message: "'{0}' starts work for every {1} with no limit on how many run at once; throttle it",
+        message: "'{0}' starts work for every {1} with no limit on how many run at once; {2}",
         RuleCategories.Concurrency,
         DiagnosticSeverity.Warning,
         description: "Starting a task or thread-pool work item per item of an unbounded sequence lets the number of concurrent "
             + "work items, and the memory they hold, grow with the input. Gate the work with a SemaphoreSlim, "
             + "Parallel.ForEachAsync with MaxDegreeOfParallelism, or a bounded channel worker pool.");
+
+    /// <summary>The <see cref="DiagnosticProperties.Kind"/> of a site whose gate is released as soon as the work starts.</summary>
+    public const string EarlyReleaseKind = "EarlyRelease";
 
     public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics => ImmutableArray.Create(Rule);
 
@@ -60,7 +63,21 @@ public sealed class UnboundedTaskSpawnAnalyzer : DiagnosticAnalyzer
 
         var properties = DiagnosticProperties.ForWorkStart(start, repetition);
         var where = repetition.Loop is not null ? "iteration of this loop" : "element passed to '" + repetition.PerElementCall!.TargetMethod.Name + "'";
-        context.ReportDiagnostic(Diagnostic.Create(Rule, SquiggleLocation(invocation), properties, start.DisplayName, where));
+        if (Limiters.EarlyRelease(invocation, SpawnSites.Region(repetition)!, types) is { } release)
+        {
+            var gate = release.Instance?.Syntax.ToString() ?? "the semaphore";
+            context.ReportDiagnostic(Diagnostic.Create(
+                Rule,
+                SquiggleLocation(invocation),
+                new[] { release.Syntax.GetLocation() },
+                properties.Add(DiagnosticProperties.Kind, EarlyReleaseKind),
+                start.DisplayName,
+                where,
+                "'" + gate + ".Release()' runs as soon as the work is started, so the gate limits starting, not running; release the slot when the work ends"));
+            return;
+        }
+
+        context.ReportDiagnostic(Diagnostic.Create(Rule, SquiggleLocation(invocation), properties, start.DisplayName, where, "throttle it"));
     }
 
     /// <summary><c>Task.Run</c> and <c>Task.Factory.StartNew</c> whole; only the name for calls on an instance (<c>task.Start()</c>).</summary>

@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Immutable;
 using System.Threading;
+using Bounded.Analyzers.AcquireRelease;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
@@ -16,15 +17,81 @@ internal static class Limiters
     /// A limiter is taken in the repeated region or inside the work itself: a semaphore wait, a rate-limiter
     /// lease, a bounded channel write, or a <c>WhenAny</c> window.
     /// </summary>
-    public static bool IsGated(IOperation region, IOperation? work, KnownSymbols types, CancellationToken cancellationToken = default) =>
-        ContainsLimiter(region, types, cancellationToken) || (work is not null && ContainsLimiter(work, types, cancellationToken));
+    /// <remarks>
+    /// With <paramref name="spawn"/>, a semaphore slot the region takes before the spawn and gives back after it, in the
+    /// region itself (not in a catch), does not gate the work: the slot is free again as soon as the work is started (see
+    /// <see cref="EarlyRelease"/>).
+    /// </remarks>
+    public static bool IsGated(IOperation region, IOperation? work, KnownSymbols types, CancellationToken cancellationToken = default, IOperation? spawn = null) =>
+        ContainsLimiter(region, types, cancellationToken, spawn) || (work is not null && ContainsLimiter(work, types, cancellationToken, spawn: null));
 
-    private static bool ContainsLimiter(IOperation root, KnownSymbols types, CancellationToken cancellationToken)
+    /// <summary>
+    /// The <c>Release()</c> that makes a gate limit starting, not running: the region waits on a semaphore before
+    /// <paramref name="spawn"/> and releases it after the spawn, directly (not in a lambda or local function, which is
+    /// where work or a continuation would release it, nor in a catch, which runs only when starting failed). Null when every semaphore wait before the spawn holds its slot
+    /// for the work, or when there is none.
+    /// </summary>
+    public static IInvocationOperation? EarlyRelease(IOperation spawn, IOperation region, KnownSymbols types)
+    {
+        foreach (var operation in region.Descendants())
+        {
+            if (operation is IInvocationOperation wait && types.IsWait(wait.TargetMethod) && ReleasedAfterStarting(wait, spawn, region, types) is { } release)
+            {
+                return release;
+            }
+        }
+
+        return null;
+    }
+
+    private static bool ContainsLimiter(IOperation root, KnownSymbols types, CancellationToken cancellationToken, IOperation? spawn)
     {
         foreach (var operation in root.DescendantsAndSelf())
         {
             cancellationToken.ThrowIfCancellationRequested();
-            if (operation is IInvocationOperation invocation && IsLimiterCall(invocation.TargetMethod, types))
+            if (operation is IInvocationOperation invocation && IsLimiterCall(invocation.TargetMethod, types)
+                && !(spawn is not null && types.IsWait(invocation.TargetMethod) && ReleasedAfterStarting(invocation, spawn, root, types) is not null))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private static IInvocationOperation? ReleasedAfterStarting(IInvocationOperation wait, IOperation spawn, IOperation region, KnownSymbols types)
+    {
+        if (wait.Syntax.SpanStart >= spawn.Syntax.SpanStart || GateSymbol(wait.Instance) is not { } semaphore)
+        {
+            return null;
+        }
+
+        foreach (var operation in region.Descendants())
+        {
+            if (operation is IInvocationOperation { Arguments.Length: 0 } release
+                && release.Syntax.SpanStart > spawn.Syntax.Span.End
+                && types.IsRelease(release.TargetMethod)
+                && SymbolEqualityComparer.Default.Equals(GateSymbol(release.Instance), semaphore)
+                && !IsInNestedFunctionOrCatch(release, region))
+            {
+                return release;
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>The semaphore's local, parameter or field, or a property of this object or a static one (<c>Gate.WaitAsync()</c>).</summary>
+    private static ISymbol? GateSymbol(IOperation? instance) =>
+        AcquireReleaseAnalysis.SemaphoreSymbol(instance)
+        ?? (instance?.WithoutConversions() is IPropertyReferenceOperation { Instance: null or IInstanceReferenceOperation, Arguments.Length: 0 } property ? property.Property : null);
+
+    /// <summary>In a lambda or local function (the work's or a continuation's release), or in a catch (the start failed).</summary>
+    private static bool IsInNestedFunctionOrCatch(IOperation operation, IOperation region)
+    {
+        for (var parent = operation.Parent; parent is not null && !ReferenceEquals(parent, region); parent = parent.Parent)
+        {
+            if (parent is IAnonymousFunctionOperation or ILocalFunctionOperation or ICatchClauseOperation)
             {
                 return true;
             }

@@ -32,6 +32,16 @@ public sealed class UnboundedTaskSpawnCodeFixProvider : BoundedCodeFixProvider
             return;
         }
 
+        if (diagnostic.Properties.TryGetValue(DiagnosticProperties.Kind, out var reportedKind) && reportedKind == UnboundedTaskSpawnAnalyzer.EarlyReleaseKind)
+        {
+            if (kind == WorkStartKind.TaskRun && diagnostic.AdditionalLocations.Count == 1)
+            {
+                PlanReleaseInTheWork(context, spawn, lambda, lambdaSyntax, diagnostic.AdditionalLocations[0], fixes);
+            }
+
+            return; // another throttle would not help: the gate is there, it is released too soon
+        }
+
         var repetition = Repetition.Find(spawn, types);
         var key = diagnostic.Id == RuleIds.ThreadPerItem ? ThreadSemaphoreKey : SemaphoreKey;
         diagnostic.Properties.TryGetValue(DiagnosticProperties.Repetition, out var repeatedBy);
@@ -47,6 +57,55 @@ public sealed class UnboundedTaskSpawnCodeFixProvider : BoundedCodeFixProvider
         {
             PlanForElements(context, lambda, lambdaSyntax, call, key, fixes);
         }
+    }
+
+    /// <summary>
+    /// A gate released as soon as the work is started: the release moves into the work's <c>finally</c>. Only where
+    /// nothing but the spawn can leave the slot taken: the release is the only statement of the <c>finally</c> of a
+    /// <c>try</c> whose body is the spawn statement alone (the <c>try</c> goes), or the statement right after the spawn
+    /// statement in the same block (it goes).
+    /// </summary>
+    private static void PlanReleaseInTheWork(FixContext context, IOperation spawn, IAnonymousFunctionOperation lambda, AnonymousFunctionExpressionSyntax lambdaSyntax, Location releaseLocation, List<PlannedFix> fixes)
+    {
+        if (context.Root.FindNode(releaseLocation.SourceSpan, getInnermostNodeForTie: true).FirstAncestorOrSelf<InvocationExpressionSyntax>() is not { Expression: MemberAccessExpressionSyntax { Expression: var gate }, Parent: ExpressionStatementSyntax releaseStatement }
+            || FixSyntax.StatementInBlock(spawn.Syntax) is not { } spawnStatement
+            || spawnStatement.Parent is not BlockSyntax block
+            || WorkRewrite.Analyze(context.Model, lambda, lambdaSyntax, gateInside: false, allowTaskUnwrap: true) is not { } rewrite)
+        {
+            return;
+        }
+
+        SyntaxNode removed;
+        if (releaseStatement.Parent is BlockSyntax { Statements.Count: 1, Parent: FinallyClauseSyntax { Parent: TryStatementSyntax { Catches.Count: 0, Parent: BlockSyntax } tryStatement } }
+            && tryStatement.Block == block && block.Statements.Count == 1)
+        {
+            removed = tryStatement;
+        }
+        else if (releaseStatement.Parent == block && block.Statements.IndexOf(releaseStatement) == block.Statements.IndexOf(spawnStatement) + 1)
+        {
+            removed = releaseStatement;
+        }
+        else
+        {
+            return;
+        }
+
+        var gateText = gate.WithoutTrivia().ToString();
+        fixes.Add(new PlannedFix(
+            "Release the slot when the work ends",
+            SemaphoreKey,
+            editor =>
+            {
+                editor.ReplaceNode(lambdaSyntax, (current, _) => rewrite.Apply((AnonymousFunctionExpressionSyntax)current, gateText, waitCallInside: null));
+                if (removed is TryStatementSyntax tryStatement)
+                {
+                    editor.ReplaceNode(tryStatement, (current, _) => ((TryStatementSyntax)current).Block.Statements[0].WithTriviaFrom(current).Formatted());
+                }
+                else
+                {
+                    editor.RemoveNode(removed);
+                }
+            }));
     }
 
     /// <summary>Parallel.ForEachAsync for collected-and-awaited work, a bounded channel for fire-and-forget work.</summary>
