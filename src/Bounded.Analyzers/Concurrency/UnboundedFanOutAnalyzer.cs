@@ -97,8 +97,9 @@ public sealed class UnboundedFanOutAnalyzer : DiagnosticAnalyzer
     /// <summary><c>tasks.Add(FooAsync(x))</c> in a loop, with <c>tasks</c> awaited together later.</summary>
     private static void AnalyzeCollectedCall(OperationAnalysisContext context, IInvocationOperation call, KnownSymbols types)
     {
-        var method = call.TargetMethod;
-        var containing = method.ContainingType?.OriginalDefinition;
+        // `LoadAsync(id).ContinueWith(...)`, `.AsTask()`, `.ConfigureAwait(...)`: judged by the call that starts the work.
+        var started = StartedCall(call);
+        var containing = started.TargetMethod.ContainingType?.OriginalDefinition;
         if (containing is null
             || SymbolEqualityComparer.Default.Equals(containing, types.Task)
             || SymbolEqualityComparer.Default.Equals(containing, types.GenericTask)
@@ -118,7 +119,6 @@ public sealed class UnboundedFanOutAnalyzer : DiagnosticAnalyzer
         }
 
         // `DisposeAsync().AsTask()`: name the call that starts the work, underline from it to the stored task.
-        var started = StartedCall(call);
         if (started.TargetMethod.Name is "AsTask" or "ConfigureAwait")
         {
             return; // `pending.AsTask()` on a task that already exists starts nothing
@@ -131,10 +131,13 @@ public sealed class UnboundedFanOutAnalyzer : DiagnosticAnalyzer
         context.ReportDiagnostic(Diagnostic.Create(Rule, location, properties, started.TargetMethod.Name, "iteration of this loop"));
     }
 
-    /// <summary>The call under <c>.AsTask()</c> and <c>.ConfigureAwait(...)</c>, which only wrap the task it started.</summary>
+    /// <summary>
+    /// The call under <c>.AsTask()</c>, <c>.ConfigureAwait(...)</c> and <c>.ContinueWith(...)</c>, which only wrap or
+    /// follow the task it started.
+    /// </summary>
     private static IInvocationOperation StartedCall(IInvocationOperation call)
     {
-        while (call.TargetMethod.Name is "AsTask" or "ConfigureAwait"
+        while (call.TargetMethod.Name is "AsTask" or "ConfigureAwait" or "ContinueWith"
             && call.Instance?.WithoutConversions() is IInvocationOperation inner)
         {
             call = inner;

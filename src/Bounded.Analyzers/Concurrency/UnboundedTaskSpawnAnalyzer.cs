@@ -6,7 +6,10 @@ using Microsoft.CodeAnalysis.Operations;
 
 namespace Bounded.Analyzers.Concurrency;
 
-/// <summary>BND1001: Task.Run, StartNew, Task.Start or a thread-pool work item started once per item with no limit.</summary>
+/// <summary>
+/// BND1001: Task.Run, StartNew, Task.Start or a thread-pool work item started once per item with no limit, and an
+/// async call whose task is dropped once per item.
+/// </summary>
 [DiagnosticAnalyzer(LanguageNames.CSharp)]
 public sealed class UnboundedTaskSpawnAnalyzer : DiagnosticAnalyzer
 {
@@ -38,7 +41,44 @@ public sealed class UnboundedTaskSpawnAnalyzer : DiagnosticAnalyzer
             }
 
             start.RegisterOperationAction(c => AnalyzeInvocation(c, types), OperationKind.Invocation);
+            start.RegisterOperationAction(c => AnalyzeDroppedCall(c, types), OperationKind.ExpressionStatement);
         });
+    }
+
+    /// <summary>
+    /// An async call whose task is dropped (<c>_ = endpoint.SendAsync(x);</c>, or the call as a statement) once per
+    /// element of a <c>foreach</c>/<c>for</c> loop or a per-element call: started for every item and never observed,
+    /// the same fan-out as <c>Task.Run</c> per item. <c>while</c> loops are left out: a receive or accept loop paces
+    /// itself on its own awaits, and the per-connection case is BND1005's.
+    /// </summary>
+    private static void AnalyzeDroppedCall(OperationAnalysisContext context, KnownSymbols types)
+    {
+        var statement = (IExpressionStatementOperation)context.Operation;
+        if (statement.IsImplicit && statement.Operation is not ISimpleAssignmentOperation { Target: IDiscardOperation }
+            || statement.Syntax.ContainsDiagnostics
+            || SpawnPerRequestAnalyzer.Dropped(statement.Operation, types) is not { Kind: WorkStartKind.None, Site: IInvocationOperation call } start)
+        {
+            return;
+        }
+
+        var repetition = Repetition.Find(call, types);
+        if (!repetition.Exists
+            || repetition.Loop is not (null or IForEachLoopOperation or IForLoopOperation)
+            || statement.SemanticModel is not { } model
+            || Limiters.IsGatedInside(call.TargetMethod, model, types, context.CancellationToken)
+            || !SpawnSites.IsUnbounded(call, repetition, work: null, RuleIds.UnboundedTaskSpawn, context.Options, types, context.CancellationToken))
+        {
+            return;
+        }
+
+        var where = repetition.Loop is not null ? "iteration of this loop" : "element passed to '" + repetition.PerElementCall!.TargetMethod.Name + "'";
+        context.ReportDiagnostic(Diagnostic.Create(
+            Rule,
+            OperationHelpers.CallNameLocation(call.Syntax),
+            DiagnosticProperties.ForWorkStart(start, repetition),
+            OperationHelpers.ShortName(call.Syntax),
+            where,
+            "its task is dropped, so nothing observes it either; throttle it"));
     }
 
     private static void AnalyzeInvocation(OperationAnalysisContext context, KnownSymbols types)

@@ -26,6 +26,35 @@ internal static class Limiters
         ContainsLimiter(region, types, cancellationToken, spawn) || (work is not null && ContainsLimiter(work, types, cancellationToken, spawn: null));
 
     /// <summary>
+    /// The called method takes a limiter itself (the type is the rate limiter: <c>SendAsync</c> waits on the type's own
+    /// semaphore). Read only for methods declared in <paramref name="model"/>'s tree, where the model can give their
+    /// operations; one declared elsewhere counts as not gated.
+    /// </summary>
+    public static bool IsGatedInside(IMethodSymbol method, SemanticModel model, KnownSymbols types, CancellationToken cancellationToken)
+    {
+        foreach (var reference in method.OriginalDefinition.DeclaringSyntaxReferences)
+        {
+            if (reference.SyntaxTree != model.SyntaxTree)
+            {
+                continue;
+            }
+
+            var body = reference.GetSyntax(cancellationToken) switch
+            {
+                BaseMethodDeclarationSyntax declaration => (SyntaxNode?)declaration.Body ?? declaration.ExpressionBody,
+                LocalFunctionStatementSyntax local => (SyntaxNode?)local.Body ?? local.ExpressionBody,
+                _ => null,
+            };
+            if (body is not null && model.GetOperation(body, cancellationToken) is { } operation && ContainsLimiter(operation, types, cancellationToken, spawn: null))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>
     /// The <c>Release()</c> that makes a gate limit starting, not running: the region waits on a semaphore before
     /// <paramref name="spawn"/> and releases it after the spawn, directly (not in a lambda or local function, which is
     /// where work or a continuation would release it, nor in a catch, which runs only when starting failed). Null when every semaphore wait before the spawn holds its slot

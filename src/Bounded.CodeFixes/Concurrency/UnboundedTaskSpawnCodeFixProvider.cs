@@ -25,8 +25,18 @@ public sealed class UnboundedTaskSpawnCodeFixProvider : BoundedCodeFixProvider
     private protected override void Plan(Diagnostic diagnostic, FixContext context, List<PlannedFix> fixes)
     {
         var types = KnownSymbols.GetOrCreate(context.Model.Compilation);
-        if (types.SemaphoreSlim is null || !TryResolveSpawn(diagnostic, context, types, out var spawn, out var kind, out var work)
-            || work.AsLambda() is not { } lambda
+        if (types.SemaphoreSlim is null || !TryResolveSpawn(diagnostic, context, types, out var spawn, out var kind, out var work))
+        {
+            return;
+        }
+
+        if (kind == WorkStartKind.None)
+        {
+            PlanDroppedCall(context, spawn, types, fixes);
+            return;
+        }
+
+        if (work.AsLambda() is not { } lambda
             || lambda.Syntax is not AnonymousFunctionExpressionSyntax lambdaSyntax)
         {
             return;
@@ -56,6 +66,26 @@ public sealed class UnboundedTaskSpawnCodeFixProvider : BoundedCodeFixProvider
         else if (repeatedBy == DiagnosticProperties.ElementRepetition && repetition.PerElementCall is { } call && kind == WorkStartKind.TaskRun)
         {
             PlanForElements(context, lambda, lambdaSyntax, call, key, fixes);
+        }
+    }
+
+    /// <summary>
+    /// An async call dropped per item of a <c>foreach</c> (<c>_ = endpoint.SendAsync(x);</c>): the bounded channel worker
+    /// pool awaits the call in a fixed number of workers, as it does for a discarded <c>Task.Run</c>.
+    /// </summary>
+    private static void PlanDroppedCall(FixContext context, IOperation spawn, KnownSymbols types, List<PlannedFix> fixes)
+    {
+        if (spawn.Syntax is not InvocationExpressionSyntax call
+            || Repetition.Find(spawn, types).Loop is not { } loop
+            || PerItemLoop.Match(context.Model, call, loop.Syntax) is not { Discarded: true } shape)
+        {
+            return;
+        }
+
+        var work = new List<StatementSyntax> { PerItemLoop.AsStatement(call.WithoutTrivia(), await: true) };
+        if (LoopRewrites.BoundedChannel(context, shape, work, RuleIds.UnboundedTaskSpawn, BoundedChannelKey) is { } channel)
+        {
+            fixes.Add(channel);
         }
     }
 
