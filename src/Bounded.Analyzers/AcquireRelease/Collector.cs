@@ -72,6 +72,10 @@ internal static partial class AcquireReleaseAnalysis
             {
                 AddWait(invocation, types, resources);
             }
+            else if (kind == ResourceKind.MemoryOwner && types.IsMemoryRent(invocation.TargetMethod))
+            {
+                AddOwnerRent(invocation, resources);
+            }
         }
 
         if (resources.Count == 0)
@@ -208,6 +212,94 @@ internal static partial class AcquireReleaseAnalysis
 
         resource.Acquires.Add(rent);
         resource.Events.Add(new FlowEvent(resource, FlowEventKind.Acquire, rent));
+    }
+
+    /// <summary>
+    /// <c>var owner = pool.Rent(n);</c> (or an assignment to a local): the owner must be disposed on every path. One
+    /// declared with <c>using</c> is disposed by the language and is not tracked.
+    /// </summary>
+    private static void AddOwnerRent(IInvocationOperation rent, List<Resource> resources)
+    {
+        ILocalSymbol? local = null;
+        switch (rent.ParentSkippingConversions())
+        {
+            case IVariableInitializerOperation { Parent: IVariableDeclaratorOperation declarator }
+                when declarator.Parent?.Parent is not IUsingDeclarationOperation && declarator.Parent?.Parent?.Parent is not IUsingOperation:
+                local = declarator.Symbol;
+                break;
+            case ISimpleAssignmentOperation { Target: ILocalReferenceOperation target } assignment when ReferenceEquals(assignment.Value.WithoutConversions(), rent):
+                local = target.Local;
+                break;
+        }
+
+        if (local is null || local.IsRef || local.IsUsing)
+        {
+            return;
+        }
+
+        var resource = Find(resources, local);
+        if (resource is null)
+        {
+            resource = new Resource(local, ResourceKind.MemoryOwner, pool: null);
+            resources.Add(resource);
+        }
+
+        resource.Acquires.Add(rent);
+        resource.Events.Add(new FlowEvent(resource, FlowEventKind.Acquire, rent));
+    }
+
+    /// <summary>
+    /// A reference to a rented owner: <c>owner.Dispose()</c> releases it (guarded under a null test or <c>?.</c>); reading
+    /// <c>owner.Memory</c> uses it; anything that hands the owner on (an argument, a store, a return, a capture,
+    /// <c>using (owner)</c>) gives its disposal to someone else, and the function is not judged.
+    /// </summary>
+    private static void ClassifyOwnerReference(ILocalReferenceOperation reference, IOperation function, Resource resource, bool isNested)
+    {
+        if (isNested)
+        {
+            resource.Failed = true;
+            return;
+        }
+
+        var outer = Outermost(reference);
+        switch (outer.Parent)
+        {
+            case IInvocationOperation { TargetMethod.Name: "Dispose", Arguments.Length: 0 } call when ReferenceEquals(call.Instance, outer):
+                resource.Releases.Add(call);
+                resource.Events.Add(new FlowEvent(resource, IsGuarded(call, function, resource.Symbol) ? FlowEventKind.GuardedRelease : FlowEventKind.Release, call));
+                return;
+            case IConditionalAccessOperation { WhenNotNull: IInvocationOperation { TargetMethod.Name: "Dispose", Arguments.Length: 0, Instance: IConditionalAccessInstanceOperation } call } access
+                when ReferenceEquals(access.Operation, outer):
+                resource.Releases.Add(call);
+                resource.Events.Add(new FlowEvent(resource, FlowEventKind.GuardedRelease, call));
+                return;
+            case ISimpleAssignmentOperation assignment when ReferenceEquals(assignment.Target, outer):
+                var value = assignment.Value.WithoutConversions();
+                if (value is IInvocationOperation rent && resource.Acquires.Contains(rent))
+                {
+                    return;
+                }
+
+                if (value is ILiteralOperation { ConstantValue: { HasValue: true, Value: null } } or IDefaultValueOperation)
+                {
+                    resource.Events.Add(new FlowEvent(resource, FlowEventKind.Reset, value));
+                    return;
+                }
+
+                resource.Failed = true;
+                return;
+            case IPropertyReferenceOperation property when ReferenceEquals(property.Instance, outer):
+                AddUse(resource, reference);
+                return;
+            case IBinaryOperation { OperatorKind: BinaryOperatorKind.Equals or BinaryOperatorKind.NotEquals } comparison
+                when IsNull(comparison.LeftOperand) || IsNull(comparison.RightOperand):
+            case IIsPatternOperation:
+            case IIsNullOperation:
+                return;
+            default:
+                resource.Failed = true; // handed on: passed, stored, returned, wrapped, or disposed by a using statement
+                return;
+        }
     }
 
     /// <summary>The symbol a semaphore call is made on, when it is a local, parameter, static field or field of this.</summary>
@@ -379,6 +471,10 @@ internal static partial class AcquireReleaseAnalysis
         if (resource.Kind == ResourceKind.RentedArray)
         {
             ClassifyArrayReference((ILocalReferenceOperation)operation, function, types, resource, isNested);
+        }
+        else if (resource.Kind == ResourceKind.MemoryOwner)
+        {
+            ClassifyOwnerReference((ILocalReferenceOperation)operation, function, resource, isNested);
         }
         else
         {

@@ -60,8 +60,12 @@ internal static class AcquireReleaseDriver
         });
     }
 
-    private static bool IsCandidate(IMethodSymbol method, KnownSymbols types, ResourceKind kind) =>
-        kind == ResourceKind.RentedArray ? types.IsRent(method) : types.IsWait(method);
+    private static bool IsCandidate(IMethodSymbol method, KnownSymbols types, ResourceKind kind) => kind switch
+    {
+        ResourceKind.RentedArray => types.IsRent(method),
+        ResourceKind.MemoryOwner => types.IsMemoryRent(method),
+        _ => types.IsWait(method),
+    };
 
     private static void Analyze(
         IOperation root,

@@ -20,6 +20,9 @@ internal enum ResourceKind
     /// (BND4003). A use is a read to the end, which must not be reached while the channel is held.
     /// </summary>
     ChannelCompletion,
+
+    /// <summary>An <c>IMemoryOwner&lt;T&gt;</c> rented from a <c>MemoryPool&lt;T&gt;</c>, held in a local, released by <c>Dispose()</c> (BND3005).</summary>
+    MemoryOwner,
 }
 
 internal enum FlowEventKind

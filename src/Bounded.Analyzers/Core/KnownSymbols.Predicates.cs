@@ -58,6 +58,9 @@ internal sealed partial class KnownSymbols
 
     public bool IsRent(IMethodSymbol method) => method.Name == "Rent" && method.IsMethodOf(ArrayPool, "Rent");
 
+    /// <summary><c>Rent</c> of a <c>MemoryPool&lt;T&gt;</c> (Shared or any derived pool): returns an owner to dispose.</summary>
+    public bool IsMemoryRent(IMethodSymbol method) => method.Name == "Rent" && !method.IsStatic && InheritsFrom(method.ContainingType, MemoryPool);
+
     public bool IsReturn(IMethodSymbol method) => method.Name == "Return" && method.IsMethodOf(ArrayPool, "Return");
 
     public bool IsWait(IMethodSymbol method) =>

@@ -52,6 +52,7 @@ internal sealed partial class KnownSymbols
         Stream = Resolve(compilation, "System.IO.Stream");
         GC = Resolve(compilation, "System.GC");
         ArrayPool = Resolve(compilation, "System.Buffers.ArrayPool`1");
+        MemoryPool = Resolve(compilation, "System.Buffers.MemoryPool`1");
         Span = Resolve(compilation, "System.Span`1");
         ReadOnlySpan = Resolve(compilation, "System.ReadOnlySpan`1");
         Memory = Resolve(compilation, "System.Memory`1");
@@ -138,6 +139,7 @@ internal sealed partial class KnownSymbols
     public INamedTypeSymbol? Stream { get; }
     public INamedTypeSymbol? GC { get; }
     public INamedTypeSymbol? ArrayPool { get; }
+    public INamedTypeSymbol? MemoryPool { get; }
     public INamedTypeSymbol? Span { get; }
     public INamedTypeSymbol? ReadOnlySpan { get; }
     public INamedTypeSymbol? Memory { get; }

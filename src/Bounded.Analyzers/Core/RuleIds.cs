@@ -16,6 +16,7 @@ public static class RuleIds
     public const string RentedLengthAsDataLength = "BND3002";
     public const string RentedArrayNotReturned = "BND3003";
     public const string RentedArrayUsedAfterReturn = "BND3004";
+    public const string MemoryOwnerNotDisposed = "BND3005";
     public const string UnboundedQueue = "BND4001";
     public const string UnlimitedParallelism = "BND4002";
     public const string UncompletedChannel = "BND4003";
@@ -23,6 +24,6 @@ public static class RuleIds
     /// <summary>Every ID above, for checks that must recognise a rule ID in configuration.</summary>
     public static readonly System.Collections.Immutable.ImmutableArray<string> All = System.Collections.Immutable.ImmutableArray.Create(
         InvalidOption, UnboundedTaskSpawn, UnboundedAsyncFanOut, ThreadPerItem, SemaphoreMisuse, SpawnPerRequest, DetachedTaskWithoutToken, LoopIgnoresCancellation,
-        UndisposedTokenSource, HotPathByteArray, RentedLengthAsDataLength, RentedArrayNotReturned, RentedArrayUsedAfterReturn, UnboundedQueue,
+        UndisposedTokenSource, HotPathByteArray, RentedLengthAsDataLength, RentedArrayNotReturned, RentedArrayUsedAfterReturn, MemoryOwnerNotDisposed, UnboundedQueue,
         UnlimitedParallelism, UncompletedChannel);
 }
