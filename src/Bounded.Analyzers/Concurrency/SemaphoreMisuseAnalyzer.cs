@@ -122,9 +122,9 @@ public sealed class SemaphoreMisuseAnalyzer : DiagnosticAnalyzer
                     "'" + name + "' can be released twice for one wait; release it once, in a finally block"));
             }
 
-            if (resource.Acquires.Count == 0)
+            if (resource.Acquires.Count == 0 || waitInsideTry)
             {
-                continue;
+                continue; // one finding per wait: moving the wait before the try comes first
             }
 
             if (resource.NormalLeak && (SchedulesWork(function, types) || ReleasesOnlyOnFailure(resource)))

@@ -47,9 +47,11 @@ public sealed class UnboundedTaskSpawnAnalyzer : DiagnosticAnalyzer
 
     /// <summary>
     /// An async call whose task is dropped (<c>_ = endpoint.SendAsync(x);</c>, or the call as a statement) once per
-    /// element of a <c>foreach</c>/<c>for</c> loop or a per-element call: started for every item and never observed,
-    /// the same fan-out as <c>Task.Run</c> per item. <c>while</c> loops are left out: a receive or accept loop paces
-    /// itself on its own awaits, and the per-connection case is BND1005's.
+    /// element of a <c>foreach</c>/<c>for</c> loop or a per-element call over input (a parameter's sequence or a query's
+    /// result): started for every item and never observed, the same fan-out as <c>Task.Run</c> per item. A sequence the
+    /// program holds (its event loops, transports, subscriptions, registered tasks) is bounded by its configuration.
+    /// <c>while</c> loops are left out: a receive or accept loop paces itself on its own awaits, and the per-connection
+    /// case is BND1005's.
     /// </summary>
     private static void AnalyzeDroppedCall(OperationAnalysisContext context, KnownSymbols types)
     {
@@ -64,6 +66,7 @@ public sealed class UnboundedTaskSpawnAnalyzer : DiagnosticAnalyzer
         var repetition = Repetition.Find(call, types);
         if (!repetition.Exists
             || repetition.Loop is not (null or IForEachLoopOperation or IForLoopOperation)
+            || !PerItemBounds.RepeatsOverInput(repetition)
             || statement.SemanticModel is not { } model
             || Limiters.IsGatedInside(call.TargetMethod, model, types, context.CancellationToken)
             || !SpawnSites.IsUnbounded(call, repetition, work: null, RuleIds.UnboundedTaskSpawn, context.Options, types, context.CancellationToken))

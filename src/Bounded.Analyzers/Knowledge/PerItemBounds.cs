@@ -263,24 +263,44 @@ internal static class PerItemBounds
 
     /// <summary>
     /// Whether a value is the caller's input: a parameter, something read from one (its field or property, a call
-    /// on it), or a local initialised with such a value. A name can only vouch for a value the program owns.
+    /// on it), or a local initialised with such a value. A name can only vouch for a value the program owns. With
+    /// <paramref name="orQuery"/>, also the awaited result of a call (<c>await store.ForTenantAsync(t)</c>): rows a
+    /// query returns are input too.
     /// </summary>
-    internal static bool ComesFromInput(IOperation value, int depth)
+    internal static bool ComesFromInput(IOperation value, int depth, bool orQuery = false)
     {
         value = value.WithoutConversions();
         switch (value)
         {
             case IParameterReferenceOperation:
                 return true;
+            case IAwaitOperation { Operation: IInvocationOperation } when orQuery:
+                return true;
             case IMemberReferenceOperation { Instance: { } instance }:
-                return depth < 4 && ComesFromInput(instance, depth + 1);
+                return depth < 4 && ComesFromInput(instance, depth + 1, orQuery);
             case IInvocationOperation { Instance: { } receiver }:
-                return depth < 4 && ComesFromInput(receiver, depth + 1);
+                return depth < 4 && ComesFromInput(receiver, depth + 1, orQuery);
             case ILocalReferenceOperation local when depth < 4:
-                return InitialValue(local) is { } initial && ComesFromInput(initial, depth + 1);
+                return InitialValue(local) is { } initial && ComesFromInput(initial, depth + 1, orQuery);
             default:
                 return false;
         }
+    }
+
+    /// <summary>
+    /// The sequence a repetition runs over comes from input (<see cref="ComesFromInput"/> with queries): the collection
+    /// of a <c>foreach</c>, the bound of a <c>for</c> condition (<c>i &lt; ids.Count</c>), the source of a per-element call.
+    /// </summary>
+    internal static bool RepeatsOverInput(Repetition repetition)
+    {
+        IOperation? source = repetition.Loop switch
+        {
+            IForEachLoopOperation loop => loop.Collection,
+            IForLoopOperation { Condition: IBinaryOperation condition } => condition.RightOperand,
+            null => repetition.PerElementCall is { } call ? call.Instance ?? (call.Arguments.Length > 0 ? call.Arguments[0].Value : null) : null,
+            _ => null,
+        };
+        return source is not null && ComesFromInput(source, depth: 0, orQuery: true);
     }
 
     /// <summary>The initializer of a local declared with one, else null.</summary>

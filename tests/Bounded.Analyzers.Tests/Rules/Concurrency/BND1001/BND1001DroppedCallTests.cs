@@ -101,6 +101,59 @@ public class BND1001DroppedCallTests
             }
         """, BND1002(0, "FindAsync"));
 
+    /// <summary>Rows a query returns are input the code does not control.</summary>
+    [Fact]
+    public Task DiscardedSavePerRowOfAQuery() => Reports("""
+            public async Task ReprocessAsync(CancellationToken cancellationToken)
+            {
+                var pending = await LoadPendingAsync(cancellationToken);
+                foreach (var order in pending)
+                {
+                    _ = {|#0:SaveAsync|}(order, cancellationToken);
+                }
+            }
+
+            private Task<List<Order>> LoadPendingAsync(CancellationToken cancellationToken) => Task.FromResult(new List<Order>());
+        """, DroppedCall(0, "SaveAsync"));
+
+    /// <summary>The program's own event loops (a concrete type in a field) are bounded by its configuration, not by input.</summary>
+    [Fact]
+    public Task ASequenceTheProgramHoldsIsNotInput() => Clean("""
+            private readonly EventLoop[] _loops = { new EventLoop(), new EventLoop() };
+
+            public Task ShutdownAsync()
+            {
+                foreach (var loop in _loops)
+                {
+                    loop.ShutdownAsync();
+                }
+
+                return Task.CompletedTask;
+            }
+
+            public sealed class EventLoop { public Task ShutdownAsync() => Task.CompletedTask; }
+        """);
+
+    /// <summary>A list the method builds itself from its own state is not the caller's input.</summary>
+    [Fact]
+    public Task AListTheMethodBuildsIsNotInput() => Clean("""
+            private readonly Dictionary<int, Order> _due = new();
+
+            public void RunDue()
+            {
+                var due = new List<Order>();
+                foreach (var entry in _due)
+                {
+                    due.Add(entry.Value);
+                }
+
+                foreach (var order in due)
+                {
+                    _ = SaveAsync(order);
+                }
+            }
+        """);
+
     [Fact]
     public Task AwaitedPerItemIsSequential() => Clean("""
             public async Task BroadcastAsync(IEnumerable<IEndpoint> endpoints, Message message, CancellationToken cancellationToken)

@@ -97,8 +97,8 @@ public class BND1004NullGuardTests
         """);
 
     /// <summary>
-    /// CurrentCount == 0 only says some caller holds a slot, not this one: the cancelled wait still releases, and a
-    /// path that holds the slot while the count is not zero skips the release (both reported at the wait).
+    /// CurrentCount == 0 only says some caller holds a slot, not this one: the cancelled wait still releases. One finding
+    /// per wait: the conditional release is judged once the wait has moved before the try.
     /// </summary>
     [Fact]
     public Task ReleaseUnderACurrentCountTest() => Check("""
@@ -106,7 +106,7 @@ public class BND1004NullGuardTests
             {
                 try
                 {
-                    await _gate.{|BND1004:{|BND1004:WaitAsync|}|}(cancellationToken);
+                    await _gate.{|BND1004:WaitAsync|}(cancellationToken);
                     await SaveAsync(message.Id, cancellationToken);
                 }
                 finally
