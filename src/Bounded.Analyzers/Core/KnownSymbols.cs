@@ -47,6 +47,7 @@ internal sealed partial class KnownSymbols
         CancellationToken = Resolve(compilation, "System.Threading.CancellationToken");
         CancellationTokenSource = Resolve(compilation, "System.Threading.CancellationTokenSource");
         Exception = Resolve(compilation, "System.Exception");
+        OperationCanceledException = Resolve(compilation, "System.OperationCanceledException");
 
         // Memory
         Stream = Resolve(compilation, "System.IO.Stream");
@@ -136,6 +137,7 @@ internal sealed partial class KnownSymbols
     public INamedTypeSymbol? CancellationToken { get; }
     public INamedTypeSymbol? CancellationTokenSource { get; }
     public INamedTypeSymbol? Exception { get; }
+    public INamedTypeSymbol? OperationCanceledException { get; }
     public INamedTypeSymbol? Stream { get; }
     public INamedTypeSymbol? GC { get; }
     public INamedTypeSymbol? ArrayPool { get; }

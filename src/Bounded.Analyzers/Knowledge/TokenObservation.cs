@@ -33,7 +33,9 @@ internal static class TokenObservation
 
     /// <summary>
     /// Whether the loop itself reads a token. Work it starts (a lambda, a local function, the token handed to
-    /// Task.Run) runs detached from it: a token read only there does not stop the loop.
+    /// Task.Run) runs detached from it: a token read only there does not stop the loop. Nor does a token read only in
+    /// the body of a <c>try</c> whose <c>catch</c> swallows the cancellation (<see cref="SwallowsCancellation"/>): the
+    /// <c>OperationCanceledException</c> it throws never leaves the loop.
     /// </summary>
     public static bool LoopObservesToken(this KnownSymbols types, ILoopOperation loop) => ObservesToken(types, loop, skipDetachedWork: true);
 
@@ -48,6 +50,18 @@ internal static class TokenObservation
             {
                 case IAnonymousFunctionOperation or ILocalFunctionOperation when skipDetachedWork:
                     continue;
+                case ITryOperation guarded when skipDetachedWork && SwallowsCancellation(guarded, types):
+                    foreach (var handler in guarded.Catches)
+                    {
+                        pending.Push(handler);
+                    }
+
+                    if (guarded.Finally is { } @finally)
+                    {
+                        pending.Push(@finally);
+                    }
+
+                    continue;
                 case IArgumentOperation { Parent: IInvocationOperation start } when skipDetachedWork && OwnsItsToken(start, types):
                     continue;
                 case IParameterReferenceOperation or ILocalReferenceOperation or IFieldReferenceOperation or IPropertyReferenceOperation or IInvocationOperation
@@ -60,6 +74,39 @@ internal static class TokenObservation
             foreach (var child in operation.ChildOperations)
             {
                 pending.Push(child);
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>
+    /// A catch without a filter that catches <c>OperationCanceledException</c> (it, a base such as <c>Exception</c>, a
+    /// bare <c>catch</c>, or <c>TaskCanceledException</c>) and does not throw: a cancellation inside the try ends there.
+    /// A catch that leaves the loop (<c>break</c>, <c>return</c>) is an exit the loop rules see on their own.
+    /// </summary>
+    private static bool SwallowsCancellation(ITryOperation guarded, KnownSymbols types)
+    {
+        foreach (var handler in guarded.Catches)
+        {
+            if (handler.Filter is null
+                && (KnownSymbols.InheritsFrom(types.OperationCanceledException, handler.ExceptionType as INamedTypeSymbol) || KnownSymbols.InheritsFrom(handler.ExceptionType, types.OperationCanceledException))
+                && !Throws(handler.Handler))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private static bool Throws(IOperation handler)
+    {
+        foreach (var operation in handler.Descendants())
+        {
+            if (operation is IThrowOperation)
+            {
+                return true;
             }
         }
 
