@@ -26,6 +26,9 @@ public sealed class UnboundedTaskSpawnAnalyzer : DiagnosticAnalyzer
     /// <summary>The <see cref="DiagnosticProperties.Kind"/> of a site whose gate is released as soon as the work starts.</summary>
     public const string EarlyReleaseKind = "EarlyRelease";
 
+    /// <summary>The <see cref="DiagnosticProperties.Kind"/> of a call to a method that starts the work itself (no fix).</summary>
+    public const string OneCallDeepKind = "OneCallDeep";
+
     public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics => ImmutableArray.Create(Rule);
 
     public override void Initialize(AnalysisContext context)
@@ -40,7 +43,8 @@ public sealed class UnboundedTaskSpawnAnalyzer : DiagnosticAnalyzer
                 return;
             }
 
-            start.RegisterOperationAction(c => AnalyzeInvocation(c, types), OperationKind.Invocation);
+            var wrappers = new WorkWrappers();
+            start.RegisterOperationAction(c => AnalyzeInvocation(c, types, wrappers), OperationKind.Invocation);
             start.RegisterOperationAction(c => AnalyzeDroppedCall(c, types), OperationKind.ExpressionStatement);
         });
     }
@@ -84,12 +88,17 @@ public sealed class UnboundedTaskSpawnAnalyzer : DiagnosticAnalyzer
             "its task is dropped, so nothing observes it either; throttle it"));
     }
 
-    private static void AnalyzeInvocation(OperationAnalysisContext context, KnownSymbols types)
+    private static void AnalyzeInvocation(OperationAnalysisContext context, KnownSymbols types, WorkWrappers wrappers)
     {
         var invocation = (IInvocationOperation)context.Operation;
         var start = WorkStarts.Recognize(invocation, types);
         if (!start.IsPoolWork)
         {
+            if (start.Kind == WorkStartKind.None)
+            {
+                AnalyzeWrapperCall(context, invocation, types, wrappers);
+            }
+
             return; // LongRunning gets a dedicated thread: BND1003
         }
 
@@ -121,6 +130,40 @@ public sealed class UnboundedTaskSpawnAnalyzer : DiagnosticAnalyzer
         }
 
         context.ReportDiagnostic(Diagnostic.Create(Rule, SquiggleLocation(invocation), properties, start.DisplayName, where, "throttle it"));
+    }
+
+    /// <summary>
+    /// A call, as a statement, per item to a method of the project that starts a pool work item on every call
+    /// (<see cref="WorkWrappers"/>): the work is started per item one call deep. Reported at the call, naming the callee
+    /// and what it starts; no fix (the start is in another method).
+    /// </summary>
+    private static void AnalyzeWrapperCall(OperationAnalysisContext context, IInvocationOperation call, KnownSymbols types, WorkWrappers wrappers)
+    {
+        var method = call.TargetMethod;
+        if (call.Parent is not IExpressionStatementOperation
+            || method.DeclaringSyntaxReferences.IsEmpty
+            || SymbolEqualityComparer.Default.Equals(method.OriginalDefinition, context.ContainingSymbol?.OriginalDefinition))
+        {
+            return;
+        }
+
+        var repetition = Repetition.Find(call, types);
+        if (!repetition.Exists
+            || wrappers.StartedBy(method, context.CancellationToken) is not { } started
+            || !SpawnSites.IsUnbounded(call, repetition, work: null, RuleIds.UnboundedTaskSpawn, context.Options, types, context.CancellationToken))
+        {
+            return;
+        }
+
+        var where = repetition.Loop is not null ? "iteration of this loop" : "element passed to '" + repetition.PerElementCall!.TargetMethod.Name + "'";
+        var properties = ImmutableDictionary<string, string?>.Empty.Add(DiagnosticProperties.Kind, OneCallDeepKind);
+        context.ReportDiagnostic(Diagnostic.Create(
+            Rule,
+            OperationHelpers.CallNameLocation(call.Syntax),
+            properties,
+            method.Name,
+            where,
+            "it calls '" + started + "' each time (one call deep); throttle the calls or the work inside it"));
     }
 
     /// <summary><c>Task.Run</c> and <c>Task.Factory.StartNew</c> whole; only the name for calls on an instance (<c>task.Start()</c>).</summary>

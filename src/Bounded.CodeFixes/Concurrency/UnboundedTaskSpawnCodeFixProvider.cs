@@ -25,7 +25,9 @@ public sealed class UnboundedTaskSpawnCodeFixProvider : BoundedCodeFixProvider
     private protected override void Plan(Diagnostic diagnostic, FixContext context, List<PlannedFix> fixes)
     {
         var types = KnownSymbols.GetOrCreate(context.Model.Compilation);
-        if (types.SemaphoreSlim is null || !TryResolveSpawn(diagnostic, context, types, out var spawn, out var kind, out var work))
+        if (types.SemaphoreSlim is null
+            || (diagnostic.Properties.TryGetValue(DiagnosticProperties.Kind, out var siteKind) && siteKind == UnboundedTaskSpawnAnalyzer.OneCallDeepKind)
+            || !TryResolveSpawn(diagnostic, context, types, out var spawn, out var kind, out var work))
         {
             return;
         }
