@@ -274,19 +274,7 @@ internal static partial class AcquireReleaseAnalysis
                 resource.Events.Add(new FlowEvent(resource, FlowEventKind.GuardedRelease, call));
                 return;
             case ISimpleAssignmentOperation assignment when ReferenceEquals(assignment.Target, outer):
-                var value = assignment.Value.WithoutConversions();
-                if (value is IInvocationOperation rent && resource.Acquires.Contains(rent))
-                {
-                    return;
-                }
-
-                if (value is ILiteralOperation { ConstantValue: { HasValue: true, Value: null } } or IDefaultValueOperation)
-                {
-                    resource.Events.Add(new FlowEvent(resource, FlowEventKind.Reset, value));
-                    return;
-                }
-
-                resource.Failed = true;
+                ClassifyReassignment(assignment, resource);
                 return;
             case IPropertyReferenceOperation property when ReferenceEquals(property.Instance, outer):
                 AddUse(resource, reference);
@@ -495,19 +483,7 @@ internal static partial class AcquireReleaseAnalysis
         switch (outer.Parent)
         {
             case ISimpleAssignmentOperation assignment when ReferenceEquals(assignment.Target, outer):
-                var value = assignment.Value.WithoutConversions();
-                if (value is IInvocationOperation rent && resource.Acquires.Contains(rent))
-                {
-                    return;
-                }
-
-                if (value is ILiteralOperation { ConstantValue: { HasValue: true, Value: null } } or IDefaultValueOperation)
-                {
-                    resource.Events.Add(new FlowEvent(resource, FlowEventKind.Reset, value));
-                    return;
-                }
-
-                resource.Failed = true;
+                ClassifyReassignment(assignment, resource);
                 return;
             case IArgumentOperation argument:
                 if (argument.Parameter is { RefKind: not RefKind.None } || argument.ArgumentKind == ArgumentKind.ParamArray)
@@ -574,6 +550,27 @@ internal static partial class AcquireReleaseAnalysis
                 AddUse(resource, reference);
                 return;
         }
+    }
+
+    /// <summary>
+    /// The local is assigned: the acquire itself (<c>buffer = pool.Rent(n)</c>), a reset (<c>buffer = null</c>), or
+    /// something else, after which the analysis no longer knows what the local holds.
+    /// </summary>
+    private static void ClassifyReassignment(ISimpleAssignmentOperation assignment, Resource resource)
+    {
+        var value = assignment.Value.WithoutConversions();
+        if (value is IInvocationOperation rent && resource.Acquires.Contains(rent))
+        {
+            return;
+        }
+
+        if (value is ILiteralOperation { ConstantValue: { HasValue: true, Value: null } } or IDefaultValueOperation)
+        {
+            resource.Events.Add(new FlowEvent(resource, FlowEventKind.Reset, value));
+            return;
+        }
+
+        resource.Failed = true;
     }
 
     /// <summary>The operation itself, or the outermost conversion or parentheses around it.</summary>

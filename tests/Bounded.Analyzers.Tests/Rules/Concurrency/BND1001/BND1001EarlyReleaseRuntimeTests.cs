@@ -5,6 +5,7 @@ using System.Threading.Tasks;
 using Bounded.Analyzers.Concurrency;
 using Bounded.CodeFixes.Concurrency;
 using Xunit;
+using static Bounded.Analyzers.Tests.Reflected;
 
 namespace Bounded.Analyzers.Tests.Rules.Concurrency;
 
@@ -144,8 +145,4 @@ public class BND1001EarlyReleaseRuntimeTests
 
     private static Task<int[]> Crawl(object crawler) =>
         (Task<int[]>)crawler.GetType().GetMethod("CrawlAsync")!.Invoke(crawler, new object[] { Enumerable.Range(0, Items).ToArray() })!;
-
-    private static void Set(object instance, string property, object value) => instance.GetType().GetProperty(property)!.SetValue(instance, value);
-
-    private static T Get<T>(object instance, string property) => (T)instance.GetType().GetProperty(property)!.GetValue(instance)!;
 }

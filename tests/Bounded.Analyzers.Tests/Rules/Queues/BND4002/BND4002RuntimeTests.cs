@@ -5,6 +5,7 @@ using System.Threading.Tasks;
 using Bounded.Analyzers.Queues;
 using Bounded.CodeFixes.Queues;
 using Xunit;
+using static Bounded.Analyzers.Tests.Reflected;
 
 namespace Bounded.Analyzers.Tests.Rules.Queues;
 
@@ -128,8 +129,4 @@ public class BND4002RuntimeTests
 
     private static Task<int> Send(object sender) =>
         (Task<int>)sender.GetType().GetMethod("SendAllAsync")!.Invoke(sender, new object[] { Enumerable.Range(0, Items).ToArray(), Limit })!;
-
-    private static void Set(object instance, string property, object value) => instance.GetType().GetProperty(property)!.SetValue(instance, value);
-
-    private static T Get<T>(object instance, string property) => (T)instance.GetType().GetProperty(property)!.GetValue(instance)!;
 }
