@@ -12,7 +12,8 @@ namespace Bounded.Analyzers;
 /// starts work per item, one call deep. The body is read from syntax (a method declared in another file has no semantic
 /// model here), so the start is recognised by the written call: <c>Task.Run</c>, <c>Task.Factory.StartNew</c> (not
 /// <c>LongRunning</c>) or <c>ThreadPool.QueueUserWorkItem</c>/<c>UnsafeQueueUserWorkItem</c>, as a statement at the top level
-/// of the body. A start under a condition (a single-flight drainer that starts one worker when none runs) is not a wrapper.
+/// of the body. A start under a condition (a single-flight drainer that starts one worker when none runs) or after a
+/// statement that can leave the method (<c>if (pending != 0) return;</c>) is not a wrapper: not every call starts work.
 /// </summary>
 internal sealed class WorkWrappers
 {
@@ -58,9 +59,27 @@ internal sealed class WorkWrappers
             {
                 return start;
             }
+
+            if (CanLeave(statement))
+            {
+                return null; // `if (pending != 0) return;` before the start: not every call starts work
+            }
         }
 
         return null;
+    }
+
+    private static bool CanLeave(StatementSyntax statement)
+    {
+        foreach (var node in statement.DescendantNodesAndSelf(n => n is not (AnonymousFunctionExpressionSyntax or LocalFunctionStatementSyntax)))
+        {
+            if (node is ReturnStatementSyntax or ThrowStatementSyntax or YieldStatementSyntax or GotoStatementSyntax)
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     /// <summary><c>Task.Run(…)</c>, <c>_ = Task.Run(…)</c>, <c>Task.Factory.StartNew(…)</c>, <c>ThreadPool.QueueUserWorkItem(…)</c>.</summary>

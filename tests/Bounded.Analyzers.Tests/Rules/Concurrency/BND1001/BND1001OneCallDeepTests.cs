@@ -158,6 +158,30 @@ public class BND1001OneCallDeepTests
             }
         """);
 
+    /// <summary>An early return before the start: only some calls start work (a counter that notifies when it reaches zero).</summary>
+    [Fact]
+    public Task StartAfterAnEarlyReturnIsNotAWrapper() => Clean("""
+            private long _active;
+
+            public void CompleteAll(IEnumerable<Message> messages)
+            {
+                foreach (var message in messages)
+                {
+                    Complete();
+                }
+            }
+
+            private void Complete()
+            {
+                if (Interlocked.Decrement(ref _active) != 0)
+                {
+                    return;
+                }
+
+                Task.Run(() => _results.Add("idle"));
+            }
+        """);
+
     [Fact]
     public Task WrapperThatWaitsForItsWorkIsNotAStart() => Clean("""
             public void ScoreAll(IEnumerable<Order> orders)
