@@ -60,17 +60,20 @@ public sealed class UnboundedTaskSpawnAnalyzer : DiagnosticAnalyzer
     private static void AnalyzeDroppedCall(OperationAnalysisContext context, KnownSymbols types)
     {
         var statement = (IExpressionStatementOperation)context.Operation;
-        if (statement.IsImplicit && statement.Operation is not ISimpleAssignmentOperation { Target: IDiscardOperation }
-            || statement.Syntax.ContainsDiagnostics
-            || SpawnPerRequestAnalyzer.Dropped(statement.Operation, types) is not { Kind: WorkStartKind.None, Site: IInvocationOperation call } start)
+        var value = statement.Operation is ISimpleAssignmentOperation { Target: IDiscardOperation } discard ? discard.Value : statement.Operation;
+        if (statement.IsImplicit && ReferenceEquals(value, statement.Operation)
+            || value.WithoutConversions() is not IInvocationOperation candidate
+            || !(types.IsTaskType(candidate.Type) || types.IsValueTaskType(candidate.Type)))
         {
-            return;
+            return; // the cheap tests first: this runs for every expression statement
         }
 
-        var repetition = Repetition.Find(call, types);
+        var repetition = Repetition.Find(candidate, types);
         if (!repetition.Exists
             || repetition.Loop is not (null or IForEachLoopOperation or IForLoopOperation)
             || !PerItemBounds.RepeatsOverInput(repetition)
+            || statement.Syntax.ContainsDiagnostics
+            || SpawnPerRequestAnalyzer.Dropped(statement.Operation, types) is not { Kind: WorkStartKind.None, Site: IInvocationOperation call } start
             || statement.SemanticModel is not { } model
             || Limiters.IsGatedInside(call.TargetMethod, model, types, context.CancellationToken)
             || !SpawnSites.IsUnbounded(call, repetition, work: null, RuleIds.UnboundedTaskSpawn, context.Options, types, context.CancellationToken))
@@ -141,12 +144,14 @@ public sealed class UnboundedTaskSpawnAnalyzer : DiagnosticAnalyzer
     {
         var method = call.TargetMethod;
         if (call.Parent is not IExpressionStatementOperation
-            || method.DeclaringSyntaxReferences.IsEmpty
+            || method.Locations is not { Length: > 0 } locations
+            || !locations[0].IsInSource
             || SymbolEqualityComparer.Default.Equals(method.OriginalDefinition, context.ContainingSymbol?.OriginalDefinition))
         {
             return;
         }
 
+        // Only calls that repeat read the callee: reading a body costs more than finding the loop.
         var repetition = Repetition.Find(call, types);
         if (!repetition.Exists
             || wrappers.StartedBy(method, context.CancellationToken) is not { } started

@@ -24,13 +24,19 @@ internal sealed class WorkWrappers
     {
         method = method.OriginalDefinition;
         if (method.IsAbstract || method.IsVirtual || method.IsOverride || method.IsExtern || method.IsPartialDefinition
-            || method.MethodKind is not (MethodKind.Ordinary or MethodKind.LocalFunction)
-            || method.DeclaringSyntaxReferences.Length != 1)
+            || method.MethodKind is not (MethodKind.Ordinary or MethodKind.LocalFunction))
         {
             return null;
         }
 
-        var found = _started.GetOrAdd(method, m => Read(m.DeclaringSyntaxReferences[0].GetSyntax(cancellationToken)) ?? "");
+        // A source method's declaring references are built anew on each request: read them once per method.
+        if (!_started.TryGetValue(method, out var found))
+        {
+            var references = method.DeclaringSyntaxReferences;
+            found = references.Length == 1 ? Read(references[0].GetSyntax(cancellationToken)) ?? "" : "";
+            _started.TryAdd(method, found);
+        }
+
         return found.Length == 0 ? null : found;
     }
 
