@@ -23,7 +23,30 @@ internal static class Limiters
     /// <see cref="EarlyRelease"/>).
     /// </remarks>
     public static bool IsGated(IOperation region, IOperation? work, KnownSymbols types, CancellationToken cancellationToken = default, IOperation? spawn = null) =>
-        ContainsLimiter(region, types, cancellationToken, spawn) || (work is not null && ContainsLimiter(work, types, cancellationToken, spawn: null));
+        ContainsLimiter(region, types, cancellationToken, spawn)
+        || (work is not null && (ContainsLimiter(work, types, cancellationToken, spawn: null) || CallsAGatedMethod(work, types, cancellationToken)));
+
+    /// <summary>
+    /// The work calls a method of the same file that takes a limiter itself (<c>Task.Run(() =&gt; RunRequest(…))</c> where
+    /// <c>RunRequest</c> waits on the type's semaphore): the type is the limiter, one call deep.
+    /// </summary>
+    private static bool CallsAGatedMethod(IOperation work, KnownSymbols types, CancellationToken cancellationToken)
+    {
+        if (work.SemanticModel is not { } model)
+        {
+            return false;
+        }
+
+        foreach (var operation in work.DescendantsAndSelf())
+        {
+            if (operation is IInvocationOperation call && IsGatedInside(call.TargetMethod, model, types, cancellationToken))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
 
     /// <summary>
     /// The called method takes a limiter itself (the type is the rate limiter: <c>SendAsync</c> waits on the type's own

@@ -251,6 +251,55 @@ public class BND1001OneCallDeepTests
             }
         """);
 
+    /// <summary>The work calls a method of the same type that waits on the type's own semaphore: the type is the limiter.</summary>
+    [Fact]
+    public Task WorkThatCallsAMethodTakingTheTypesGateIsBounded() => Clean("""
+            public async Task<int[]> ScoreAllAsync(IReadOnlyList<Order> orders, CancellationToken cancellationToken)
+            {
+                var tasks = new List<Task<int>>();
+                foreach (var order in orders)
+                {
+                    tasks.Add(Task.Run(() => ScoreGatedAsync(order, cancellationToken), cancellationToken));
+                }
+
+                return await Task.WhenAll(tasks);
+            }
+
+            private async Task<int> ScoreGatedAsync(Order order, CancellationToken cancellationToken)
+            {
+                await _gate.WaitAsync(cancellationToken);
+                try
+                {
+                    return Score(order);
+                }
+                finally
+                {
+                    _gate.Release();
+                }
+            }
+        """);
+
+    /// <summary>A callee that takes no limiter gates nothing: the spawn per item is still reported.</summary>
+    [Fact]
+    public Task WorkThatCallsAnUngatedMethodIsStillReported() => Reports("""
+            public async Task<int[]> ScoreAllAsync(IReadOnlyList<Order> orders, CancellationToken cancellationToken)
+            {
+                var tasks = new List<Task<int>>();
+                foreach (var order in orders)
+                {
+                    tasks.Add({|#0:Task.Run|}(() => ScoreLaterAsync(order), cancellationToken));
+                }
+
+                return await Task.WhenAll(tasks);
+            }
+
+            private async Task<int> ScoreLaterAsync(Order order)
+            {
+                await Task.Yield();
+                return Score(order);
+            }
+        """, BND1001(0));
+
     /// <summary>A virtual method's body may not be the one that runs.</summary>
     [Fact]
     public Task VirtualMethodIsNotRead() => Clean("""
