@@ -265,13 +265,11 @@ internal static partial class AcquireReleaseAnalysis
         switch (outer.Parent)
         {
             case IInvocationOperation { TargetMethod.Name: "Dispose", Arguments.Length: 0 } call when ReferenceEquals(call.Instance, outer):
-                resource.Releases.Add(call);
-                resource.Events.Add(new FlowEvent(resource, IsGuarded(call, function, resource.Symbol) ? FlowEventKind.GuardedRelease : FlowEventKind.Release, call));
+                AddRelease(resource, call, function);
                 return;
             case IConditionalAccessOperation { WhenNotNull: IInvocationOperation { TargetMethod.Name: "Dispose", Arguments.Length: 0, Instance: IConditionalAccessInstanceOperation } call } access
                 when ReferenceEquals(access.Operation, outer):
-                resource.Releases.Add(call);
-                resource.Events.Add(new FlowEvent(resource, FlowEventKind.GuardedRelease, call));
+                AddRelease(resource, call, function);
                 return;
             case ISimpleAssignmentOperation assignment when ReferenceEquals(assignment.Target, outer):
                 ClassifyReassignment(assignment, resource);
@@ -498,8 +496,7 @@ internal static partial class AcquireReleaseAnalysis
                     {
                         if (argument.Parameter?.Ordinal == 0 && Equals(PoolOf(call, types, CreatedPoolOf(resource)), resource.Pool))
                         {
-                            resource.Releases.Add(call);
-                            resource.Events.Add(new FlowEvent(resource, IsGuarded(call, function, resource.Symbol) ? FlowEventKind.GuardedRelease : FlowEventKind.Release, call));
+                            AddRelease(resource, call, function);
                         }
                         else
                         {
@@ -595,6 +592,13 @@ internal static partial class AcquireReleaseAnalysis
         return list;
     }
 
+    /// <summary>A release of the resource; guarded when it sits under a null test or flag, or is made with <c>?.</c>.</summary>
+    private static void AddRelease(Resource resource, IInvocationOperation call, IOperation function)
+    {
+        resource.Releases.Add(call);
+        resource.Events.Add(new FlowEvent(resource, IsGuarded(call, function, resource.Symbol) ? FlowEventKind.GuardedRelease : FlowEventKind.Release, call));
+    }
+
     private static void AddUse(Resource resource, ILocalReferenceOperation reference)
     {
         resource.Uses.Add(reference);
@@ -637,8 +641,7 @@ internal static partial class AcquireReleaseAnalysis
                         return;
                     }
 
-                    resource.Releases.Add(call);
-                    resource.Events.Add(new FlowEvent(resource, IsGuarded(call, function, resource.Symbol) ? FlowEventKind.GuardedRelease : FlowEventKind.Release, call));
+                    AddRelease(resource, call, function);
                 }
 
                 return;
@@ -650,8 +653,7 @@ internal static partial class AcquireReleaseAnalysis
                     return;
                 }
 
-                resource.Releases.Add(call); // `gate?.Release()`: released when the semaphore exists
-                resource.Events.Add(new FlowEvent(resource, FlowEventKind.GuardedRelease, call));
+                AddRelease(resource, call, function); // `gate?.Release()`: released when the semaphore exists
                 return;
             case IPropertyReferenceOperation:
                 return;

@@ -35,6 +35,10 @@ internal static class SpawnSites
             || (repetition.Loop is not null && ExitsAfter(spawn.Syntax, region.Syntax)));
     }
 
+    /// <summary>What repeats the work, for messages: "iteration of this loop" or "element passed to 'Select'".</summary>
+    public static string Where(Repetition repetition) =>
+        repetition.Loop is not null ? "iteration of this loop" : "element passed to '" + repetition.PerElementCall!.TargetMethod.Name + "'";
+
     /// <summary>The code that runs once per item: the loop body, or the per-element lambda.</summary>
     public static IOperation? Region(Repetition repetition) => (IOperation?)repetition.Loop?.Body ?? repetition.PerElementLambda?.Body;
 

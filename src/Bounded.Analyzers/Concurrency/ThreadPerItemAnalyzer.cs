@@ -56,7 +56,7 @@ public sealed class ThreadPerItemAnalyzer : DiagnosticAnalyzer
             return;
         }
 
-        var where = repetition.Loop is not null ? "iteration of this loop" : "element passed to '" + repetition.PerElementCall!.TargetMethod.Name + "'";
+        var where = SpawnSites.Where(repetition);
         var properties = DiagnosticProperties.ForWorkStart(start, repetition);
         context.ReportDiagnostic(Diagnostic.Create(Rule, SquiggleLocation(start), properties, start.DisplayName, where));
     }

@@ -81,7 +81,7 @@ public sealed class UnboundedTaskSpawnAnalyzer : DiagnosticAnalyzer
             return;
         }
 
-        var where = repetition.Loop is not null ? "iteration of this loop" : "element passed to '" + repetition.PerElementCall!.TargetMethod.Name + "'";
+        var where = SpawnSites.Where(repetition);
         context.ReportDiagnostic(Diagnostic.Create(
             Rule,
             OperationHelpers.CallNameLocation(call.Syntax),
@@ -117,7 +117,7 @@ public sealed class UnboundedTaskSpawnAnalyzer : DiagnosticAnalyzer
         }
 
         var properties = DiagnosticProperties.ForWorkStart(start, repetition);
-        var where = repetition.Loop is not null ? "iteration of this loop" : "element passed to '" + repetition.PerElementCall!.TargetMethod.Name + "'";
+        var where = SpawnSites.Where(repetition);
         if (Limiters.EarlyRelease(invocation, SpawnSites.Region(repetition)!, types) is { } release)
         {
             var gate = release.Instance?.Syntax.ToString() ?? "the semaphore";
@@ -160,7 +160,7 @@ public sealed class UnboundedTaskSpawnAnalyzer : DiagnosticAnalyzer
             return;
         }
 
-        var where = repetition.Loop is not null ? "iteration of this loop" : "element passed to '" + repetition.PerElementCall!.TargetMethod.Name + "'";
+        var where = SpawnSites.Where(repetition);
         var properties = ImmutableDictionary<string, string?>.Empty.Add(DiagnosticProperties.Kind, OneCallDeepKind);
         context.ReportDiagnostic(Diagnostic.Create(
             Rule,
