@@ -17,13 +17,14 @@ internal static class SpawnSites
 {
     /// <summary>
     /// The combined precision test of the BND1xxx rules: work started at <paramref name="spawn"/> once per
-    /// <paramref name="repetition"/> is unbounded unless the repetition is small, the work is awaited in the same
+    /// <paramref name="repetition"/> is unbounded when the repetition is driven by input (<see cref="PerItemBounds.RepeatsOverInput"/>:
+    /// a parameter's sequence, a query, a receive loop), unless the repetition is small, the work is awaited in the same
     /// iteration, a limiter gates it, or the loop ends after it.
     /// </summary>
     public static bool IsUnbounded(IOperation spawn, Repetition repetition, IOperation? work, string ruleId, AnalyzerOptions options, KnownSymbols types, CancellationToken cancellationToken)
     {
         var region = Region(repetition);
-        if (region is null)
+        if (region is null || !PerItemBounds.RepeatsOverInput(repetition, types))
         {
             return false;
         }

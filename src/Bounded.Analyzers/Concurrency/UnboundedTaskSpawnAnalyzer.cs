@@ -71,7 +71,6 @@ public sealed class UnboundedTaskSpawnAnalyzer : DiagnosticAnalyzer
         var repetition = Repetition.Find(candidate, types);
         if (!repetition.Exists
             || repetition.Loop is not (null or IForEachLoopOperation or IForLoopOperation)
-            || !PerItemBounds.RepeatsOverInput(repetition)
             || statement.Syntax.ContainsDiagnostics
             || SpawnPerRequestAnalyzer.Dropped(statement.Operation, types) is not { Kind: WorkStartKind.None, Site: IInvocationOperation call } start
             || statement.SemanticModel is not { } model

@@ -38,6 +38,7 @@ internal sealed partial class KnownSymbols
         List = Resolve(compilation, "System.Collections.Generic.List`1");
         GenericEnumerable = Resolve(compilation, "System.Collections.Generic.IEnumerable`1");
         AsyncEnumerable = Resolve(compilation, "System.Collections.Generic.IAsyncEnumerable`1");
+        PeriodicTimer = Resolve(compilation, "System.Threading.PeriodicTimer");
 
         // Limiters
         SemaphoreSlim = Resolve(compilation, "System.Threading.SemaphoreSlim");
@@ -132,6 +133,9 @@ internal sealed partial class KnownSymbols
     public INamedTypeSymbol? List { get; }
     public INamedTypeSymbol? GenericEnumerable { get; }
     public INamedTypeSymbol? AsyncEnumerable { get; }
+
+    /// <summary>A tick of it is time passing, not an item received.</summary>
+    public INamedTypeSymbol? PeriodicTimer { get; }
     public INamedTypeSymbol? SemaphoreSlim { get; }
     public INamedTypeSymbol? RateLimiter { get; }
     public INamedTypeSymbol? CancellationToken { get; }

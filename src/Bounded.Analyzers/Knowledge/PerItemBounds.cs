@@ -205,14 +205,12 @@ internal static class PerItemBounds
     /// </summary>
     private static bool HoldsComponents(IOperation source, ITypeSymbol? collection)
     {
-        var element = ElementType(collection);
-        if (element is null || !(element.TypeKind is TypeKind.Interface or TypeKind.Delegate || (element.TypeKind == TypeKind.Class && element.IsAbstract)))
-        {
-            return false;
-        }
-
-        return IsOwnedByTheProgram(source, depth: 0);
+        return ElementType(collection) is { } element && IsComponent(element) && IsOwnedByTheProgram(source, depth: 0);
     }
+
+    /// <summary>Behaviour rather than data: an interface, a delegate or an abstract class.</summary>
+    private static bool IsComponent(ITypeSymbol element) =>
+        element.TypeKind is TypeKind.Interface or TypeKind.Delegate || (element.TypeKind == TypeKind.Class && element.IsAbstract);
 
     /// <summary>The element type of an array or of a type that implements <c>IEnumerable&lt;T&gt;</c>.</summary>
     private static ITypeSymbol? ElementType(ITypeSymbol? collection)
@@ -264,8 +262,8 @@ internal static class PerItemBounds
     /// <summary>
     /// Whether a value is the caller's input: a parameter, something read from one (its field or property, a call
     /// on it), or a local initialised with such a value. A name can only vouch for a value the program owns. With
-    /// <paramref name="orQuery"/>, also the awaited result of a call (<c>await store.ForTenantAsync(t)</c>): rows a
-    /// query returns are input too.
+    /// <paramref name="orQuery"/>, also what a query or a read returns (<see cref="IsQueryResult"/>): rows, files and
+    /// messages are input too.
     /// </summary>
     internal static bool ComesFromInput(IOperation value, int depth, bool orQuery = false)
     {
@@ -276,31 +274,244 @@ internal static class PerItemBounds
                 return true;
             case IAwaitOperation { Operation: IInvocationOperation } when orQuery:
                 return true;
+            case IFieldReferenceOperation or IPropertyReferenceOperation when orQuery && depth < 4 && IsOwnedByTheProgram(value, depth: 0):
+                return IsFilledFromInput((IMemberReferenceOperation)value, depth);
             case IMemberReferenceOperation { Instance: { } instance }:
                 return depth < 4 && ComesFromInput(instance, depth + 1, orQuery);
-            case IInvocationOperation { Instance: { } receiver }:
-                return depth < 4 && ComesFromInput(receiver, depth + 1, orQuery);
+            case IInvocationOperation call when depth < 4:
+                if (call.Instance is { } receiver)
+                {
+                    return ComesFromInput(receiver, depth + 1, orQuery) || (orQuery && IsQueryResult(call));
+                }
+
+                if (call.TargetMethod.IsExtensionMethod)
+                {
+                    // ids.Where(...).ToList(): a view of its source, which decides.
+                    return call.Arguments.Length > 0 && ComesFromInput(call.Arguments[0].Value, depth + 1, orQuery);
+                }
+
+                return HasCountFromInput(call, depth) || (orQuery && IsQueryResult(call));
             case ILocalReferenceOperation local when depth < 4:
                 return InitialValue(local) is { } initial && ComesFromInput(initial, depth + 1, orQuery);
+            case IArrayCreationOperation { DimensionSizes.Length: 1 } array when depth < 4:
+                return ComesFromInput(array.DimensionSizes[0], depth + 1, orQuery); // new Task[orders.Count]
+            default:
+                return false;
+        }
+
+        // Enumerable.Range(0, count): as many items as the count says.
+        bool HasCountFromInput(IInvocationOperation call, int level)
+        {
+            foreach (var argument in call.Arguments)
+            {
+                if (argument.Value.Type?.SpecialType == SpecialType.System_Int32 && ComesFromInput(argument.Value, level + 1, orQuery))
+                {
+                    return true;
+                }
+            }
+
+            return false;
+        }
+    }
+
+    /// <summary>
+    /// A call that reads or queries a sequence of data (<c>repository.GetOrders()</c>, <c>Directory.GetFiles(root)</c>):
+    /// not a LINQ view or a count (those are judged by their source), returning a sequence whose elements are data
+    /// rather than components (<see cref="HoldsComponents"/>).
+    /// </summary>
+    private static bool IsQueryResult(IInvocationOperation call)
+    {
+        var method = call.TargetMethod;
+        if (method.IsExtensionMethod || method.ReturnsVoid || method.ContainingType?.SpecialType == SpecialType.System_Object)
+        {
+            return false;
+        }
+
+        if (method.ContainingNamespace is { Name: "Linq", ContainingNamespace.Name: "System" })
+        {
+            return false; // Enumerable.Range/Repeat/Empty: a count, judged by it
+        }
+
+        var element = ElementType(method.ReturnType);
+        return element is not null && !IsComponent(element);
+    }
+
+    /// <summary>
+    /// The sequence a repetition runs over comes from input (<see cref="ComesFromInput"/> with queries): the collection
+    /// of a <c>foreach</c>, the bound of a <c>for</c> condition (<c>i &lt; ids.Count</c>), the source of a per-element call,
+    /// or, for a <c>while</c> or <c>do</c> loop, an item it receives on each iteration (<see cref="ReceivesItems"/>). This is the
+    /// evidence the BND1xxx rules require: a collection the program holds or a count it chose is configuration.
+    /// </summary>
+    internal static bool RepeatsOverInput(Repetition repetition, KnownSymbols types)
+    {
+        switch (repetition.Loop)
+        {
+            case IWhileLoopOperation receiving:
+                return ReceivesItems(receiving, types);
+            case IForLoopOperation { Condition: { } condition }:
+                return HasBoundFromInput(condition, depth: 0);
+            case IForEachLoopOperation loop:
+                return IsInputSequence(loop.Collection, types);
+            case null when repetition.PerElementCall is { } call:
+                var source = call.Instance ?? (call.Arguments.Length > 0 ? call.Arguments[0].Value : null);
+                return source is not null && IsInputSequence(source, types);
             default:
                 return false;
         }
     }
 
-    /// <summary>
-    /// The sequence a repetition runs over comes from input (<see cref="ComesFromInput"/> with queries): the collection
-    /// of a <c>foreach</c>, the bound of a <c>for</c> condition (<c>i &lt; ids.Count</c>), the source of a per-element call.
-    /// </summary>
-    internal static bool RepeatsOverInput(Repetition repetition)
+    /// <summary>A sequence from input, or <c>Enumerable.Range(0, 10_000)</c>: a constant count speaks for itself (small ones are bounded).</summary>
+    private static bool IsInputSequence(IOperation source, KnownSymbols types)
     {
-        IOperation? source = repetition.Loop switch
+        source = source.WithoutConversions();
+        if (source is IInvocationOperation { Instance: null, Arguments.Length: 2 } range
+            && range.Arguments[1].Value.ConstantValue.HasValue
+            && SymbolEqualityComparer.Default.Equals(range.TargetMethod.ContainingType, types.Enumerable))
         {
-            IForEachLoopOperation loop => loop.Collection,
-            IForLoopOperation { Condition: IBinaryOperation condition } => condition.RightOperand,
-            null => repetition.PerElementCall is { } call ? call.Instance ?? (call.Arguments.Length > 0 ? call.Arguments[0].Value : null) : null,
-            _ => null,
-        };
-        return source is not null && ComesFromInput(source, depth: 0, orQuery: true);
+            return true;
+        }
+
+        return ComesFromInput(source, depth: 0, orQuery: true)
+            || (source is IInvocationOperation call && IsAsyncQuery(call, types));
+    }
+
+    /// <summary><c>store.ReadAllAsync(token)</c>: an async stream of data is read from outside the program.</summary>
+    private static bool IsAsyncQuery(IInvocationOperation call, KnownSymbols types) =>
+        call.Type is INamedTypeSymbol { IsGenericType: true } stream
+        && SymbolEqualityComparer.Default.Equals(stream.OriginalDefinition, types.AsyncEnumerable)
+        && !IsComponent(stream.TypeArguments[0]);
+
+    /// <summary><c>i &lt; ids.Count</c>, <c>i &lt;= 100</c> (a constant: judged by its size), or a conjunction with such a side.</summary>
+    private static bool HasBoundFromInput(IOperation condition, int depth)
+    {
+        if (condition.WithoutConversions() is not IBinaryOperation binary || depth > 4)
+        {
+            return false;
+        }
+
+        if (binary.OperatorKind == BinaryOperatorKind.ConditionalAnd)
+        {
+            return HasBoundFromInput(binary.LeftOperand, depth + 1) || HasBoundFromInput(binary.RightOperand, depth + 1);
+        }
+
+        var bound = binary.OperatorKind is BinaryOperatorKind.GreaterThan or BinaryOperatorKind.GreaterThanOrEqual ? binary.LeftOperand : binary.RightOperand;
+        return bound.ConstantValue.HasValue || ComesFromInput(bound, depth: 0, orQuery: true);
+    }
+
+    /// <summary>
+    /// A <c>while</c> or <c>do</c> loop that receives an item on each iteration: it awaits a result (an accept, a read, a
+    /// receive, a dequeue), takes one through an <c>out</c> argument (<c>TryDequeue(out var item)</c>), or tests a call in its
+    /// condition (<c>(line = reader.ReadLine()) != null</c>). A loop that only counts, sleeps or spins receives nothing.
+    /// </summary>
+    private static bool ReceivesItems(IWhileLoopOperation loop, KnownSymbols types)
+    {
+        if (loop.Condition is { } condition)
+        {
+            foreach (var operation in condition.DescendantsAndSelf())
+            {
+                switch (operation)
+                {
+                    case IInvocationOperation call when !IsClock(call.Instance, types):
+                        return true; // (line = reader.ReadLine()) != null, await reader.ReadAsync()
+                    case IMemberReferenceOperation { Instance: { } instance } when !IsClock(instance, types) && ComesFromInput(instance, depth: 0):
+                        return true; // queue.Count > 0 on a queue handed in
+                }
+            }
+        }
+
+        foreach (var operation in loop.Body.Descendants())
+        {
+            switch (operation)
+            {
+                case IAwaitOperation { Type.SpecialType: not SpecialType.System_Void, Operation: var awaited }
+                    when !(awaited.WithoutConversions() is IInvocationOperation { Instance: var clock } && IsClock(clock, types)):
+                case IArgumentOperation { Parameter.RefKind: RefKind.Out }:
+                    return true;
+                case IVariableInitializerOperation { Value: var value } when value.WithoutConversions() is IInvocationOperation { Instance: { } receiver } call:
+                    // var order = queue.Dequeue(); var client = _listener.AcceptTcpClient(): an item of input, or a connection.
+                    if (ComesFromInput(receiver, depth: 0) || IsDisposable(call.Type))
+                    {
+                        return true;
+                    }
+
+                    break;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>A cancellation token or a periodic timer: time and stop signals, not items.</summary>
+    private static bool IsClock(IOperation? instance, KnownSymbols types) =>
+        instance?.Type is { } type
+        && (SymbolEqualityComparer.Default.Equals(type, types.CancellationToken) || SymbolEqualityComparer.Default.Equals(type, types.PeriodicTimer));
+
+    private static bool IsDisposable(ITypeSymbol? type)
+    {
+        if (type is null || type.SpecialType == SpecialType.System_String)
+        {
+            return false;
+        }
+
+        foreach (var implemented in type.AllInterfaces)
+        {
+            if (implemented.SpecialType == SpecialType.System_IDisposable)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>
+    /// A collection the type holds is input when the type fills it with what it receives: a call on it that hands it a
+    /// value (<c>_pending.Add(order)</c>), or an assignment from input. A collection the type fills itself, from a count
+    /// or by creating its parts (<c>_workers = [.. Enumerable.Range(0, options.Count).Select(i => new Worker(i))]</c>),
+    /// is configuration. Read from the syntax of the declaring type (all its parts); a member declared elsewhere is not
+    /// judged (no evidence).
+    /// </summary>
+    private static bool IsFilledFromInput(IMemberReferenceOperation reference, int depth)
+    {
+        var member = reference.Member;
+        if (member.ContainingType is not { } type || reference.SemanticModel is not { } model)
+        {
+            return false;
+        }
+
+        var name = member.Name;
+        foreach (var declaration in type.DeclaringSyntaxReferences)
+        {
+            var root = declaration.GetSyntax();
+            foreach (var node in root.DescendantNodes())
+            {
+                if (node is not IdentifierNameSyntax { Identifier.ValueText: var text } identifier || text != name)
+                {
+                    continue;
+                }
+
+                SyntaxNode use = identifier.Parent is MemberAccessExpressionSyntax access && access.Name == identifier ? access : identifier;
+                if (use.Parent is MemberAccessExpressionSyntax { Parent: InvocationExpressionSyntax { ArgumentList.Arguments.Count: > 0 } } call && call.Expression == use)
+                {
+                    return true; // the type hands it items
+                }
+
+                if (use.Parent is ElementAccessExpressionSyntax { Parent: AssignmentExpressionSyntax keyed } element && keyed.Left == element)
+                {
+                    return true; // _entries[key] = value
+                }
+
+                if (use.Parent is AssignmentExpressionSyntax assignment && assignment.Left == use
+                    && root.SyntaxTree == model.SyntaxTree
+                    && model.GetOperation(assignment.Right) is { } assigned
+                    && ComesFromInput(assigned, depth + 1, orQuery: true))
+                {
+                    return true;
+                }
+            }
+        }
+
+        return false;
     }
 
     /// <summary>The initializer of a local declared with one, else null.</summary>

@@ -599,5 +599,82 @@ public class ConcurrencyDoesNotReportTests
                 }
             }
         """);
-}
+    // Input evidence (BND1001–BND1003 report repetition driven by input): a count the type's own settings hold chooses a
+    // number of workers, whatever it is called.
+    [Fact]
+    public Task CountFromTheTypesOwnSettingsIsAPool() => Clean("""
+            public sealed class Settings { public int Lanes { get; init; } = 3; }
 
+            private readonly Settings _settings = new();
+
+            public void Start(CancellationToken cancellationToken)
+            {
+                for (var lane = 0; lane < _settings.Lanes; lane++)
+                {
+                    var current = lane;
+                    _ = Task.Run(() => DrainAsync(current, cancellationToken), cancellationToken);
+                    new Thread(() => DrainAsync(current, cancellationToken).Wait()).Start();
+                }
+
+                var lanes = Enumerable.Range(0, _settings.Lanes).Select(i => Task.Run(() => DrainAsync(i, cancellationToken))).ToArray();
+            }
+
+            private Task DrainAsync(int lane, CancellationToken cancellationToken) => Task.Delay(lane, cancellationToken);
+        """);
+
+    // Input evidence: parts the type creates itself, from its own count, are configuration even though they are
+    // concrete classes rather than interfaces.
+    [Fact]
+    public Task PartsTheTypeCreatesItselfAreConfiguration() => Clean("""
+            public sealed class Replayer { public Replayer(int lane) { } public Task RunAsync() => Task.CompletedTask; }
+
+            private readonly int _lanes = 6;
+            private Replayer[] _replayers = Array.Empty<Replayer>();
+
+            public void Build() => _replayers = Enumerable.Range(0, _lanes).Select(i => new Replayer(i)).ToArray();
+
+            public void StartAll()
+            {
+                foreach (var replayer in _replayers)
+                {
+                    _ = Task.Run(() => replayer.RunAsync());
+                }
+            }
+        """);
+
+    // Input evidence: a loop that receives nothing on each iteration (it spins on its own counter) repeats by
+    // its own choice; here it even limits itself.
+    [Fact]
+    public Task LoopThatReceivesNothingIsNotPerItem() => Clean("""
+            private int _outstanding;
+
+            public void Hammer(CancellationToken cancellationToken)
+            {
+                var random = new Random(1);
+                while (!cancellationToken.IsCancellationRequested)
+                {
+                    while (Volatile.Read(ref _outstanding) >= 64)
+                    {
+                        Thread.Yield();
+                    }
+
+                    Interlocked.Increment(ref _outstanding);
+                    var key = random.Next(0, 1000);
+                    _ = Task.Run(async () => { await Task.Delay(key % 3); Interlocked.Decrement(ref _outstanding); });
+                }
+            }
+        """);
+
+    // Input evidence: a timer tick is time, not an item.
+    [Fact]
+    public Task PeriodicTickIsNotAnItem() => Clean("""
+            public async Task PollAsync(CancellationToken cancellationToken)
+            {
+                using var timer = new PeriodicTimer(TimeSpan.FromSeconds(5));
+                while (await timer.WaitForNextTickAsync(cancellationToken))
+                {
+                    _ = Task.Run(() => ProcessAll());
+                }
+            }
+        """);
+}

@@ -326,6 +326,8 @@ public class BND1001ReportsTests
     public Task PendingOrdersHeldInAFieldAreItems() => Reports("""
             private readonly List<Order> _pending = new();
 
+            public void Accept(Order order) => _pending.Add(order);
+
             public void FlushPending()
             {
                 foreach (var order in _pending)
@@ -334,5 +336,34 @@ public class BND1001ReportsTests
                 }
             }
         """, BND1001(0));
-}
+    // Input evidence: rows a query returns are input, even when the repository is a field.
+    [Fact]
+    public Task RowsQueriedThroughAFieldAreInput() => Reports("""
+            public sealed class Repository { public List<Order> LoadPending() => new(); }
 
+            private readonly Repository _repository = new();
+
+            public void SavePending()
+            {
+                foreach (var order in _repository.LoadPending())
+                {
+                    _ = {|#0:Task.Run|}(() => SaveAsync(order));
+                }
+            }
+        """, BND1001(0));
+
+    // Input evidence: a connection accepted on each iteration is an item, from a listener the type holds too.
+    [Fact]
+    public Task ConnectionAcceptedFromAHeldListener() => Reports("""
+            private readonly TcpListener _listener = new(IPAddress.Loopback, 0);
+
+            public void Serve()
+            {
+                while (true)
+                {
+                    var client = _listener.AcceptTcpClient();
+                    _ = {|#0:Task.Run|}(() => Handle(client));
+                }
+            }
+        """, BND1001(0));
+}
