@@ -756,4 +756,35 @@ public class BND1004DoesNotReportTests
                 _gate.Release();
             }
         """);
+
+    // A wait with neither a token nor a timeout fails only when the semaphore is disposed, and then the finally's
+    // Release throws as well: no slot that was never taken is given back.
+    [Fact]
+    public Task WaitThatCannotFailWithTheSemaphoreIntactMayBeInsideTheTry() => Check("""
+            public async Task<string> FetchAsync(string url)
+            {
+                try
+                {
+                    await _gate.WaitAsync();
+                    return await _http.GetStringAsync(url);
+                }
+                finally
+                {
+                    _gate.Release();
+                }
+            }
+
+            public void Increment()
+            {
+                try
+                {
+                    _gate.Wait(CancellationToken.None);
+                    _count++;
+                }
+                finally
+                {
+                    _gate.Release();
+                }
+            }
+        """);
 }

@@ -59,11 +59,11 @@ public class BND1004FixTests
                 }
             }
 
-            public void Increment()
+            public void Increment(CancellationToken cancellationToken)
             {
                 try
                 {
-                    _gate.{|BND1004:Wait|}();
+                    _gate.{|BND1004:Wait|}(cancellationToken);
                     _count++;
                 }
                 finally
@@ -86,9 +86,9 @@ public class BND1004FixTests
                 }
             }
 
-            public void Increment()
+            public void Increment(CancellationToken cancellationToken)
             {
-                _gate.Wait();
+                _gate.Wait(cancellationToken);
                 try
                 {
                     _count++;

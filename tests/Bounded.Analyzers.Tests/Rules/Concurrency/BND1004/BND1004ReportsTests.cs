@@ -88,11 +88,11 @@ public class BND1004ReportsTests
 
     [Fact]
     public Task SyncWaitInsideTheTry() => Check("""
-            public void Increment()
+            public void Increment(CancellationToken cancellationToken)
             {
                 try
                 {
-                    _gate.{|BND1004:Wait|}();
+                    _gate.{|BND1004:Wait|}(cancellationToken);
                     _count++;
                 }
                 finally
