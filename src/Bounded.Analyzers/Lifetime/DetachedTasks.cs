@@ -182,7 +182,7 @@ internal static class DetachedTasks
     {
         if (kind == DetachedKind.Call)
         {
-            return BodyObservesToken(call.TargetMethod, types, model, cancellationToken);
+            return BodyObservesToken(call.TargetMethod, types, model, cancellationToken) || RunsOnAnObjectWithItsOwnToken(call, types);
         }
 
         var arguments = WorkArguments(kind, call);
@@ -210,9 +210,48 @@ internal static class DetachedTasks
                 return true;
             }
 
+            if (operation is IInvocationOperation onObject && RunsOnAnObjectWithItsOwnToken(onObject, types))
+            {
+                return true;
+            }
+
             foreach (var child in operation.ChildOperations)
             {
                 pending.Push(child);
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>
+    /// <c>replayTask.RunAsync()</c> where the object's type (declared in the project) holds a token or a token source of
+    /// its own: the work runs on a component whose owner stops it through that token, and a token of the caller would
+    /// be a second, unrelated lifetime. Only for another object and a method that takes no token: work on <c>this</c> is
+    /// judged by its body, and a method that takes one is given it.
+    /// </summary>
+    private static bool RunsOnAnObjectWithItsOwnToken(IInvocationOperation call, KnownSymbols types)
+    {
+        if (call.Instance is null or IInstanceReferenceOperation || call.TargetMethod.IsStatic || AcceptsToken(call.TargetMethod, types))
+        {
+            return false; // a method that takes a token is given the caller's (context.RespondAsync(reply, token))
+        }
+
+        for (var type = call.TargetMethod.ContainingType; type is not null && type.Locations.Length > 0 && type.Locations[0].IsInSource; type = type.BaseType)
+        {
+            foreach (var member in type.GetMembers())
+            {
+                var memberType = member switch
+                {
+                    IFieldSymbol { IsStatic: false } field => field.Type,
+                    IPropertySymbol { IsStatic: false } property => property.Type,
+                    _ => null,
+                };
+                if (memberType is not null
+                    && (SymbolEqualityComparer.Default.Equals(memberType, types.CancellationToken) || SymbolEqualityComparer.Default.Equals(memberType, types.CancellationTokenSource)))
+                {
+                    return true;
+                }
             }
         }
 

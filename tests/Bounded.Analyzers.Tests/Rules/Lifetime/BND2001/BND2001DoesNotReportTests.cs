@@ -703,5 +703,46 @@ public class BND2001DoesNotReportTests
             }
         }
         """);
-}
 
+    // Evidence: work that runs on another object whose type holds a token or token source of its own is stopped by
+    // that object's owner; the caller's token would be a second, unrelated lifetime.
+    [Fact]
+    public Task WorkOnAnObjectThatHoldsItsOwnToken() => Clean("""
+        public sealed class ReplayLane
+        {
+            private readonly CancellationTokenSource _stop;
+
+            public ReplayLane(CancellationTokenSource stop) => _stop = stop;
+
+            // Its loop lives in another file in real code; what this file shows is the object's own token source.
+            public async Task RunAsync()
+            {
+                while (true)
+                {
+                    await ReplayLog.ReplayAsync();
+                }
+            }
+        }
+
+        public static class ReplayLog
+        {
+            public static Task ReplayAsync() => Task.Delay(10);
+        }
+
+        public sealed class ReplayDriver
+        {
+            private readonly CancellationTokenSource _stop = new();
+            private readonly List<ReplayLane> _lanes = new();
+
+            public void Start()
+            {
+                foreach (var lane in _lanes)
+                {
+                    _ = Task.Run(() => lane.RunAsync());
+                }
+
+                _ = _lanes[0].RunAsync();
+            }
+        }
+        """);
+}

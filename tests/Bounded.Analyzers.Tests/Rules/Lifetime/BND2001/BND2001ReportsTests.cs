@@ -631,5 +631,25 @@ public class BND2001ReportsTests
             }
         }
         """, Diagnostic("Task.Run", "pass '_lifetime.ApplicationStopping'"));
-}
 
+    // The look-alike above needs another object: a pump of this type that ignores the type's own token is still reported.
+    [Fact]
+    public Task PumpOfThisTypeThatIgnoresItsTypesToken() => Reports("""
+        public sealed class Pump
+        {
+            private readonly CancellationTokenSource _stop = new();
+
+            public void Start() => _ = {|#0:PumpAsync|}();
+
+            public void Stop() => _stop.Cancel();
+
+            private async Task PumpAsync()
+            {
+                while (true)
+                {
+                    await Task.Delay(10);
+                }
+            }
+        }
+        """, Diagnostic("PumpAsync", "'PumpAsync' accepts no token; give it one and pass '_stop.Token'"));
+}
