@@ -511,9 +511,11 @@ internal static partial class AcquireReleaseAnalysis
                         resource.PossiblyOwned = true;
                     }
                 }
-                else if (argument.Parent is not IObjectCreationOperation { Type: { SpecialType: SpecialType.System_String } or { IsRefLikeType: true } })
+                else if (!(argument.Parent is IObjectCreationOperation { Type: var created }
+                    && (created?.SpecialType == SpecialType.System_String || types.IsSpan(created))))
                 {
-                    resource.PossiblyOwned = true; // a constructor may keep the array (a string or a span does not)
+                    // A constructor may keep the array (a string or a span does not; another ref struct may hold it in a field).
+                    resource.PossiblyOwned = true;
                     if (argument.Parent is IObjectCreationOperation wrapper && wrapper.ParentSkippingConversions() is IReturnOperation)
                     {
                         resource.ReturnedInsideAnObject = true; // `return new PooledStream(buffer, n);`: the caller owns it now

@@ -135,13 +135,16 @@ public static class OptionCatalog
     public static readonly OptionDefinition ReportTokenlessWork = new(
         "report_tokenless_work", OptionType.Boolean, "false", Ids(RuleIds.DetachedTaskWithoutToken));
 
+    public static readonly OptionDefinition ReportExceptionPaths = new(
+        "report_exception_paths", OptionType.Boolean, "false", Ids(RuleIds.RentedArrayNotReturned, RuleIds.MemoryOwnerNotDisposed));
+
     public static readonly OptionDefinition ExcludeTestProjects = new(
         "exclude_test_projects", OptionType.Boolean, "false",
         Ids(RuleIds.DetachedTaskWithoutToken, RuleIds.UnboundedQueue, RuleIds.UnlimitedParallelism));
 
     public static readonly ImmutableArray<OptionDefinition> All = ImmutableArray.Create(
         MaxConcurrency, MaxIoConcurrency, MaxBackgroundWork, RequestHandlerTypes, SmallLoopLimit, QueueCapacity, HotPathAttributes, HotPathMethods, PooledElementTypes, MinArraySize,
-        ClearPooledArrays, MaxStackallocBytes, TaskOwnershipMethods, ReportTokenlessWork, ExcludeTestProjects);
+        ClearPooledArrays, MaxStackallocBytes, TaskOwnershipMethods, ReportTokenlessWork, ReportExceptionPaths, ExcludeTestProjects);
 
     /// <summary>The option called <paramref name="name"/>, or null.</summary>
     public static OptionDefinition? Find(string name)

@@ -63,11 +63,17 @@ public sealed class ArrayPoolMisuseAnalyzer : DiagnosticAnalyzer
                 return;
             }
 
-            AcquireReleaseDriver.Register(start, types, ResourceKind.RentedArray, _graphs, (c, _, resources) => Report(c, resources, types));
+            var options = start.Options.AnalyzerConfigOptionsProvider;
+            AcquireReleaseDriver.Register(start, types, ResourceKind.RentedArray, _graphs, (c, function, resources) =>
+                Report(c, resources, types, OptionCatalog.ReportExceptionPaths.GetBoolean(options, function.Syntax.SyntaxTree, RuleIds.RentedArrayNotReturned)));
         });
     }
 
-    private static void Report(Action<Diagnostic> report, List<Resource> resources, KnownSymbols types)
+    /// <summary>
+    /// A return skipped only when an exception is thrown is reported with <paramref name="reportExceptionPaths"/>: the pool
+    /// does not require every array back (a missing one is allocated again), so the harm is a lost reuse on a failure path.
+    /// </summary>
+    private static void Report(Action<Diagnostic> report, List<Resource> resources, KnownSymbols types, bool reportExceptionPaths)
     {
         var findings = new List<RentedLengthUses.Finding>();
         foreach (var resource in resources)
@@ -116,7 +122,7 @@ public sealed class ArrayPoolMisuseAnalyzer : DiagnosticAnalyzer
                 kind = NotReturnedOnEveryPath;
                 reason = "is not returned to the pool on every path; return it in a finally block";
             }
-            else if (resource.ExposedBy is { } thrower)
+            else if (resource.ExposedBy is { } thrower && reportExceptionPaths)
             {
                 kind = ReturnSkippedByException;
                 reason = "is not returned to the pool if '" + OperationHelpers.ShortName(thrower) + "' throws; return it in a finally block";

@@ -44,11 +44,14 @@ public sealed class MemoryOwnerAnalyzer : DiagnosticAnalyzer
                 return;
             }
 
-            AcquireReleaseDriver.Register(start, types, ResourceKind.MemoryOwner, _graphs, (c, _, resources) => Report(c, resources));
+            var options = start.Options.AnalyzerConfigOptionsProvider;
+            AcquireReleaseDriver.Register(start, types, ResourceKind.MemoryOwner, _graphs, (c, function, resources) =>
+                Report(c, resources, OptionCatalog.ReportExceptionPaths.GetBoolean(options, function.Syntax.SyntaxTree, RuleIds.MemoryOwnerNotDisposed)));
         });
     }
 
-    private static void Report(Action<Diagnostic> report, List<Resource> resources)
+    /// <summary>A dispose skipped only by an exception is reported with <paramref name="reportExceptionPaths"/> (as for BND3003).</summary>
+    private static void Report(Action<Diagnostic> report, List<Resource> resources, bool reportExceptionPaths)
     {
         foreach (var resource in resources)
         {
@@ -69,7 +72,7 @@ public sealed class MemoryOwnerAnalyzer : DiagnosticAnalyzer
                 kind = NotDisposedOnEveryPath;
                 reason = "is not disposed on every path; declare it with using";
             }
-            else if (resource.ExposedBy is { } thrower)
+            else if (resource.ExposedBy is { } thrower && reportExceptionPaths)
             {
                 kind = DisposeSkippedByException;
                 reason = "is not disposed if '" + OperationHelpers.ShortName(thrower) + "' throws; declare it with using";

@@ -3,6 +3,9 @@ namespace Bounded.Analyzers.Tests.Rules.Memory;
 /// <summary>Realistic surroundings for the pooling tests: streams, sockets, hashing, an HTTP client, a message handler.</summary>
 internal static class MemorySources
 {
+    /// <summary>Turns on the exception-path findings of BND3003 and BND3005 (off by default), for the tests of those shapes.</summary>
+    public const string ExceptionPaths = "bounded.report_exception_paths = true";
+
     /// <summary>The overrides a read-only Stream subclass needs besides Read, for tests of a Read override (raw-string holes start at column 0).</summary>
     public const string ReadOnlyStreamOverrides = """
             public override bool CanRead => true;

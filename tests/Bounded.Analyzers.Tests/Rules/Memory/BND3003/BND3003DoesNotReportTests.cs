@@ -466,4 +466,26 @@ public class BND3003DoesNotReportTests
                 ArrayPool<byte>.Shared.{|CS7036:Return|}();
             }
         """);
+
+    // A ref struct other than a span can keep the array in a field: returned inside it, the caller owns the array.
+    [Fact]
+    public Task HandedToARefStructThatReturnsIt() => Check("""
+            public readonly ref struct Prepared
+            {
+                private readonly byte[] _rented;
+
+                public Prepared(byte[] rented, int length) { _rented = rented; Length = length; }
+
+                public int Length { get; }
+
+                public void Dispose() => ArrayPool<byte>.Shared.Return(_rented);
+            }
+
+            public static Prepared Prepare(ReadOnlySpan<byte> data)
+            {
+                var copy = ArrayPool<byte>.Shared.Rent(data.Length);
+                data.CopyTo(copy);
+                return new(copy, data.Length);
+            }
+        """);
 }

@@ -13,7 +13,7 @@ public class BND3003FixTests
     private const string Key = ArrayPoolReturnCodeFixProvider.TryFinallyKey;
 
     private static Task Fix(string source, string fixedSource) =>
-        Verify.FixAsync<ArrayPoolMisuseAnalyzer, ArrayPoolReturnCodeFixProvider>(MemorySources.Wrap(source), MemorySources.Wrap(fixedSource), Key);
+        Verify.FixAsync<ArrayPoolMisuseAnalyzer, ArrayPoolReturnCodeFixProvider>(MemorySources.Wrap(source), MemorySources.Wrap(fixedSource), Key, MemorySources.ExceptionPaths);
 
     [Fact]
     public Task MovesTheReturnIntoFinally() => Fix("""
@@ -214,7 +214,7 @@ public class BND3003FixTests
 
                 return buffer.AsSpan(0, size).ToArray();
             }
-        """));
+        """), editorConfig: MemorySources.ExceptionPaths);
 
     /// <summary>A local declared between rent and return and read after it is declared before the try and assigned inside.</summary>
     [Fact]
@@ -328,7 +328,7 @@ public class BND3003FixTests
                 ArrayPool<byte>.Shared.Return(buffer);
                 return outer.Position;
             }
-        """));
+        """), editorConfig: MemorySources.ExceptionPaths);
 
     /// <summary>No fix when the local read after the return is declared inside a nested statement (an out variable): it cannot be hoisted.</summary>
     [Fact]
@@ -341,5 +341,5 @@ public class BND3003FixTests
                 ArrayPool<byte>.Shared.Return(buffer);
                 return ok ? value : -1;
             }
-        """));
+        """), editorConfig: MemorySources.ExceptionPaths);
 }

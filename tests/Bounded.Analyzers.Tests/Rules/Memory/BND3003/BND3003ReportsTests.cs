@@ -2,6 +2,8 @@ using System.Threading.Tasks;
 using Bounded.Analyzers.AcquireRelease;
 using Bounded.Analyzers.Concurrency;
 using Bounded.Analyzers.Memory;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.Testing;
 using Xunit;
 using static Bounded.Analyzers.Tests.Rules.Memory.BND3003Verify;
 
@@ -406,4 +408,31 @@ public class BND3003ReportsTests
                 return stream.Read(buffer, 0, 1);
             };
         """);
+
+    // Evidence by default: a path that never returns the array. A return skipped only when a call throws is reported
+    // with bounded.report_exception_paths = true (the tests above turn it on).
+    [Fact]
+    public Task ByDefaultOnlyNormalPathsAreReported() => Verify.AnalyzerAsync<ArrayPoolMisuseAnalyzer>(MemorySources.Wrap("""
+            public void Send(Socket socket, string text)
+            {
+                var buffer = ArrayPool<byte>.Shared.Rent(text.Length * 3);
+                var written = Encoding.UTF8.GetBytes(text, buffer);
+                socket.Send(buffer, 0, written, SocketFlags.None);
+                ArrayPool<byte>.Shared.Return(buffer);
+            }
+
+            public int Peek(Stream stream)
+            {
+                var buffer = {|#0:ArrayPool<byte>.Shared.Rent(16)|};
+                var read = stream.Read(buffer, 0, 16);
+                if (read == 0)
+                {
+                    return -1;
+                }
+
+                var first = buffer[0];
+                {|#1:ArrayPool<byte>.Shared.Return(buffer)|};
+                return first;
+            }
+        """), new DiagnosticResult(RuleIds.RentedArrayNotReturned, DiagnosticSeverity.Warning).WithLocation(0).WithLocation(1).WithArguments("buffer", "is not returned to the pool on every path; return it in a finally block"));
 }

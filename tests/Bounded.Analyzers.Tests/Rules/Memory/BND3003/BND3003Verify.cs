@@ -9,5 +9,5 @@ namespace Bounded.Analyzers.Tests.Rules.Memory;
 /// <summary>Helpers shared by the BND3003 Reports and DoesNotReport tests.</summary>
 internal static class BND3003Verify
 {
-    internal static Task Check(string members) => Verify.AnalyzerAsync<ArrayPoolMisuseAnalyzer>(MemorySources.Wrap(members));
+    internal static Task Check(string members) => Verify.AnalyzerAsync<ArrayPoolMisuseAnalyzer>(MemorySources.Wrap(members), MemorySources.ExceptionPaths);
 }

@@ -18,12 +18,12 @@ public class BND3005Tests
     private static DiagnosticResult Owner(int marker, string name, string reason) =>
         new DiagnosticResult(RuleIds.MemoryOwnerNotDisposed, DiagnosticSeverity.Warning).WithLocation(marker).WithArguments(name, reason);
 
-    private static Task Reports(string members, params DiagnosticResult[] expected) => Verify.AnalyzerAsync<MemoryOwnerAnalyzer>(MemorySources.Wrap(members), expected);
+    private static Task Reports(string members, params DiagnosticResult[] expected) => Verify.AnalyzerAsync<MemoryOwnerAnalyzer>(MemorySources.Wrap(members), MemorySources.ExceptionPaths, expected);
 
     private static Task Clean(string members) => Verify.AnalyzerAsync<MemoryOwnerAnalyzer>(MemorySources.Wrap(members));
 
     private static Task Fix(string source, string fixedSource) =>
-        Verify.FixAsync<MemoryOwnerAnalyzer, MemoryOwnerCodeFixProvider>(MemorySources.Wrap(source), MemorySources.Wrap(fixedSource), MemoryOwnerCodeFixProvider.UsingKey);
+        Verify.FixAsync<MemoryOwnerAnalyzer, MemoryOwnerCodeFixProvider>(MemorySources.Wrap(source), MemorySources.Wrap(fixedSource), MemoryOwnerCodeFixProvider.UsingKey, MemorySources.ExceptionPaths);
 
     [Fact]
     public Task DisposedAfterAnAwaitThatCanThrow() => Reports("""
@@ -276,5 +276,5 @@ public class BND3005Tests
                 IMemoryOwner<byte> a = {|BND3005:MemoryPool<byte>.Shared.Rent(64)|}, b = {|BND3005:MemoryPool<byte>.Shared.Rent(64)|};
                 return left.Read(a.Memory.Span) - right.Read(b.Memory.Span);
             }
-        """));
+        """), editorConfig: MemorySources.ExceptionPaths);
 }
