@@ -24,7 +24,7 @@ public sealed class SemaphoreMisuseAnalyzer : DiagnosticAnalyzer
         title: "SemaphoreSlim wait and release do not pair up",
         message: "{0}",
         RuleCategories.Concurrency,
-        DiagnosticSeverity.Warning,
+        DiagnosticSeverity.Info,
         description: "Every slot taken with Wait/WaitAsync must be released exactly once, and only a slot that was taken. "
             + "Wait before the try, Release in its finally, and check the bool of a wait with a timeout. An extra Release "
             + "raises the limit for good (or throws SemaphoreFullException); a missing one lowers it until the process deadlocks.");

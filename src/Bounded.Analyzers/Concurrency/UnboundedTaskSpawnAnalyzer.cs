@@ -18,7 +18,7 @@ public sealed class UnboundedTaskSpawnAnalyzer : DiagnosticAnalyzer
         title: "Unbounded Task.Run per item",
         message: "'{0}' starts work for every {1} with no limit on how many run at once; {2}",
         RuleCategories.Concurrency,
-        DiagnosticSeverity.Warning,
+        DiagnosticSeverity.Info,
         description: "Starting a task or thread-pool work item per item of an unbounded sequence lets the number of concurrent "
             + "work items, and the memory they hold, grow with the input. Gate the work with a SemaphoreSlim, "
             + "Parallel.ForEachAsync with MaxDegreeOfParallelism, or a bounded channel worker pool.");

@@ -15,7 +15,7 @@ public sealed class DetachedTaskAnalyzer : DiagnosticAnalyzer
         title: "Detached task gets no CancellationToken",
         message: "'{0}' starts work nobody awaits, and the work receives no CancellationToken; {1}",
         RuleCategories.Lifetime,
-        DiagnosticSeverity.Warning,
+        DiagnosticSeverity.Info,
         description: "Fire-and-forget work that receives no CancellationToken keeps running after the request that started it "
             + "is gone, during shutdown and after the caller gave up. Pass the token in scope to the work and to the calls inside it.");
 

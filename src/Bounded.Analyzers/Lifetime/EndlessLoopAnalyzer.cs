@@ -14,7 +14,7 @@ public sealed class EndlessLoopAnalyzer : DiagnosticAnalyzer
         title: "Background loop never observes cancellation",
         message: "This '{0}' loop has no exit and never observes cancellation, so it cannot be stopped; {1}",
         RuleCategories.Lifetime,
-        DiagnosticSeverity.Warning,
+        DiagnosticSeverity.Info,
         description: "A loop without an exit condition in background work (an async method or a Task.Run delegate) that never "
             + "checks a CancellationToken keeps running after shutdown was requested: the host waits for it and then abandons it. "
             + "Make the loop observe the token and pass the token to the calls it awaits.");

@@ -15,7 +15,7 @@ public sealed class UndisposedTokenSourceAnalyzer : DiagnosticAnalyzer
         title: "Undisposed linked or timeout CancellationTokenSource",
         message: "'{0}' is a {1} CancellationTokenSource that is not disposed on every path; its {2} outlives the method: declare it with 'using' or dispose it in a finally block",
         RuleCategories.Lifetime,
-        DiagnosticSeverity.Warning,
+        DiagnosticSeverity.Info,
         description: "A linked CancellationTokenSource registers a callback on each parent token, and a source with a timeout "
             + "holds a timer. Until the source is disposed, the registration keeps it (and everything it references) alive "
             + "for as long as the parent token lives, which for a long-lived token is a leak per call. Declare it with 'using'.");

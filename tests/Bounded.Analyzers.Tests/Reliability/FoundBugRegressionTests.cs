@@ -14,7 +14,7 @@ public class FoundBugRegressionTests
 
     private static Task Reports(string members) => Verify.AnalyzerAsync<UnboundedTaskSpawnAnalyzer>(
         ConcurrencySources.Wrap(members),
-        new DiagnosticResult(RuleIds.UnboundedTaskSpawn, DiagnosticSeverity.Warning).WithLocation(0).WithArguments("Task.Run", "iteration of this loop", "throttle it"));
+        new DiagnosticResult(RuleIds.UnboundedTaskSpawn, DiagnosticSeverity.Info).WithLocation(0).WithArguments("Task.Run", "iteration of this loop", "throttle it"));
 
     // Corpus (Caching/ProductCache.cs): a constant bound combined with the list's count is still a constant bound.
     [Fact]

@@ -15,7 +15,7 @@ public sealed class Crawler
         var tasks = new List<Task<string>>();
         foreach (var url in urls)
         {
-            tasks.Add(Task.Run(() => _http.GetStringAsync(url, cancellationToken))); // expect BND1001
+            tasks.Add(Task.Run(() => _http.GetStringAsync(url, cancellationToken))); // expect-strict BND1001
         }
 
         return await Task.WhenAll(tasks);

@@ -17,7 +17,7 @@ public sealed class Heartbeat : HostedWorker
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        while (true) // expect BND2002
+        while (true) // expect-strict BND2002
         {
             await _http.GetAsync("https://example.org/ping");
             await Task.Delay(5000);
@@ -31,12 +31,12 @@ public sealed class PageCache
 
     public void Warm(string url, CancellationToken cancellationToken)
     {
-        _ = Task.Run(() => _http.GetStringAsync(url)); // expect BND2001
+        _ = Task.Run(() => _http.GetStringAsync(url)); // expect-strict BND2001
     }
 
     public async Task<string> FetchAsync(string url, CancellationToken cancellationToken)
     {
-        var cts = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken); // expect BND2003
+        var cts = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken); // expect-strict BND2003
         cts.CancelAfter(TimeSpan.FromSeconds(10));
         return await _http.GetStringAsync(url, cts.Token);
     }

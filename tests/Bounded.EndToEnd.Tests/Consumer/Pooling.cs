@@ -29,7 +29,7 @@ public sealed class Pooling
 
     public async Task SaveAsync(Stream destination, byte[] payload, CancellationToken cancellationToken)
     {
-        await _gate.WaitAsync(cancellationToken); // expect BND1004
+        await _gate.WaitAsync(cancellationToken); // expect-strict BND1004
         await destination.WriteAsync(payload, cancellationToken);
         _saved++;
         _gate.Release();

@@ -16,7 +16,7 @@ internal static class ConcurrencyVerify
     internal const string Loop = "iteration of this loop";
 
     internal static DiagnosticResult BND1001(int marker, string api = "Task.Run", string where = Loop, string advice = "throttle it") =>
-        new DiagnosticResult(RuleIds.UnboundedTaskSpawn, DiagnosticSeverity.Warning).WithLocation(marker).WithArguments(api, where, advice);
+        new DiagnosticResult(RuleIds.UnboundedTaskSpawn, DiagnosticSeverity.Info).WithLocation(marker).WithArguments(api, where, advice);
 
     internal static DiagnosticResult BND1002(int marker, string work, string where = "element passed to 'Select'") =>
         new DiagnosticResult(RuleIds.UnboundedAsyncFanOut, DiagnosticSeverity.Info).WithLocation(marker).WithArguments(work, where);

@@ -16,7 +16,7 @@ namespace Bounded.Analyzers.Tests.Rules.Concurrency;
 public class BND1001EarlyReleaseTests
 {
     private static DiagnosticResult Early(int marker, string gate, string api = "Task.Run", string where = Loop) =>
-        new DiagnosticResult(RuleIds.UnboundedTaskSpawn, DiagnosticSeverity.Warning).WithLocation(marker)
+        new DiagnosticResult(RuleIds.UnboundedTaskSpawn, DiagnosticSeverity.Info).WithLocation(marker)
             .WithArguments(api, where, "'" + gate + ".Release()' runs as soon as the work is started, so the gate limits starting, not running; release the slot when the work ends")
             .WithOptions(DiagnosticOptions.IgnoreAdditionalLocations);
 

@@ -32,7 +32,7 @@ public class BND1004ReportsTests
                     Log(exception.Message);
                 }
             }
-        """, new DiagnosticResult(RuleIds.SemaphoreMisuse, DiagnosticSeverity.Warning).WithLocation(0).WithLocation(1)
+        """, new DiagnosticResult(RuleIds.SemaphoreMisuse, DiagnosticSeverity.Info).WithLocation(0).WithLocation(1)
         .WithArguments("'_gate.Release()' is not in a finally block: if 'SaveAsync' throws, the slot is never released; move the release into a finally block"));
 
     // The message names the call that fails in practice (the awaited save), not the allocation before it.
@@ -47,7 +47,7 @@ public class BND1004ReportsTests
                 {|#1:_gate.Release()|};
                 return counts.Count;
             }
-        """, new DiagnosticResult(RuleIds.SemaphoreMisuse, DiagnosticSeverity.Warning).WithLocation(0).WithLocation(1)
+        """, new DiagnosticResult(RuleIds.SemaphoreMisuse, DiagnosticSeverity.Info).WithLocation(0).WithLocation(1)
         .WithArguments("'_gate.Release()' is not in a finally block: if 'SaveAsync' throws, the slot is never released; move the release into a finally block"));
 
     // A bool field is a condition, not a `taken` flag: the path past it still holds the slot.
@@ -67,7 +67,7 @@ public class BND1004ReportsTests
                 await SaveAsync(message.Id, cancellationToken);
                 _gate.Release();
             }
-        """, new DiagnosticResult(RuleIds.SemaphoreMisuse, DiagnosticSeverity.Warning).WithLocation(0)
+        """, new DiagnosticResult(RuleIds.SemaphoreMisuse, DiagnosticSeverity.Info).WithLocation(0)
         .WithArguments("'_gate.Release()' is not in a finally block: if 'SaveAsync' throws, the slot is never released; move the release into a finally block"));
 
     [Fact]

@@ -301,7 +301,7 @@ public class BND2001FixTests
         };
         test.TestState.AnalyzerConfigFiles.Add(("/.editorconfig", "root = true\n[*.cs]\n" + BND2001Verify.TokenlessOn));
         test.FixedState.AnalyzerConfigFiles.Add(("/.editorconfig", "root = true\n[*.cs]\n" + BND2001Verify.TokenlessOn));
-        var expected = new Microsoft.CodeAnalysis.Testing.DiagnosticResult(RuleIds.DetachedTaskWithoutToken, Microsoft.CodeAnalysis.DiagnosticSeverity.Warning)
+        var expected = new Microsoft.CodeAnalysis.Testing.DiagnosticResult(RuleIds.DetachedTaskWithoutToken, Microsoft.CodeAnalysis.DiagnosticSeverity.Info)
             .WithLocation(0).WithArguments("SendAsync", "no token is in scope to stop it");
         test.ExpectedDiagnostics.Add(expected);
         return test.RunAsync();

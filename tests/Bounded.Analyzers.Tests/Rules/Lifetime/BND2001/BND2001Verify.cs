@@ -10,7 +10,7 @@ namespace Bounded.Analyzers.Tests.Rules.Lifetime;
 internal static class BND2001Verify
 {
     internal static DiagnosticResult Diagnostic(string site, string advice, int marker = 0) =>
-        new DiagnosticResult(RuleIds.DetachedTaskWithoutToken, DiagnosticSeverity.Warning).WithLocation(marker).WithArguments(site, advice);
+        new DiagnosticResult(RuleIds.DetachedTaskWithoutToken, DiagnosticSeverity.Info).WithLocation(marker).WithArguments(site, advice);
 
     internal static Task Reports(string code, params DiagnosticResult[] expected) => Verify.AnalyzerAsync<DetachedTaskAnalyzer>(LifetimeSources.Wrap(code), expected);
 

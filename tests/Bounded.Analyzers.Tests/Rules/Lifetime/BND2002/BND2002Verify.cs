@@ -10,7 +10,7 @@ namespace Bounded.Analyzers.Tests.Rules.Lifetime;
 internal static class BND2002Verify
 {
     internal static DiagnosticResult Diagnostic(string keyword, string advice, int marker = 0) =>
-        new DiagnosticResult(RuleIds.LoopIgnoresCancellation, DiagnosticSeverity.Warning).WithLocation(marker).WithArguments(keyword, advice);
+        new DiagnosticResult(RuleIds.LoopIgnoresCancellation, DiagnosticSeverity.Info).WithLocation(marker).WithArguments(keyword, advice);
 
     internal static Task Reports(string code, params DiagnosticResult[] expected) => Verify.AnalyzerAsync<EndlessLoopAnalyzer>(LifetimeSources.Wrap(code), expected);
 

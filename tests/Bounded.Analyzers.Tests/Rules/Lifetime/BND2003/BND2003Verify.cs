@@ -10,10 +10,10 @@ namespace Bounded.Analyzers.Tests.Rules.Lifetime;
 internal static class BND2003Verify
 {
     internal static DiagnosticResult Linked(string local, int marker = 0) =>
-        new DiagnosticResult(RuleIds.UndisposedTokenSource, DiagnosticSeverity.Warning).WithLocation(marker).WithArguments(local, "linked", "registration on the parent token");
+        new DiagnosticResult(RuleIds.UndisposedTokenSource, DiagnosticSeverity.Info).WithLocation(marker).WithArguments(local, "linked", "registration on the parent token");
 
     internal static DiagnosticResult Timeout(string local, int marker = 0) =>
-        new DiagnosticResult(RuleIds.UndisposedTokenSource, DiagnosticSeverity.Warning).WithLocation(marker).WithArguments(local, "timeout", "timer");
+        new DiagnosticResult(RuleIds.UndisposedTokenSource, DiagnosticSeverity.Info).WithLocation(marker).WithArguments(local, "timeout", "timer");
 
     internal static Task Reports(string code, params DiagnosticResult[] expected) => Verify.AnalyzerAsync<UndisposedTokenSourceAnalyzer>(LifetimeSources.Wrap(code), expected);
 
