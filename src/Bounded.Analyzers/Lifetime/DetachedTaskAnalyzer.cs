@@ -23,7 +23,7 @@ public sealed class DetachedTaskAnalyzer : DiagnosticAnalyzer
 
     public override void Initialize(AnalysisContext context)
     {
-        context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.None);
+        context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.ReportDiagnostics);
         context.EnableConcurrentExecution();
         Registration.RegisterOperations(context, Registration.HasTasksAndTokens, Analyze, OperationKind.ExpressionStatement);
     }

@@ -24,7 +24,7 @@ public sealed class UndisposedTokenSourceAnalyzer : DiagnosticAnalyzer
 
     public override void Initialize(AnalysisContext context)
     {
-        context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.None);
+        context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.ReportDiagnostics);
         context.EnableConcurrentExecution();
         Registration.RegisterOperations(context, Registration.HasTasksAndTokens, Analyze, OperationKind.Invocation, OperationKind.ObjectCreation);
     }

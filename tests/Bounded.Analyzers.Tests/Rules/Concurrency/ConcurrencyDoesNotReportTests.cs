@@ -677,4 +677,20 @@ public class ConcurrencyDoesNotReportTests
                 }
             }
         """);
+
+    // Code marked [GeneratedCode] in an ordinary file is generated too: not analysed, nothing reported in it.
+    [Fact]
+    public Task TypeMarkedGeneratedCodeIsSkipped() => Clean("""
+            [System.CodeDom.Compiler.GeneratedCode("codegen", "1.0")]
+            public sealed class GeneratedSpawner
+            {
+                public void Spawn(IEnumerable<Order> orders)
+                {
+                    foreach (var order in orders)
+                    {
+                        _ = Task.Run(() => order.Id);
+                    }
+                }
+            }
+        """);
 }
