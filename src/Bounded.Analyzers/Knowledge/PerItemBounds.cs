@@ -400,8 +400,9 @@ internal static class PerItemBounds
 
     /// <summary>
     /// A <c>while</c> or <c>do</c> loop that receives an item on each iteration: it awaits a result (an accept, a read, a
-    /// receive, a dequeue), takes one through an <c>out</c> argument (<c>TryDequeue(out var item)</c>), or tests a call in its
-    /// condition (<c>(line = reader.ReadLine()) != null</c>). A loop that only counts, sleeps or spins receives nothing.
+    /// receive, a dequeue), takes one through an <c>out</c> argument (<c>TryDequeue(out var item)</c>), tests a call in its
+    /// condition (<c>(line = reader.ReadLine()) != null</c>), or re-reads the local its condition tests from a call (a
+    /// cursor). A loop that only counts, sleeps or spins receives nothing.
     /// </summary>
     private static bool ReceivesItems(IWhileLoopOperation loop, KnownSymbols types)
     {
@@ -427,14 +428,31 @@ internal static class PerItemBounds
                     when !(awaited.WithoutConversions() is IInvocationOperation { Instance: var clock } && IsClock(clock, types)):
                 case IArgumentOperation { Parameter.RefKind: RefKind.Out }:
                     return true;
+                case ISimpleAssignmentOperation { Target: ILocalReferenceOperation cursor, Value: var next }
+                    when next.WithoutConversions() is IInvocationOperation or IAwaitOperation && loop.Condition is { } test && Reads(test, cursor.Local):
+                    return true; // while (batch is not null) { …; batch = session.ReadNext(); }: a reader's cursor
                 case IVariableInitializerOperation { Value: var value } when value.WithoutConversions() is IInvocationOperation { Instance: { } receiver } call:
-                    // var order = queue.Dequeue(); var client = _listener.AcceptTcpClient(): an item of input, or a connection.
-                    if (ComesFromInput(receiver, depth: 0) || IsDisposable(call.Type))
+                    // var order = queue.Dequeue(); var client = _listener.AcceptTcpClient(); var data = fileReader.Read():
+                    // an item of input, a connection, or what a reader (a disposable source) hands out.
+                    if (ComesFromInput(receiver, depth: 0) || IsDisposable(call.Type) || IsDisposable(receiver.Type))
                     {
                         return true;
                     }
 
                     break;
+            }
+        }
+
+        return false;
+    }
+
+    private static bool Reads(IOperation condition, ILocalSymbol local)
+    {
+        foreach (var operation in condition.DescendantsAndSelf())
+        {
+            if (operation is ILocalReferenceOperation reference && SymbolEqualityComparer.Default.Equals(reference.Local, local))
+            {
+                return true;
             }
         }
 

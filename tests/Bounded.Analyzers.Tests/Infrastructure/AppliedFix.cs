@@ -120,7 +120,10 @@ public static class AppliedFix
         var compilation = (await document.Project.GetCompilationAsync())!;
         var errors = compilation.GetDiagnostics().Where(d => d.Severity == DiagnosticSeverity.Error).ToList();
         Assert.True(errors.Count == 0, "The source does not compile:" + Environment.NewLine + string.Join(Environment.NewLine, errors) + Environment.NewLine + await TextAsync(document));
-        var diagnostics = await compilation
+        // The rule under test is on even when it is off by default (BND1005, BND4001), as a user turns it on.
+        var enabled = compilation.WithOptions(compilation.Options.WithSpecificDiagnosticOptions(
+            compilation.Options.SpecificDiagnosticOptions.SetItem(ruleId, ReportDiagnostic.Warn)));
+        var diagnostics = await enabled
             .WithAnalyzers(ImmutableArray.Create(analyzer), document.Project.AnalyzerOptions)
             .GetAnalyzerDiagnosticsAsync(CancellationToken.None);
         return diagnostics.Where(d => d.Id == ruleId).OrderBy(d => d.Location.SourceSpan.Start).ToImmutableArray();

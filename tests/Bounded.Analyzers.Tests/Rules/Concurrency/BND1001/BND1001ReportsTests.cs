@@ -366,4 +366,47 @@ public class BND1001ReportsTests
                 }
             }
         """, BND1001(0));
+
+    // Input evidence: a loop that re-reads the batch its condition tests from a call is a reader's cursor.
+    [Fact]
+    public Task BatchesReadThroughACursor() => Reports("""
+            public sealed class Directory { public string[]? ReadNext() => null; }
+
+            private readonly Directory _directory = new();
+
+            public void Announce()
+            {
+                var batch = _directory.ReadNext();
+                while (batch is not null)
+                {
+                    var count = batch.Length;
+                    {|#0:ThreadPool.QueueUserWorkItem|}(_ => Index(count.ToString()));
+                    batch = _directory.ReadNext();
+                }
+            }
+        """, BND1001(0, "ThreadPool.QueueUserWorkItem"));
+
+    // Input evidence: chunks a reader (a disposable source the method opened) hands out, one per iteration.
+    [Fact]
+    public Task ChunksHandedOutByAReader() => Reports("""
+            public sealed class ChunkReader : IDisposable { public byte[] Read() => Array.Empty<byte>(); public void Dispose() { } }
+
+            public void Download(Action<long> progress)
+            {
+                using var reader = new ChunkReader();
+                long total = 0;
+                while (true)
+                {
+                    var chunk = reader.Read();
+                    if (chunk.Length == 0)
+                    {
+                        break;
+                    }
+
+                    total += chunk.Length;
+                    var offset = total;
+                    {|#0:ThreadPool.QueueUserWorkItem|}(_ => progress(offset));
+                }
+            }
+        """, BND1001(0, "ThreadPool.QueueUserWorkItem"));
 }
