@@ -19,12 +19,13 @@ internal static class SpawnSites
     /// The combined precision test of the BND1xxx rules: work started at <paramref name="spawn"/> once per
     /// <paramref name="repetition"/> is unbounded when the repetition is driven by input (<see cref="PerItemBounds.RepeatsOverInput"/>:
     /// a parameter's sequence, a query, a receive loop), unless the repetition is small, the work is awaited in the same
-    /// iteration, a limiter gates it, or the loop ends after it.
+    /// iteration, a limiter gates it, the loop ends after it, or the work only completes a signal
+    /// (<see cref="CompletionSignals"/>).
     /// </summary>
     public static bool IsUnbounded(IOperation spawn, Repetition repetition, IOperation? work, string ruleId, AnalyzerOptions options, KnownSymbols types, CancellationToken cancellationToken)
     {
         var region = Region(repetition);
-        if (region is null || !PerItemBounds.RepeatsOverInput(repetition, types))
+        if (region is null || CompletionSignals.IsOnlyASignal(work, types) || !PerItemBounds.RepeatsOverInput(repetition, types))
         {
             return false;
         }

@@ -42,6 +42,10 @@ internal sealed partial class KnownSymbols
 
         // Limiters
         SemaphoreSlim = Resolve(compilation, "System.Threading.SemaphoreSlim");
+        TaskCompletionSource = Resolve(compilation, "System.Threading.Tasks.TaskCompletionSource");
+        GenericTaskCompletionSource = Resolve(compilation, "System.Threading.Tasks.TaskCompletionSource`1");
+        EventWaitHandle = Resolve(compilation, "System.Threading.EventWaitHandle");
+        ManualResetEventSlim = Resolve(compilation, "System.Threading.ManualResetEventSlim");
         RateLimiter = Resolve(compilation, "System.Threading.RateLimiting.RateLimiter");
 
         // Cancellation
@@ -137,6 +141,15 @@ internal sealed partial class KnownSymbols
     /// <summary>A tick of it is time passing, not an item received.</summary>
     public INamedTypeSymbol? PeriodicTimer { get; }
     public INamedTypeSymbol? SemaphoreSlim { get; }
+
+    // Completion signals: setting one wakes a waiter; it is not work (see CompletionSignals).
+    public INamedTypeSymbol? TaskCompletionSource { get; }
+
+    public INamedTypeSymbol? GenericTaskCompletionSource { get; }
+
+    public INamedTypeSymbol? EventWaitHandle { get; }
+
+    public INamedTypeSymbol? ManualResetEventSlim { get; }
     public INamedTypeSymbol? RateLimiter { get; }
     public INamedTypeSymbol? CancellationToken { get; }
     public INamedTypeSymbol? CancellationTokenSource { get; }

@@ -693,4 +693,27 @@ public class ConcurrencyDoesNotReportTests
                 }
             }
         """);
+
+    // A completion signal is not work: a poll loop that completes each pending request off its own thread holds no
+    // resource, and the requests already waiting bound how many there are.
+    [Fact]
+    public Task CompletionHandOffPerPolledEvent() => Clean("""
+            public async Task PollAsync(ChannelReader<(object Pending, int Result, Exception? Error)> events)
+            {
+                while (await events.WaitToReadAsync())
+                {
+                    while (events.TryRead(out var completed))
+                    {
+                        if (completed.Error is not null)
+                        {
+                            Task.Run(() => ((TaskCompletionSource<int>)completed.Pending).TrySetException(completed.Error));
+                        }
+                        else
+                        {
+                            Task.Run(() => ((TaskCompletionSource<int>)completed.Pending).TrySetResult(completed.Result));
+                        }
+                    }
+                }
+            }
+        """);
 }

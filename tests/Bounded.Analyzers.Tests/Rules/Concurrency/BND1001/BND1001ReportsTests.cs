@@ -409,4 +409,20 @@ public class BND1001ReportsTests
                 }
             }
         """, BND1001(0, "ThreadPool.QueueUserWorkItem"));
+
+    // A completion signal with work before it is work.
+    [Fact]
+    public Task SignalAfterRealWorkIsStillWork() => Reports("""
+            public void CompleteAll(IEnumerable<(Order Order, TaskCompletionSource<bool> Done)> pending)
+            {
+                foreach (var (order, done) in pending)
+                {
+                    _ = {|#0:Task.Run|}(async () =>
+                    {
+                        await SaveAsync(order);
+                        done.TrySetResult(true);
+                    });
+                }
+            }
+        """, BND1001(0));
 }
