@@ -429,7 +429,7 @@ internal static class PerItemBounds
                 case IArgumentOperation { Parameter.RefKind: RefKind.Out }:
                     return true;
                 case ISimpleAssignmentOperation { Target: ILocalReferenceOperation cursor, Value: var next }
-                    when next.WithoutConversions() is IInvocationOperation or IAwaitOperation && loop.Condition is { } test && Reads(test, cursor.Local):
+                    when next.WithoutConversions() is IInvocationOperation or IAwaitOperation && loop.Condition is { } test && Awaiting.References(test, cursor.Local):
                     return true; // while (batch is not null) { …; batch = session.ReadNext(); }: a reader's cursor
                 case IVariableInitializerOperation { Value: var value } when value.WithoutConversions() is IInvocationOperation { Instance: { } receiver } call:
                     // var order = queue.Dequeue(); var client = _listener.AcceptTcpClient(); var data = fileReader.Read():
@@ -440,19 +440,6 @@ internal static class PerItemBounds
                     }
 
                     break;
-            }
-        }
-
-        return false;
-    }
-
-    private static bool Reads(IOperation condition, ILocalSymbol local)
-    {
-        foreach (var operation in condition.DescendantsAndSelf())
-        {
-            if (operation is ILocalReferenceOperation reference && SymbolEqualityComparer.Default.Equals(reference.Local, local))
-            {
-                return true;
             }
         }
 
