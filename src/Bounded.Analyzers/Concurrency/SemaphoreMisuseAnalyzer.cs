@@ -62,7 +62,7 @@ public sealed class SemaphoreMisuseAnalyzer : DiagnosticAnalyzer
         foreach (var argument in wait.Arguments)
         {
             var value = argument.Value.WithoutConversions();
-            var noToken = SymbolEqualityComparer.Default.Equals(value.Type, types.CancellationToken)
+            var noToken = types.IsToken(value.Type)
                 && (value is IDefaultValueOperation || value is IPropertyReferenceOperation { Property.Name: "None", Property.IsStatic: true });
             if (!argument.IsImplicit && !noToken)
             {

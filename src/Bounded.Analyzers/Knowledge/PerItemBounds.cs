@@ -448,8 +448,7 @@ internal static class PerItemBounds
 
     /// <summary>A cancellation token or a periodic timer: time and stop signals, not items.</summary>
     private static bool IsClock(IOperation? instance, KnownSymbols types) =>
-        instance?.Type is { } type
-        && (SymbolEqualityComparer.Default.Equals(type, types.CancellationToken) || SymbolEqualityComparer.Default.Equals(type, types.PeriodicTimer));
+        instance?.Type is { } type && (types.IsToken(type) || SymbolEqualityComparer.Default.Equals(type, types.PeriodicTimer));
 
     private static bool IsDisposable(ITypeSymbol? type)
     {

@@ -247,8 +247,7 @@ internal static class DetachedTasks
                     IPropertySymbol { IsStatic: false } property => property.Type,
                     _ => null,
                 };
-                if (memberType is not null
-                    && (SymbolEqualityComparer.Default.Equals(memberType, types.CancellationToken) || SymbolEqualityComparer.Default.Equals(memberType, types.CancellationTokenSource)))
+                if (types.IsToken(memberType) || types.IsTokenSource(memberType))
                 {
                     return true;
                 }
