@@ -116,13 +116,15 @@ public abstract class BoundedCodeFixProvider : CodeFixProvider
     public sealed override FixAllProvider GetFixAllProvider() => FixAllProvider.Create(
         async (fixAllContext, document, diagnostics) =>
         {
-            var key = fixAllContext.CodeActionEquivalenceKey;
-            if (key is null || diagnostics.IsDefaultOrEmpty)
+            if (diagnostics.IsDefaultOrEmpty)
             {
                 return document;
             }
 
-            return await ApplyAsync(document, diagnostics, key, forFixAll: true, fixAllContext.CancellationToken).ConfigureAwait(false);
+            // No key: dotnet format asks with the key of the first action of the first diagnostic it reads, and none
+            // when that site has no fix (in a multi-target project, whichever target it reads first). A bulk run
+            // means each site's default fix, so no key is read as the default key: every run fixes the same sites.
+            return await ApplyAsync(document, diagnostics, fixAllContext.CodeActionEquivalenceKey, forFixAll: true, fixAllContext.CancellationToken).ConfigureAwait(false);
         });
 
     public sealed override async Task RegisterCodeFixesAsync(CodeFixContext context)
@@ -179,7 +181,8 @@ public abstract class BoundedCodeFixProvider : CodeFixProvider
         }
     }
 
-    private async Task<Document> ApplyAsync(Document document, ImmutableArray<Diagnostic> diagnostics, string equivalenceKey, bool forFixAll, CancellationToken cancellationToken)
+    /// <param name="equivalenceKey">The action's key; null means each diagnostic's default key (a bulk run).</param>
+    private async Task<Document> ApplyAsync(Document document, ImmutableArray<Diagnostic> diagnostics, string? equivalenceKey, bool forFixAll, CancellationToken cancellationToken)
     {
         var root = await document.GetSyntaxRootAsync(cancellationToken).ConfigureAwait(false);
         var model = await document.GetSemanticModelAsync(cancellationToken).ConfigureAwait(false);
@@ -220,7 +223,7 @@ public abstract class BoundedCodeFixProvider : CodeFixProvider
         SemanticModel model,
         FixTargets targets,
         ImmutableArray<Diagnostic> diagnostics,
-        string equivalenceKey,
+        string? equivalenceKey,
         bool forFixAll,
         CancellationToken cancellationToken)
     {
@@ -232,7 +235,7 @@ public abstract class BoundedCodeFixProvider : CodeFixProvider
             cancellationToken.ThrowIfCancellationRequested();
             var fixes = new List<PlannedFix>();
             PlanSafely(diagnostic, new FixContext(document, root, model, targets, names, cancellationToken), fixes);
-            var byDefaultKey = equivalenceKey == DefaultKey(diagnostic.Id);
+            var byDefaultKey = equivalenceKey is null || equivalenceKey == DefaultKey(diagnostic.Id);
             var defaultIndex = byDefaultKey ? DefaultIndex(fixes) : -1;
             for (var i = 0; i < fixes.Count; i++)
             {

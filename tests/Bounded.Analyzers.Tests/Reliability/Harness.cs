@@ -209,7 +209,7 @@ public static class Harness
         return applied;
     }
 
-    private static async Task<Solution> ApplyAsync(CodeAction action, Solution solution, CancellationToken cancellationToken)
+    internal static async Task<Solution> ApplyAsync(CodeAction action, Solution solution, CancellationToken cancellationToken)
     {
         var result = solution;
         foreach (var operation in await action.GetOperationsAsync(cancellationToken).ConfigureAwait(false))
@@ -233,7 +233,7 @@ public static class Harness
     }
 
     /// <summary>A FixAll diagnostic provider over diagnostics computed up front.</summary>
-    private sealed class FixedDiagnosticProvider : FixAllContext.DiagnosticProvider
+    internal sealed class FixedDiagnosticProvider : FixAllContext.DiagnosticProvider
     {
         private readonly ImmutableArray<Diagnostic> _diagnostics;
 
