@@ -165,8 +165,9 @@ public sealed class PackageEndToEndTests : IDisposable
     /// <summary>
     /// Severity entries reach the rules with the SDK's precedence in every preset. Severity/.editorconfig gives each file
     /// one kind of entry: a bulk entry (error), category entries (Memory none, Queues error) and ID entries (BND1001 none,
-    /// BND4001 error). Without a preset they all apply, except that bulk and category entries never turn on BND1001 or BND4001, which are
-    /// off by default (the SDK's rule); a preset's per-ID entries outrank bulk and category entries (the SDK ranks an
+    /// BND4001 error). BND1004 is Info by default (a suggestion, not in the build output) unless an entry raises it. Without
+    /// a preset they all apply, except that bulk and category entries never turn on BND1001 or BND4001, which are off by
+    /// default (the SDK's rule); a preset's per-ID entries outrank bulk and category entries (the SDK ranks an
     /// ID entry above them wherever it is) and yield to the user's ID entries. Also: an invalid option is
     /// BND0001, a misspelled mode BND0002 (and the defaults apply), a compiler older than the floor BND0003.
     /// </summary>
@@ -200,12 +201,12 @@ public sealed class PackageEndToEndTests : IDisposable
         var restore = Step(consumer, "restore", "Severity.csproj");
         Assert.True(restore.ExitCode == 0, restore.ToString());
 
-        // file -> (BND1001, BND3002, BND4001) as reported, "" for nothing.
+        // file -> (BND1001, BND1004, BND3002, BND4001) as reported, "" for nothing.
         var expected = new Dictionary<string, Dictionary<string, string[]>>
         {
-            ["default"] = new() { ["BulkSites.cs"] = new[] { "", "error", "" }, ["CategorySites.cs"] = new[] { "", "", "" }, ["IdSites.cs"] = new[] { "", "warning", "error" } },
-            ["strict"] = new() { ["BulkSites.cs"] = new[] { "warning", "warning", "warning" }, ["CategorySites.cs"] = new[] { "warning", "warning", "warning" }, ["IdSites.cs"] = new[] { "", "warning", "error" } },
-            ["none"] = new() { ["BulkSites.cs"] = new[] { "", "", "" }, ["CategorySites.cs"] = new[] { "", "", "" }, ["IdSites.cs"] = new[] { "", "", "error" } },
+            ["default"] = new() { ["BulkSites.cs"] = new[] { "", "error", "error", "" }, ["CategorySites.cs"] = new[] { "", "", "", "" }, ["IdSites.cs"] = new[] { "", "", "warning", "error" } },
+            ["strict"] = new() { ["BulkSites.cs"] = new[] { "warning", "warning", "warning", "warning" }, ["CategorySites.cs"] = new[] { "warning", "warning", "warning", "warning" }, ["IdSites.cs"] = new[] { "", "warning", "warning", "error" } },
+            ["none"] = new() { ["BulkSites.cs"] = new[] { "", "", "", "" }, ["CategorySites.cs"] = new[] { "", "", "", "" }, ["IdSites.cs"] = new[] { "", "", "", "error" } },
         };
         expected["strcit"] = expected["default"];
         foreach (var (mode, files) in expected)
@@ -229,7 +230,7 @@ public sealed class PackageEndToEndTests : IDisposable
     /// <summary>The <c>// site BNDxxxx</c> lines of each file with the kind expected for it (none where "").</summary>
     private static IEnumerable<Finding> SeveritySites(string consumer, Dictionary<string, string[]> files)
     {
-        var order = new[] { "BND1001", "BND3002", "BND4001" };
+        var order = new[] { "BND1001", "BND1004", "BND3002", "BND4001" };
         foreach (var (file, kinds) in files)
         {
             var lines = File.ReadAllLines(Path.Combine(consumer, file));

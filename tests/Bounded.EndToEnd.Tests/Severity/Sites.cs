@@ -3,15 +3,17 @@ using System.Buffers;
 using System.Collections.Generic;
 using System.IO;
 using System.Security.Cryptography;
+using System.Threading;
 using System.Threading.Channels;
 using System.Threading.Tasks;
 
 namespace Severity;
 
-/// <summary>One site each of a Concurrency, a Memory and a Queues rule. The test writes it as BulkSites.cs, CategorySites.cs and IdSites.cs, whose severities .editorconfig configures.</summary>
+/// <summary>One site each of two Concurrency rules (one off, one Info by default), a Memory and a Queues rule. The test writes it as BulkSites.cs, CategorySites.cs and IdSites.cs, whose severities .editorconfig configures.</summary>
 public sealed class Sites
 {
     private readonly Channel<string> _events = Channel.CreateUnbounded<string>(); // site BND4001
+    private readonly SemaphoreSlim _gate = new SemaphoreSlim(4);
 
     public async Task ReadAllAsync(IEnumerable<string> paths)
     {
@@ -23,6 +25,14 @@ public sealed class Sites
 
         await Task.WhenAll(tasks);
         _events.Writer.TryWrite("read");
+    }
+
+    public async Task<string> GatedAsync(string path, CancellationToken cancellationToken)
+    {
+        await _gate.WaitAsync(cancellationToken); // site BND1004
+        var text = await File.ReadAllTextAsync(path, cancellationToken);
+        _gate.Release();
+        return text;
     }
 
     public string Fingerprint(Stream stream, int size)
