@@ -374,6 +374,45 @@ internal static partial class AcquireReleaseAnalysis
         return Awaiting.AwaitOf(wait);
     }
 
+    /// <summary>
+    /// A wait that can end without a slot while the semaphore stays usable: it takes a token or a timeout. A wait with
+    /// neither fails only with <see cref="System.ObjectDisposedException"/>, and then the finally's Release throws it too:
+    /// no slot is given back that was never taken.
+    /// </summary>
+    internal static bool CanFailWithTheSemaphoreIntact(IInvocationOperation wait, KnownSymbols types)
+    {
+        foreach (var argument in wait.Arguments)
+        {
+            var value = argument.Value.WithoutConversions();
+            var noToken = types.IsToken(value.Type)
+                && (value is IDefaultValueOperation || value is IPropertyReferenceOperation { Property.Name: "None", Property.IsStatic: true });
+            if (!argument.IsImplicit && !noToken)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>
+    /// A <c>SemaphoreSlim</c> wait, or the await of one, that cannot fail with the semaphore intact
+    /// (<see cref="CanFailWithTheSemaphoreIntact"/>): no path of the flow starts with it throwing.
+    /// </summary>
+    private static bool IsWaitThatCannotFail(IOperation operation, KnownSymbols types)
+    {
+        if (operation is IAwaitOperation awaited)
+        {
+            operation = awaited.Operation;
+            if (operation is IInvocationOperation { TargetMethod.Name: "ConfigureAwait", Instance: { } configured })
+            {
+                operation = configured;
+            }
+        }
+
+        return operation is IInvocationOperation wait && types.IsWait(wait.TargetMethod) && !CanFailWithTheSemaphoreIntact(wait, types);
+    }
+
     internal static bool ReturnsBool(IInvocationOperation wait, KnownSymbols types)
     {
         var type = wait.TargetMethod.ReturnType;

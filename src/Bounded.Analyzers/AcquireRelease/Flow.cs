@@ -105,7 +105,7 @@ internal static partial class AcquireReleaseAnalysis
             flowEvent = candidate;
         }
 
-        var throwing = MayThrow(operation, types) && !(producer && CannotFailForAProducer(operation)) && flowEvent?.Kind is not (FlowEventKind.Release or FlowEventKind.GuardedRelease) ? operation.Syntax : null;
+        var throwing = MayThrow(operation, types) && !(producer && CannotFailForAProducer(operation)) && flowEvent?.Kind is not (FlowEventKind.Release or FlowEventKind.GuardedRelease) && !IsWaitThatCannotFail(operation, types) ? operation.Syntax : null;
         if (flowEvent is null && throwing is null)
         {
             return;

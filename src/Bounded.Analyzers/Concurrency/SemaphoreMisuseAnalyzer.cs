@@ -52,27 +52,6 @@ public sealed class SemaphoreMisuseAnalyzer : DiagnosticAnalyzer
         });
     }
 
-    /// <summary>
-    /// A wait that can end without a slot while the semaphore stays usable: it takes a token or a timeout. A wait with
-    /// neither fails only with <see cref="System.ObjectDisposedException"/>, and then the finally's Release throws it too:
-    /// no slot is given back that was never taken.
-    /// </summary>
-    private static bool CanFailWithTheSemaphoreIntact(IInvocationOperation wait, KnownSymbols types)
-    {
-        foreach (var argument in wait.Arguments)
-        {
-            var value = argument.Value.WithoutConversions();
-            var noToken = types.IsToken(value.Type)
-                && (value is IDefaultValueOperation || value is IPropertyReferenceOperation { Property.Name: "None", Property.IsStatic: true });
-            if (!argument.IsImplicit && !noToken)
-            {
-                return true;
-            }
-        }
-
-        return false;
-    }
-
     private static ImmutableDictionary<string, string?> Kind(string kind) => ImmutableDictionary<string, string?>.Empty.Add(DiagnosticProperties.Kind, kind);
 
     private static string Display(IInvocationOperation call) => AcquireReleaseAnalysis.SemaphoreSymbol(call.Instance)?.Name + "." + call.TargetMethod.Name;
@@ -109,7 +88,7 @@ public sealed class SemaphoreMisuseAnalyzer : DiagnosticAnalyzer
                 if (ReleasingTry(wait, function, resource) is not null)
                 {
                     waitInsideTry = true;
-                    if (!CanFailWithTheSemaphoreIntact(wait, types))
+                    if (!AcquireReleaseAnalysis.CanFailWithTheSemaphoreIntact(wait, types))
                     {
                         continue; // Wait()/WaitAsync() fail only when the semaphore is disposed, and then Release throws too
                     }

@@ -787,4 +787,36 @@ public class BND1004DoesNotReportTests
                 }
             }
         """);
+
+    // The same principle on every path: the tokenless wait of a later iteration cannot throw, so its finally never runs
+    // after the previous iteration's release without a wait of its own. No "released twice".
+    [Fact]
+    public Task WaitThatCannotFailInsideTheTryOfALoopIsNotReleasedTwice() => Check("""
+            public async Task CleanUpAsync()
+            {
+                while (_count < 100)
+                {
+                    try
+                    {
+                        try
+                        {
+                            await _gate.WaitAsync();
+                            _count++;
+                        }
+                        finally
+                        {
+                            _gate.Release();
+                        }
+                    }
+                    catch (Exception e)
+                    {
+                        Log(e.Message);
+                    }
+                    finally
+                    {
+                        await Task.Delay(1000);
+                    }
+                }
+            }
+        """);
 }

@@ -421,4 +421,55 @@ public class BND1004ReportsTests
                 }
             }
         """);
+
+    // Released in the try and again in the finally: two slots given back for one wait.
+    [Fact]
+    public Task ReleaseInTheTryAndInTheFinallyIsReleasedTwice() => Check("""
+            public async Task CountAsync(CancellationToken cancellationToken)
+            {
+                await _gate.WaitAsync(cancellationToken);
+                try
+                {
+                    _count++;
+                    _gate.Release();
+                }
+                finally
+                {
+                    _gate.{|#0:Release|}();
+                }
+            }
+        """, new DiagnosticResult(RuleIds.SemaphoreMisuse, DiagnosticSeverity.Info).WithLocation(0)
+            .WithMessage("'_gate' can be released twice for one wait; release it once, in a finally block"));
+
+    // A wait with a token can be cancelled in a later iteration: its finally then releases the slot the previous
+    // iteration already gave back.
+    [Fact]
+    public Task WaitThatCanFailInsideTheTryOfALoopIsReleasedTwice() => Check("""
+            public async Task CleanUpAsync(CancellationToken cancellationToken)
+            {
+                while (_count < 100)
+                {
+                    try
+                    {
+                        try
+                        {
+                            await _gate.{|#1:WaitAsync|}(cancellationToken);
+                            _count++;
+                        }
+                        finally
+                        {
+                            _gate.{|#0:Release|}();
+                        }
+                    }
+                    catch (Exception e)
+                    {
+                        Log(e.Message);
+                    }
+                }
+            }
+        """,
+        new DiagnosticResult(RuleIds.SemaphoreMisuse, DiagnosticSeverity.Info).WithLocation(1)
+            .WithMessage("'_gate.WaitAsync' is inside the try whose finally releases '_gate': if the wait throws or is cancelled, the finally releases a slot that was never taken; wait before the try"),
+        new DiagnosticResult(RuleIds.SemaphoreMisuse, DiagnosticSeverity.Info).WithLocation(0)
+            .WithMessage("'_gate' can be released twice for one wait; release it once, in a finally block"));
 }
