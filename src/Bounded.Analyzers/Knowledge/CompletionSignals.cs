@@ -57,19 +57,7 @@ internal static class CompletionSignals
             return method.Name.StartsWith("TrySet", System.StringComparison.Ordinal) || method.Name.StartsWith("Set", System.StringComparison.Ordinal);
         }
 
-        if (SymbolEqualityComparer.Default.Equals(type, types.SemaphoreSlim))
-        {
-            return method.Name == "Release";
-        }
-
-        for (var current = type; current is not null; current = current.BaseType)
-        {
-            if (SymbolEqualityComparer.Default.Equals(current, types.EventWaitHandle) || SymbolEqualityComparer.Default.Equals(current, types.ManualResetEventSlim))
-            {
-                return method.Name == "Set";
-            }
-        }
-
-        return false;
+        return types.IsRelease(method)
+            || (method.Name == "Set" && (KnownSymbols.InheritsFrom(type, types.EventWaitHandle) || KnownSymbols.InheritsFrom(type, types.ManualResetEventSlim)));
     }
 }
