@@ -281,12 +281,19 @@ public sealed class PackageEndToEndTests : IDisposable
     /// <summary>Packs the built package with a unique version into this test's feed; the consumer restores it into its own cache.</summary>
     private (string Version, string Feed, string Cache) PackIntoFeed()
     {
-        var version = "0.0.0-e2e." + DateTime.UtcNow.ToString("yyyyMMddHHmmss") + "." + Guid.NewGuid().ToString("N")[..6];
+        var version = UniquePackageVersion();
         var feed = Path.Combine(_root, "feed");
         var pack = Step(RepoRoot, "pack", Path.Combine(RepoRoot, "src", "Bounded.Package", "Bounded.Package.csproj"), "-c", Configuration, "-o", feed, "-p:PackageVersion=" + version, "--no-build", "--no-restore", "-nodeReuse:false");
         Assert.True(pack.ExitCode == 0, pack.ToString());
         return (version, feed, Path.Combine(_root, "nuget-packages"));
     }
+
+    /// <summary>
+    /// A pre-release version no earlier test run used. The random part starts with a letter: six hex digits can all be
+    /// decimal digits with a leading zero ("082413"), a numeric identifier that SemVer 2.0, and so dotnet pack, rejects.
+    /// </summary>
+    internal static string UniquePackageVersion() =>
+        "0.0.0-e2e." + DateTime.UtcNow.ToString("yyyyMMddHHmmss", System.Globalization.CultureInfo.InvariantCulture) + ".r" + Guid.NewGuid().ToString("N")[..6];
 
     private static string ConsumerTemplate => Path.Combine(AppContext.BaseDirectory, "Consumer");
 
