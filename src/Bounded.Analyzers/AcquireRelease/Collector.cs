@@ -403,11 +403,7 @@ internal static partial class AcquireReleaseAnalysis
     {
         if (operation is IAwaitOperation awaited)
         {
-            operation = awaited.Operation;
-            if (operation is IInvocationOperation { TargetMethod.Name: "ConfigureAwait", Instance: { } configured })
-            {
-                operation = configured;
-            }
+            operation = Awaiting.AwaitedCall(awaited);
         }
 
         return operation is IInvocationOperation wait && types.IsWait(wait.TargetMethod) && !CanFailWithTheSemaphoreIntact(wait, types);

@@ -150,16 +150,47 @@ internal static partial class AcquireReleaseAnalysis
                 }
 
                 return !types.IsMemoryPrimitive(method.ContainingType)
-                    && !(name == "KeepAlive" && SymbolEqualityComparer.Default.Equals(method.ContainingType, types.GC));
+                    && !types.IsTimePrimitive(method.ContainingType)
+                    && !(name == "KeepAlive" && SymbolEqualityComparer.Default.Equals(method.ContainingType, types.GC))
+                    && !EndsOnlyByTime(invocation, types);
             case IObjectCreationOperation creation:
-                return !types.IsMemoryPrimitive(creation.Type as INamedTypeSymbol);
-            case IAwaitOperation:
+                return !types.IsMemoryPrimitive(creation.Type as INamedTypeSymbol) && !types.IsTimePrimitive(creation.Type as INamedTypeSymbol);
+            case IAwaitOperation awaited:
+                return !(Awaiting.AwaitedCall(awaited) is IInvocationOperation call && EndsOnlyByTime(call, types));
             case IDynamicInvocationOperation:
             case IDynamicObjectCreationOperation:
                 return true;
             default:
                 return false;
         }
+    }
+
+    /// <summary>
+    /// <c>Task.Delay</c> with no token that can cancel it (and no time provider), or <c>Task.Yield</c>: it ends only by
+    /// time, so neither the call nor its await fails for a valid argument (a delay fails only when it is negative).
+    /// </summary>
+    private static bool EndsOnlyByTime(IInvocationOperation call, KnownSymbols types)
+    {
+        var method = call.TargetMethod;
+        if (method.Name is not ("Delay" or "Yield") || !SymbolEqualityComparer.Default.Equals(method.ContainingType, types.Task))
+        {
+            return false;
+        }
+
+        foreach (var argument in call.Arguments)
+        {
+            var type = argument.Parameter?.Type;
+            var timeOnly = type is not null
+                && (type.SpecialType == SpecialType.System_Int32
+                    || type.IsType(types.TimeSpan)
+                    || (types.IsToken(type) && !types.IsLiveToken(argument.Value)));
+            if (!timeOnly)
+            {
+                return false;
+            }
+        }
+
+        return true;
     }
 
     /// <summary><c>TryWrite</c>/<c>TryAdd</c>/<c>TryComplete</c>, and enumerating a <c>List&lt;T&gt;</c>, <c>Dictionary</c> or another concrete <c>System.Collections.Generic</c> collection (an interface may run user code).</summary>

@@ -54,6 +54,14 @@ internal sealed partial class KnownSymbols
             || type.IsType(BuffersExtensions) || type.IsType(MemoryMarshal) || type.IsType(BinaryPrimitives);
     }
 
+    /// <summary>
+    /// Time values and clocks (<c>TimeSpan</c>, <c>DateTime</c>, <c>DateTimeOffset</c>, <c>Stopwatch</c>): like the
+    /// memory primitives they throw only for an invalid argument (an overflow, a bad unit), not a failure a
+    /// <c>finally</c> exists for.
+    /// </summary>
+    public bool IsTimePrimitive(INamedTypeSymbol? type) =>
+        type.IsType(TimeSpan) || type.IsType(DateTime) || type.IsType(DateTimeOffset) || type.IsType(Stopwatch);
+
     // ---- pools and limiters ----
 
     public bool IsRent(IMethodSymbol method) => method.Name == "Rent" && method.IsMethodOf(ArrayPool, "Rent");

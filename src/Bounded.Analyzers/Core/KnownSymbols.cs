@@ -34,6 +34,9 @@ internal sealed partial class KnownSymbols
         Environment = Resolve(compilation, "System.Environment");
         EventArgs = Resolve(compilation, "System.EventArgs");
         TimeSpan = Resolve(compilation, "System.TimeSpan");
+        DateTime = Resolve(compilation, "System.DateTime");
+        DateTimeOffset = Resolve(compilation, "System.DateTimeOffset");
+        Stopwatch = Resolve(compilation, "System.Diagnostics.Stopwatch");
         Enumerable = Resolve(compilation, "System.Linq.Enumerable");
         List = Resolve(compilation, "System.Collections.Generic.List`1");
         GenericEnumerable = Resolve(compilation, "System.Collections.Generic.IEnumerable`1");
@@ -133,6 +136,9 @@ internal sealed partial class KnownSymbols
     public INamedTypeSymbol? Environment { get; }
     public INamedTypeSymbol? EventArgs { get; }
     public INamedTypeSymbol? TimeSpan { get; }
+    public INamedTypeSymbol? DateTime { get; }
+    public INamedTypeSymbol? DateTimeOffset { get; }
+    public INamedTypeSymbol? Stopwatch { get; }
     public INamedTypeSymbol? Enumerable { get; }
     public INamedTypeSymbol? List { get; }
     public INamedTypeSymbol? GenericEnumerable { get; }

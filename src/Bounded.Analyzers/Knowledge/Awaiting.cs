@@ -18,6 +18,13 @@ internal static class Awaiting
     /// <summary>The <c>await</c> of <c>await call</c> or <c>await call.ConfigureAwait(…)</c>, else null.</summary>
     public static IAwaitOperation? AwaitOf(IOperation call) => ConsumerOf(call) as IAwaitOperation;
 
+    /// <summary>The awaited operation, looking through <c>.ConfigureAwait(…)</c>: the inverse of <see cref="AwaitOf"/>.</summary>
+    public static IOperation AwaitedCall(IAwaitOperation awaited)
+    {
+        var operation = awaited.Operation.WithoutConversions();
+        return operation is IInvocationOperation { TargetMethod.Name: "ConfigureAwait", Instance: { } configured } ? configured.WithoutConversions() : operation;
+    }
+
     /// <summary>What takes the task a call returns, looking through <c>.ConfigureAwait(…)</c> (which only wraps it).</summary>
     private static IOperation? ConsumerOf(IOperation call)
     {

@@ -29,6 +29,21 @@ public class BND3003DoesNotReportTests
         """);
 
     [Fact]
+    public Task TimeValuesAndADelayThatEndsOnlyByTimeCannotSkipTheReturn() => Check("""
+            public async Task<byte> SampleAsync(byte value)
+            {
+                var buffer = ArrayPool<byte>.Shared.Rent(16);
+                var clock = System.Diagnostics.Stopwatch.StartNew();
+                buffer[0] = value;
+                await Task.Delay(TimeSpan.FromMilliseconds(5));
+                var late = DateTimeOffset.UtcNow.AddSeconds(1) < DateTimeOffset.UtcNow + clock.Elapsed;
+                var first = late ? (byte)0 : buffer[0];
+                ArrayPool<byte>.Shared.Return(buffer);
+                return first;
+            }
+        """);
+
+    [Fact]
     public Task ReturnInFinallyAfterDisposingTheStream() => Check("""
             public async Task CopyAsync(Stream source, string path, CancellationToken cancellationToken)
             {

@@ -437,6 +437,32 @@ public class BND4003DoesNotReportTests
         """);
 
     [Fact]
+    public Task DelayThatEndsOnlyByTimeCannotSkipTheCompletion() => Clean("""
+            public async Task PaceAsync(List<Job> jobs)
+            {
+                var channel = Channel.CreateUnbounded<Job>();
+                var consumer = Task.Run(async () =>
+                {
+                    await foreach (var job in channel.Reader.ReadAllAsync())
+                    {
+                        await ProcessAsync(job);
+                    }
+                });
+
+                foreach (var job in jobs)
+                {
+                    channel.Writer.TryWrite(job);
+                    await Task.Delay(TimeSpan.FromMilliseconds(10)).ConfigureAwait(false);
+                    await Task.Delay(10, CancellationToken.None);
+                    await Task.Yield();
+                }
+
+                channel.Writer.Complete();
+                await consumer;
+            }
+        """);
+
+    [Fact]
     public Task ProducerTaskCompletesInItsOwnFinally() => Clean("""
             public async Task<int> SumAsync(IAsyncEnumerable<Job> source)
             {

@@ -148,6 +148,30 @@ public class BND4003ReportsTests
         """, At(0).WithArguments("channel", "is completed only when nothing throws: when 'WriteAsync' throws, the await foreach over ReadAllAsync() waits forever", Advice));
 
     [Fact]
+    public Task DelayThatCanBeCancelledSkipsTheCompletion() => Reports("""
+            public async Task PaceAsync(List<Job> jobs, CancellationToken cancellationToken)
+            {
+                var channel = Channel.CreateUnbounded<Job>();
+                var consumer = Task.Run(async () =>
+                {
+                    await foreach (var job in channel.Reader.ReadAllAsync())
+                    {
+                        await ProcessAsync(job);
+                    }
+                });
+
+                foreach (var job in jobs)
+                {
+                    channel.Writer.TryWrite(job);
+                    await Task.Delay(10, cancellationToken);
+                }
+
+                channel.Writer.{|#0:Complete|}();
+                await consumer;
+            }
+        """, At(0).WithArguments("channel", "is completed only when nothing throws: when 'Delay' throws, the await foreach over ReadAllAsync() waits forever", Advice));
+
+    [Fact]
     public Task CatchThatLogsAndReturnsSkipsTheCompletion() => Reports("""
             public async Task RunAsync(IEnumerable<Job> jobs, Action<Exception> log)
             {
