@@ -169,16 +169,30 @@ public sealed class UnboundedFanOutAnalyzer : DiagnosticAnalyzer
         return false;
     }
 
-    /// <summary>The lambda just returns a Task.Run/StartNew call.</summary>
-    private static bool ReturnsSpawn(IAnonymousFunctionOperation lambda, KnownSymbols types)
+    /// <summary>
+    /// A return of the lambda (in any branch, not in a nested function) hands back a Task.Run/StartNew call: the
+    /// tasks are pool work per element, which BND1001 reports, so BND1002 does not report the same Select again.
+    /// </summary>
+    private static bool ReturnsSpawn(IAnonymousFunctionOperation lambda, KnownSymbols types) => ReturnsSpawn(lambda.Body, types);
+
+    private static bool ReturnsSpawn(IOperation operation, KnownSymbols types)
     {
-        if (lambda.Body.Operations.Length != 1 || lambda.Body.Operations[0] is not IReturnOperation { ReturnedValue: { } returned })
+        foreach (var child in operation.ChildOperations)
         {
-            return false;
+            if (child is IReturnOperation { ReturnedValue: { } returned }
+                && returned.WithoutConversions() is IInvocationOperation inner
+                && WorkStarts.Recognize(inner, types).IsPoolWork)
+            {
+                return true;
+            }
+
+            if (child is not (IAnonymousFunctionOperation or ILocalFunctionOperation) && ReturnsSpawn(child, types))
+            {
+                return true;
+            }
         }
 
-        return returned.WithoutConversions() is IInvocationOperation inner
-            && WorkStarts.Recognize(inner, types).IsPoolWork;
+        return false;
     }
 
     /// <summary>The Select's tasks all start: it is passed to WhenAll/WaitAll, materialised, or held in a local passed to WhenAll/WaitAll.</summary>
@@ -250,6 +264,6 @@ public sealed class UnboundedFanOutAnalyzer : DiagnosticAnalyzer
             return StartedCall(call).TargetMethod.Name;
         }
 
-        return "the async lambda";
+        return selector.AsLambda() is { Symbol.IsAsync: false } ? "the lambda" : "the async lambda";
     }
 }

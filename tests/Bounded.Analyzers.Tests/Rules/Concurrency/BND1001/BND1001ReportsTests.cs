@@ -140,6 +140,20 @@ public class BND1001ReportsTests
         """, BND1001(0, where: "element passed to 'Select'"));
 
     [Fact]
+    public Task BlockBodiedSelectReturningTaskRunIsReportedOnceAsSpawnPerElement() => Reports("""
+            public Task<int[]> ScoreAllAsync(IEnumerable<Order> orders) =>
+                Task.WhenAll(orders.Select(order =>
+                {
+                    if (order.Customer is null)
+                    {
+                        return Task.FromResult(0);
+                    }
+
+                    return {|#0:Task.Run|}(() => Score(order));
+                }));
+        """, BND1001(0, where: "element passed to 'Select'"));
+
+    [Fact]
     public Task ListForEachTaskRun() => Reports("""
             public void IndexAll(List<string> paths)
             {

@@ -28,6 +28,18 @@ public class BND1002ReportsTests
         """, BND1002(0, "the async lambda"));
 
     [Fact]
+    public Task BlockBodiedLambdaThatIsNotAsyncIsNamedAsALambda() => Reports("""
+            public async Task SaveAllAsync(IEnumerable<Order> orders, CancellationToken cancellationToken)
+            {
+                await Task.WhenAll(orders.{|#0:Select|}(order =>
+                {
+                    _results.Add(order.Customer);
+                    return SaveAsync(order, cancellationToken);
+                }));
+            }
+        """, BND1002(0, "the lambda"));
+
+    [Fact]
     public Task MethodGroupSelectIntoWhenAll() => Reports("""
             public async Task<int> TotalAsync(IReadOnlyList<Order> orders)
             {
