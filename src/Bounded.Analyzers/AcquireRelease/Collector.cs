@@ -194,7 +194,7 @@ internal static partial class AcquireReleaseAnalysis
                 break;
         }
 
-        if (local is null || local.Type is not IArrayTypeSymbol || local.IsRef)
+        if (local is null || local.Type is not IArrayTypeSymbol || local.IsRef || IsDeclaredOutside(local, rent))
         {
             return;
         }
@@ -215,6 +215,25 @@ internal static partial class AcquireReleaseAnalysis
     }
 
     /// <summary>
+    /// A variable of an enclosing function, assigned in a lambda or local function: the enclosing function owns what
+    /// it holds (its <c>finally</c> may return whatever the variable holds last), so ownership is unclear here, as for
+    /// any captured variable.
+    /// </summary>
+    private static bool IsDeclaredOutside(ILocalSymbol local, IOperation acquire)
+    {
+        var function = FunctionOf(acquire).Syntax.Span;
+        foreach (var declaration in local.DeclaringSyntaxReferences)
+        {
+            if (!function.Contains(declaration.Span))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>
     /// <c>var owner = pool.Rent(n);</c> (or an assignment to a local): the owner must be disposed on every path. One
     /// declared with <c>using</c> is disposed by the language and is not tracked.
     /// </summary>
@@ -232,7 +251,7 @@ internal static partial class AcquireReleaseAnalysis
                 break;
         }
 
-        if (local is null || local.IsRef || local.IsUsing)
+        if (local is null || local.IsRef || local.IsUsing || IsDeclaredOutside(local, rent))
         {
             return;
         }

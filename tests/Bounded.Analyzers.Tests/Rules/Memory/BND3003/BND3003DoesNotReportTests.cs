@@ -44,6 +44,40 @@ public class BND3003DoesNotReportTests
         """);
 
     [Fact]
+    public Task LocalFunctionThatGrowsTheEnclosingFunctionsArray() => Check("""
+            public int LongestName(IEnumerable<string> names)
+            {
+                var buffer = ArrayPool<byte>.Shared.Rent(64);
+                var longest = 0;
+                try
+                {
+                    foreach (var name in names)
+                    {
+                        longest = Math.Max(longest, Encode(name));
+                    }
+                }
+                finally
+                {
+                    ArrayPool<byte>.Shared.Return(buffer);
+                }
+
+                return longest;
+
+                int Encode(string name)
+                {
+                    var needed = Encoding.UTF8.GetMaxByteCount(name.Length);
+                    if (needed > buffer.Length)
+                    {
+                        ArrayPool<byte>.Shared.Return(buffer);
+                        buffer = ArrayPool<byte>.Shared.Rent(needed);
+                    }
+
+                    return Encoding.UTF8.GetBytes(name, 0, name.Length, buffer, 0);
+                }
+            }
+        """);
+
+    [Fact]
     public Task ReturnInFinallyAfterDisposingTheStream() => Check("""
             public async Task CopyAsync(Stream source, string path, CancellationToken cancellationToken)
             {

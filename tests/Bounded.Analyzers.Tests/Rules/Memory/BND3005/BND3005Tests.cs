@@ -123,6 +123,39 @@ public class BND3005Tests
         """, Owner(0, "owner", NotEveryPath));
 
     [Fact]
+    public Task LocalFunctionThatReplacesTheEnclosingFunctionsOwner() => Clean("""
+            public int Measure(IEnumerable<int> sizes)
+            {
+                var owner = MemoryPool<byte>.Shared.Rent(64);
+                try
+                {
+                    var total = 0;
+                    foreach (var size in sizes)
+                    {
+                        total += Grow(size);
+                    }
+
+                    return total;
+                }
+                finally
+                {
+                    owner.Dispose();
+                }
+
+                int Grow(int size)
+                {
+                    if (size > owner.Memory.Length)
+                    {
+                        owner.Dispose();
+                        owner = MemoryPool<byte>.Shared.Rent(size);
+                    }
+
+                    return owner.Memory.Length;
+                }
+            }
+        """);
+
+    [Fact]
     public Task UsingDeclarationIsDisposed() => Clean("""
             public async Task<int> CopyAsync(Stream source, Stream target, CancellationToken cancellationToken)
             {
