@@ -136,7 +136,7 @@ public static class OptionCatalog
         "report_tokenless_work", OptionType.Boolean, "false", Ids(RuleIds.DetachedTaskWithoutToken));
 
     public static readonly OptionDefinition ReportExceptionPaths = new(
-        "report_exception_paths", OptionType.Boolean, "false", Ids(RuleIds.RentedArrayNotReturned, RuleIds.MemoryOwnerNotDisposed));
+        "report_exception_paths", OptionType.Boolean, "false", Ids(RuleIds.SemaphoreMisuse, RuleIds.RentedArrayNotReturned, RuleIds.MemoryOwnerNotDisposed));
 
     public static readonly OptionDefinition ExcludeTestProjects = new(
         "exclude_test_projects", OptionType.Boolean, "false",

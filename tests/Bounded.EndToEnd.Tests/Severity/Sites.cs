@@ -29,10 +29,15 @@ public sealed class Sites
 
     public async Task<string> GatedAsync(string path, CancellationToken cancellationToken)
     {
-        await _gate.WaitAsync(cancellationToken); // site BND1004
-        var text = await File.ReadAllTextAsync(path, cancellationToken);
-        _gate.Release();
-        return text;
+        await _gate.WaitAsync(TimeSpan.FromSeconds(5), cancellationToken); // site BND1004
+        try
+        {
+            return await File.ReadAllTextAsync(path, cancellationToken);
+        }
+        finally
+        {
+            _gate.Release();
+        }
     }
 
     public string Fingerprint(Stream stream, int size)

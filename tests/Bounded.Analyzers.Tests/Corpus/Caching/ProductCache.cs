@@ -157,7 +157,7 @@ namespace Corpus.Caching
         // Positive: the gate is released only when the load succeeds.
         public async Task ReloadGatedAsync(string sku, SemaphoreSlim gate, CancellationToken cancellationToken)
         {
-            await gate.WaitAsync(cancellationToken); // expect BND1004
+            await gate.WaitAsync(cancellationToken); // BND1004 only with bounded.report_exception_paths = true: the release is skipped only when a call throws
             await ReloadAsync(sku, cancellationToken);
             gate.Release();
         }

@@ -335,7 +335,7 @@ namespace Corpus.Protocol
         // Positive: the release is skipped when the write throws.
         public async Task SendUnprotectedAsync(Frame frame, SemaphoreSlim writeLock, CancellationToken cancellationToken)
         {
-            await writeLock.WaitAsync(cancellationToken); // expect BND1004
+            await writeLock.WaitAsync(cancellationToken); // BND1004 only with bounded.report_exception_paths = true: the release is skipped only when a call throws
             await FrameWriter.WriteAsync(_stream, frame, cancellationToken);
             writeLock.Release();
         }

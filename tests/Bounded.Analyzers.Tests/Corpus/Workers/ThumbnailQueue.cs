@@ -76,7 +76,7 @@ namespace Corpus.Workers.Thumbnails
             var gate = new SemaphoreSlim(4);
             foreach (var upload in uploads)
             {
-                gate.Wait(); // expect BND1004
+                gate.Wait(); // BND1004 only with bounded.report_exception_paths = true: the release is skipped only when a call throws
                 ThreadPool.QueueUserWorkItem(_ => DeleteIfOlder(upload, maxAge)); // expect BND1001
                 gate.Release();
             }

@@ -12,7 +12,7 @@ namespace Bounded.Analyzers.Tests.Rules.Concurrency;
 public class BND1004FixTests
 {
     private static Task Fix(string source, string fixedSource, string key) =>
-        Verify.FixAsync<SemaphoreMisuseAnalyzer, SemaphoreMisuseCodeFixProvider>(MemorySources.Wrap(source), MemorySources.Wrap(fixedSource), key);
+        Verify.FixAsync<SemaphoreMisuseAnalyzer, SemaphoreMisuseCodeFixProvider>(MemorySources.Wrap(source), MemorySources.Wrap(fixedSource), key, MemorySources.ExceptionPaths);
 
     [Fact]
     public Task MovesTheWaitBeforeTheTry() => Fix("""

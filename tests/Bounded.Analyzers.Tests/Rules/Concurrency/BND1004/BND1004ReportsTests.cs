@@ -3,6 +3,7 @@ using Bounded.Analyzers;
 using Bounded.Analyzers.AcquireRelease;
 using Bounded.Analyzers.Concurrency;
 using Bounded.Analyzers.Memory;
+using Bounded.Analyzers.Tests.Rules.Memory;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Testing;
 using Xunit;
@@ -472,4 +473,45 @@ public class BND1004ReportsTests
             .WithMessage("'_gate.WaitAsync' is inside the try whose finally releases '_gate': if the wait throws or is cancelled, the finally releases a slot that was never taken; wait before the try"),
         new DiagnosticResult(RuleIds.SemaphoreMisuse, DiagnosticSeverity.Info).WithLocation(0)
             .WithMessage("'_gate' can be released twice for one wait; release it once, in a finally block"));
+    // Evidence by default: a path that needs no exception. A release skipped only when a call throws is reported with
+    // bounded.report_exception_paths = true (the tests above turn it on).
+    [Fact]
+    public Task ByDefaultOnlyPathsWithoutAnExceptionAreReported() => Verify.AnalyzerAsync<SemaphoreMisuseAnalyzer>(MemorySources.Wrap("""
+            public async Task SaveAsync(Message message, CancellationToken cancellationToken)
+            {
+                await _gate.WaitAsync(cancellationToken);
+                await SaveAsync(message.Id, cancellationToken);
+                _gate.Release();
+            }
+
+            public async Task<bool> TrySaveAsync(Message message, CancellationToken cancellationToken)
+            {
+                await _gate.{|#0:WaitAsync|}(cancellationToken);
+                if (message.Id.Length == 0)
+                {
+                    return false;
+                }
+
+                await SaveAsync(message.Id, cancellationToken);
+                {|#1:_gate.Release()|};
+                return true;
+            }
+
+            public void Touch()
+            {
+                _gate.{|#2:Wait|}(100);
+                try
+                {
+                    _count++;
+                }
+                finally
+                {
+                    _gate.Release();
+                }
+            }
+        """),
+        new DiagnosticResult(RuleIds.SemaphoreMisuse, DiagnosticSeverity.Info).WithLocation(0).WithLocation(1)
+            .WithMessage("'_gate.WaitAsync' is not followed by '_gate.Release()' on every path; release it in a finally block"),
+        new DiagnosticResult(RuleIds.SemaphoreMisuse, DiagnosticSeverity.Info).WithLocation(2)
+            .WithMessage("The bool returned by '_gate.Wait' is ignored: when the wait times out the code runs without a slot and still releases one; check it, and skip the work or throw when it is false"));
 }
