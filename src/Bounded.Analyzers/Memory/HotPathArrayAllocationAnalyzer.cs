@@ -166,8 +166,10 @@ public sealed class HotPathArrayAllocationAnalyzer : DiagnosticAnalyzer
     }
 
     /// <summary>
-    /// <c>if (header.Length &lt; HeaderLength) { var larger = new byte[HeaderLength]; ... }</c>: the array is made only
-    /// when the buffer at hand is shorter than the size it allocates, the grow path rather than every call.
+    /// The oversize branch of a conditional: the array is made only when its size exceeds a buffer's <c>Length</c>
+    /// (<c>if (header.Length &lt; HeaderLength) { var larger = new byte[HeaderLength]; ... }</c>), or a constant while the
+    /// other branch hands out a buffer that exists already (<c>n &lt;= 128 ? scratch[..n] : new byte[n]</c>): the grow
+    /// path of a reused buffer rather than every call.
     /// </summary>
     private static bool IsAllocatedOnlyWhenTooShort(IOperation allocation, IOperation size)
     {
@@ -179,20 +181,57 @@ public sealed class HotPathArrayAllocationAnalyzer : DiagnosticAnalyzer
                 return false;
             }
 
-            if (parent is IConditionalOperation { Condition: var condition } conditional && ReferenceEquals(conditional.WhenTrue, child)
-                && condition.WithoutConversions() is IBinaryOperation comparison)
+            if (parent is IConditionalOperation { Condition: var condition } conditional
+                && condition.WithoutConversions() is IBinaryOperation comparison
+                && (ReferenceEquals(conditional.WhenTrue, child) || ReferenceEquals(conditional.WhenFalse, child)))
             {
-                var shorter = comparison.OperatorKind switch
-                {
-                    BinaryOperatorKind.LessThan or BinaryOperatorKind.LessThanOrEqual => (Length: comparison.LeftOperand, Size: comparison.RightOperand),
-                    BinaryOperatorKind.GreaterThan or BinaryOperatorKind.GreaterThanOrEqual => (Length: comparison.RightOperand, Size: comparison.LeftOperand),
-                    _ => default,
-                };
-                if (shorter.Length?.WithoutConversions() is IPropertyReferenceOperation { Property.Name: "Length" }
-                    && shorter.Size.WithoutConversions().Syntax.IsEquivalentTo(sizeSyntax, topLevel: false))
+                var allocatedWhenTrue = ReferenceEquals(conditional.WhenTrue, child);
+                var bound = OversizeBound(comparison, sizeSyntax, allocatedWhenTrue);
+                var other = allocatedWhenTrue ? conditional.WhenFalse : conditional.WhenTrue;
+                if (bound is IPropertyReferenceOperation { Property.Name: "Length" }
+                    || (bound is { ConstantValue.HasValue: true } && other is not null && !Allocates(other)))
                 {
                     return true;
                 }
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>What <paramref name="comparison"/> compares the size with, when the allocating branch runs only while the size is larger.</summary>
+    private static IOperation? OversizeBound(IBinaryOperation comparison, SyntaxNode sizeSyntax, bool allocatedWhenTrue)
+    {
+        var sizeOnLeft = comparison.LeftOperand.WithoutConversions().Syntax.IsEquivalentTo(sizeSyntax, topLevel: false);
+        var sizeOnRight = !sizeOnLeft && comparison.RightOperand.WithoutConversions().Syntax.IsEquivalentTo(sizeSyntax, topLevel: false);
+        if (!sizeOnLeft && !sizeOnRight)
+        {
+            return null;
+        }
+
+        bool sizeLargerWhenTrue;
+        switch (comparison.OperatorKind)
+        {
+            case BinaryOperatorKind.GreaterThan or BinaryOperatorKind.GreaterThanOrEqual:
+                sizeLargerWhenTrue = sizeOnLeft;
+                break;
+            case BinaryOperatorKind.LessThan or BinaryOperatorKind.LessThanOrEqual:
+                sizeLargerWhenTrue = sizeOnRight;
+                break;
+            default:
+                return null;
+        }
+
+        return sizeLargerWhenTrue == allocatedWhenTrue ? (sizeOnLeft ? comparison.RightOperand : comparison.LeftOperand).WithoutConversions() : null;
+    }
+
+    private static bool Allocates(IOperation operation)
+    {
+        foreach (var descendant in operation.DescendantsAndSelf())
+        {
+            if (descendant is IArrayCreationOperation)
+            {
+                return true;
             }
         }
 

@@ -47,6 +47,28 @@ public class BND3001DoesNotReportTests
         }
         """);
 
+    // A stack scratch buffer serves short runs; only a run longer than it gets its own array.
+    [Fact]
+    public Task OversizeFallbackOfAStackScratchBuffer() => Quiet("""
+        static class RunDecoder
+        {
+            public static int Decode(Stream stream, int runs)
+            {
+                var total = 0;
+                Span<byte> scratch = stackalloc byte[128];
+                for (var i = 0; i < runs; i++)
+                {
+                    var length = stream.ReadByte() * 3;
+                    Span<byte> run = length <= 128 ? scratch[..length] : new byte[length];
+                    stream.ReadExactly(run);
+                    total += run.Length;
+                }
+
+                return total;
+            }
+        }
+        """);
+
     // grpc-dotnet's GrpcWebResponseStream: a larger header buffer only when the caller's is too short.
     [Fact]
     public Task StreamOverrideGrowsOnlyWhenTooShort() => Quiet("""

@@ -64,6 +64,28 @@ public class BND3001ReportsTests
         }
         """);
 
+    // A size test alone is not a reused buffer: the short side allocates on most iterations, and a constant bound
+    // whose other branch allocates too hands out no buffer that exists already.
+    [Fact]
+    public Task SizeTestWithoutAReusedBufferIsReported() => Reports("""
+        static class RunDecoder
+        {
+            public static int Decode(Stream stream, int runs, byte[] large)
+            {
+                var total = 0;
+                for (var i = 0; i < runs; i++)
+                {
+                    var length = stream.ReadByte() * 3;
+                    var small = length <= 128 ? {|BND3001:new byte[length]|} : large;
+                    var chunk = length > 1024 ? {|BND3001:new byte[length]|} : {|BND3001:new byte[1024]|};
+                    total += stream.Read(small, 0, Math.Min(length, small.Length)) + stream.Read(chunk, 0, length);
+                }
+
+                return total;
+            }
+        }
+        """);
+
     [Fact]
     public Task SocketReceiveLoop() => Reports("""
         sealed class Receiver
