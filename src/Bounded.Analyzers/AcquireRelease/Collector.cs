@@ -66,7 +66,7 @@ internal static partial class AcquireReleaseAnalysis
 
             if (kind == ResourceKind.RentedArray && types.IsRent(invocation.TargetMethod))
             {
-                AddRent(invocation, types, createdPools, resources);
+                AddRent(invocation, function, types, createdPools, resources);
             }
             else if (kind == ResourceKind.SemaphoreSlot && types.IsWait(invocation.TargetMethod))
             {
@@ -74,7 +74,7 @@ internal static partial class AcquireReleaseAnalysis
             }
             else if (kind == ResourceKind.MemoryOwner && types.IsMemoryRent(invocation.TargetMethod))
             {
-                AddOwnerRent(invocation, resources);
+                AddOwnerRent(invocation, function, resources);
             }
         }
 
@@ -175,7 +175,7 @@ internal static partial class AcquireReleaseAnalysis
         }
     }
 
-    private static void AddRent(IInvocationOperation rent, KnownSymbols types, List<ILocalSymbol> createdPools, List<Resource> resources)
+    private static void AddRent(IInvocationOperation rent, IOperation function, KnownSymbols types, List<ILocalSymbol> createdPools, List<Resource> resources)
     {
         var pool = PoolOf(rent, types, createdPools);
         if (pool is null)
@@ -194,7 +194,7 @@ internal static partial class AcquireReleaseAnalysis
                 break;
         }
 
-        if (local is null || local.Type is not IArrayTypeSymbol || local.IsRef || IsDeclaredOutside(local, rent))
+        if (local is null || local.Type is not IArrayTypeSymbol || local.IsRef || IsDeclaredOutside(local, function))
         {
             return;
         }
@@ -219,12 +219,12 @@ internal static partial class AcquireReleaseAnalysis
     /// it holds (its <c>finally</c> may return whatever the variable holds last), so ownership is unclear here, as for
     /// any captured variable.
     /// </summary>
-    private static bool IsDeclaredOutside(ILocalSymbol local, IOperation acquire)
+    private static bool IsDeclaredOutside(ILocalSymbol local, IOperation function)
     {
-        var function = FunctionOf(acquire).Syntax.Span;
+        var span = function.Syntax.Span;
         foreach (var declaration in local.DeclaringSyntaxReferences)
         {
-            if (!function.Contains(declaration.Span))
+            if (!span.Contains(declaration.Span))
             {
                 return true;
             }
@@ -237,7 +237,7 @@ internal static partial class AcquireReleaseAnalysis
     /// <c>var owner = pool.Rent(n);</c> (or an assignment to a local): the owner must be disposed on every path. One
     /// declared with <c>using</c> is disposed by the language and is not tracked.
     /// </summary>
-    private static void AddOwnerRent(IInvocationOperation rent, List<Resource> resources)
+    private static void AddOwnerRent(IInvocationOperation rent, IOperation function, List<Resource> resources)
     {
         ILocalSymbol? local = null;
         switch (rent.ParentSkippingConversions())
@@ -251,7 +251,7 @@ internal static partial class AcquireReleaseAnalysis
                 break;
         }
 
-        if (local is null || local.IsRef || local.IsUsing || IsDeclaredOutside(local, rent))
+        if (local is null || local.IsRef || local.IsUsing || IsDeclaredOutside(local, function))
         {
             return;
         }
